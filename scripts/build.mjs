@@ -12,6 +12,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   target: 'es2022',
+  // ws's optional native speed-ups: absent is fine, ws falls back to JS.
+  external: ['bufferutil', 'utf-8-validate'],
 };
 
 const builds = [
@@ -22,7 +24,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     // DuckDB is a native module: loaded from node_modules at run time, never bundled.
-    external: ['@duckdb/node-api', '@duckdb/node-bindings*'],
+    external: [...common.external, '@duckdb/node-api', '@duckdb/node-bindings*'],
     banner: { js: '#!/usr/bin/env node' },
   },
   {
@@ -31,7 +33,7 @@ const builds = [
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
-    external: ['vscode'],
+    external: [...common.external, 'vscode'],
   },
   {
     ...common,

@@ -1,0 +1,30 @@
+/**
+ * A Channel is one bidirectional, ordered message pipe: text messages carry JSON-RPC, binary
+ * messages carry attachment frames. The RPC core speaks only to this interface, so it runs over a
+ * WebSocket (ws-channel.ts) or an in-memory pair in tests alike.
+ */
+export interface Channel {
+  /**
+   * Queues a message. Resolves when the queue is back under the channel's high-water mark, so a
+   * sender that awaits each send never outruns a slow reader. Rejects if the channel is closed.
+   */
+  send(data: string | Uint8Array): Promise<void>;
+  onMessage(listener: (data: string | Uint8Array) => void): void;
+  onClose(listener: (code: number, reason: string) => void): void;
+  close(code?: number, reason?: string): void;
+  /** Bytes queued but not yet handed to the network. */
+  readonly bufferedAmount: number;
+  readonly isOpen: boolean;
+}
+
+/** Close codes Framegate uses beside the WebSocket standard ones. */
+export const CloseCodes = {
+  normal: 1000,
+  goingAway: 1001,
+  /** The peer sent something we cannot accept as a protocol message. */
+  protocolError: 1002,
+  /** A message, or an attachment assembled from several, exceeded the cap. */
+  tooLarge: 1009,
+  /** The peer stopped reading and its send queue reached the bound. */
+  slowConsumer: 4008,
+} as const;

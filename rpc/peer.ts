@@ -1,0 +1,171 @@
+/**
+ * RpcPeer: a JSON-RPC 2.0 MessageConnection (vscode-jsonrpc) over a Channel, plus attachments.
+ * Both the gateway's sessions and the clients use it. Malformed text gets a JSON-RPC error reply
+ * instead of silence; closing the channel rejects every pending request.
+ */
+import {
+  AbstractMessageReader,
+  AbstractMessageWriter,
+  createMessageConnection,
+  type DataCallback,
+  type Disposable,
+  type Message,
+  type MessageConnection,
+  type MessageReader,
+  type MessageWriter,
+} from 'vscode-jsonrpc/node';
+import { ErrorCodes, FramegateError } from '../protocol';
+import { AttachmentInbox, attachmentFrames } from './attachments';
+import { CloseCodes, type Channel } from './channel';
+
+export interface RpcPeerOptions {
+  /** Bound on attachment bytes held for this peer at once (assembling or waiting to be taken). */
+  maxAttachmentBytes?: number;
+  /** Told about messages we reject (malformed JSON, not JSON-RPC, oversize attachments). */
+  onProtocolError?: (message: string) => void;
+}
+
+const DEFAULT_MAX_ATTACHMENT_BYTES = 1024 * 1024 * 1024;
+
+/** Is this parsed JSON shaped like a JSON-RPC 2.0 request, notification or response? */
+function isJsonRpcMessage(value: unknown): value is Message {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const m = value as Record<string, unknown>;
+  if (m.jsonrpc !== '2.0') return false;
+  if (typeof m.method === 'string') return m.id === undefined || typeof m.id === 'string' || typeof m.id === 'number';
+  return 'id' in m && ('result' in m || 'error' in m);
+}
+
+function errorReply(id: unknown, code: number, message: string): string {
+  const replyId = typeof id === 'string' || typeof id === 'number' ? id : null;
+  return JSON.stringify({ jsonrpc: '2.0', id: replyId, error: { code, message } });
+}
+
+class ChannelReader extends AbstractMessageReader implements MessageReader {
+  private callback: DataCallback | undefined;
+  private readonly early: Message[] = [];
+
+  deliver(message: Message): void {
+    if (this.callback) this.callback(message);
+    else this.early.push(message);
+  }
+
+  listen(callback: DataCallback): Disposable {
+    this.callback = callback;
+    for (const message of this.early.splice(0)) callback(message);
+    return { dispose: () => (this.callback = undefined) };
+  }
+
+  close(): void {
+    this.fireClose();
+  }
+}
+
+class ChannelWriter extends AbstractMessageWriter implements MessageWriter {
+  constructor(private readonly channel: Channel) {
+    super();
+  }
+
+  async write(message: Message): Promise<void> {
+    try {
+      await this.channel.send(JSON.stringify(message));
+    } catch (error) {
+      this.fireError(error instanceof Error ? error : new Error(String(error)), message);
+      throw error;
+    }
+  }
+
+  end(): void {}
+}
+
+export class RpcPeer {
+  readonly connection: MessageConnection;
+  private readonly inbox: AttachmentInbox;
+  private readonly reader = new ChannelReader();
+  private nextAttachmentId = 1;
+  private readonly closeListeners: Array<() => void> = [];
+  private isClosed = false;
+
+  constructor(
+    private readonly channel: Channel,
+    private readonly options: RpcPeerOptions = {},
+  ) {
+    this.inbox = new AttachmentInbox(options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES);
+    this.connection = createMessageConnection(this.reader, new ChannelWriter(channel));
+    // Requests of other sessions wait for nobody: reply errors straight away rather than queueing.
+    this.connection.onError(() => undefined);
+    channel.onMessage((data) => (typeof data === 'string' ? this.receiveText(data) : this.receiveBinary(data)));
+    channel.onClose(() => this.handleClose());
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Starts dispatching messages; call once, after registering handlers. */
+  listen(): void {
+    this.connection.listen();
+  }
+
+  /** Sends data as an attachment (in parts) and returns its id, to be put in the next message. */
+  async sendAttachment(data: Uint8Array | AsyncIterable<Uint8Array>): Promise<number> {
+    const id = this.nextAttachmentId++;
+    for await (const frame of attachmentFrames(id, data)) await this.channel.send(frame);
+    return id;
+  }
+
+  /** Takes a finished attachment the peer sent. Throws FramegateError(BadAttachment). */
+  takeAttachment(id: number): Uint8Array {
+    return this.inbox.take(id);
+  }
+
+  onClose(listener: () => void): void {
+    if (this.isClosed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  close(code: number = CloseCodes.normal, reason = ''): void {
+    this.channel.close(code, reason);
+    this.handleClose();
+  }
+
+  private receiveText(text: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      this.reject(null, ErrorCodes.ParseError, `Parse error: ${(error as Error).message}`);
+      return;
+    }
+    if (!isJsonRpcMessage(parsed)) {
+      const id = typeof parsed === 'object' && parsed !== null ? (parsed as { id?: unknown }).id : null;
+      this.reject(id, ErrorCodes.InvalidRequest, 'Invalid Request: not a JSON-RPC 2.0 request, notification or response');
+      return;
+    }
+    this.reader.deliver(parsed);
+  }
+
+  private receiveBinary(frame: Uint8Array): void {
+    try {
+      this.inbox.receive(frame);
+    } catch (error) {
+      const message = (error as Error).message;
+      this.options.onProtocolError?.(message);
+      this.close(error instanceof FramegateError && error.code === ErrorCodes.TooLarge ? CloseCodes.tooLarge : CloseCodes.protocolError, message.slice(0, 120));
+    }
+  }
+
+  private reject(id: unknown, code: number, message: string): void {
+    this.options.onProtocolError?.(message);
+    this.channel.send(errorReply(id, code, message)).catch(() => undefined);
+  }
+
+  private handleClose(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.reader.close();
+    // dispose() is what rejects the requests still waiting for an answer.
+    this.connection.dispose();
+    for (const listener of this.closeListeners.splice(0)) listener();
+  }
+}
