@@ -102,7 +102,7 @@ export class GatewayClient {
   async request<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
     if (this.peer.closed) throw new FramegateError(ErrorCodes.InternalError, `not connected to ${this.url}`);
     try {
-      return (await this.peer.connection.sendRequest(method, params)) as ResultOf<M>;
+      return await this.peer.connection.sendRequest<ResultOf<M>>(method, params);
     } catch (error) {
       throw toFramegateError(error);
     }
