@@ -1,0 +1,33 @@
+/**
+ * How the CLI fails: one line on stderr, `framegate: <message> (<Kind>)`, and an exit code that
+ * tells scripts what went wrong.
+ */
+import { FramegateError } from '../protocol';
+import { ConnectError } from '../rpc/client';
+
+export const ExitCodes = {
+  ok: 0,
+  /** The gateway answered with an error (frame not found, invalid SQL, …). */
+  gateway: 1,
+  /** The command line itself is wrong. */
+  usage: 2,
+  /** No gateway at the URL. */
+  connect: 3,
+} as const;
+
+/** A bad command line noticed after parsing (e.g. an unknown output file type). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function describeError(error: unknown): { line: string; exitCode: number } {
+  if (error instanceof ConnectError) return { line: `framegate: ${error.message} (CannotConnect)`, exitCode: ExitCodes.connect };
+  if (error instanceof UsageError) return { line: `framegate: ${error.message} (UsageError)`, exitCode: ExitCodes.usage };
+  if (error instanceof FramegateError) return { line: `framegate: ${error.message} (${error.kind})`, exitCode: ExitCodes.gateway };
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return { line: `framegate: ${message}${code ? ` (${code})` : ''}`, exitCode: ExitCodes.gateway };
+}

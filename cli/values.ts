@@ -1,0 +1,95 @@
+/**
+ * Arrow values to JSON-safe and display values. Arrow JS hands back bigint for 64-bit integers,
+ * epoch milliseconds for dates and timestamps, and word arrays for decimals; scripts and humans
+ * want numbers, ISO strings and decimal text.
+ */
+import { DataType, tableFromIPC, type Field, type Table, type TypeMap } from 'apache-arrow';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface DecodedRows {
+  columns: string[];
+  rows: Array<Record<string, JsonValue>>;
+}
+
+/** Decodes an Arrow IPC stream into plain rows (JSON-safe values). */
+export function decodeArrowRows(ipc: Uint8Array): DecodedRows {
+  return tableRows(tableFromIPC(ipc));
+}
+
+export function tableRows(table: Table<TypeMap>): DecodedRows {
+  const fields = table.schema.fields;
+  const vectors = fields.map((field, i) => table.getChildAt(i));
+  const rows: Array<Record<string, JsonValue>> = [];
+  for (let r = 0; r < table.numRows; r++) {
+    const row: Record<string, JsonValue> = {};
+    fields.forEach((field, i) => {
+      row[field.name] = toJsonValue(field, vectors[i]?.get(r));
+    });
+    rows.push(row);
+  }
+  return { columns: fields.map((f) => f.name), rows };
+}
+
+function toJsonValue(field: Field, value: unknown): JsonValue {
+  if (value === null || value === undefined) return null;
+  const type = field.type as DataType;
+  if (DataType.isDate(type)) return isoDate(value, type.unit === 0);
+  if (DataType.isTimestamp(type)) return isoDateTime(value);
+  if (DataType.isDecimal(type)) return decimalText(value, type.scale);
+  return plain(value);
+}
+
+function plain(value: unknown): JsonValue {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'object' && value !== null && 'toJSON' in value && typeof value.toJSON === 'function') {
+    return plain((value as { toJSON(): unknown }).toJSON());
+  }
+  if (typeof value === 'object' && value !== null && Symbol.iterator in value) return [...(value as Iterable<unknown>)].map(plain);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return String(value as string);
+}
+
+function epochMs(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  return Number(value);
+}
+
+function isoDate(value: unknown, dayUnit: boolean): string {
+  const iso = new Date(epochMs(value)).toISOString();
+  return dayUnit ? iso.slice(0, 10) : iso;
+}
+
+function isoDateTime(value: unknown): string {
+  return new Date(epochMs(value)).toISOString();
+}
+
+/** Arrow JS gives a decimal as little-endian 32-bit words of the unscaled integer. */
+function decimalText(value: unknown, scale: number): string {
+  let unscaled: bigint;
+  if (typeof value === 'bigint') unscaled = value;
+  else if (value instanceof Uint32Array) {
+    unscaled = 0n;
+    for (let i = value.length - 1; i >= 0; i--) unscaled = (unscaled << 32n) | BigInt(value[i] ?? 0);
+    const bits = BigInt(value.length * 32);
+    if (value.length > 0 && ((value[value.length - 1] ?? 0) & 0x80000000) !== 0) unscaled -= 1n << bits;
+  } else return String(value as string);
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const text = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return negative ? `-${text}` : text;
+}
+
+/** A value as a table cell. */
+export function displayValue(value: JsonValue): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}

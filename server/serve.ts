@@ -1,0 +1,36 @@
+/**
+ * `framegate serve`: runs a gateway in this process until a shutdown request or SIGINT/SIGTERM,
+ * then stops it cleanly and exits 0.
+ */
+import type { GatewayConfig } from './config';
+import { startGateway } from './gateway';
+import { createLogger } from './logger';
+
+export async function serve(options: Partial<GatewayConfig>): Promise<never> {
+  const logger = createLogger(options.logLevel ?? process.env.FRAMEGATE_LOG_LEVEL ?? 'info');
+  let gateway;
+  try {
+    gateway = await startGateway(options, { logger });
+  } catch (error) {
+    logger.fatal({ event: 'start-failed', err: error }, `gateway did not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const running = gateway;
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    // A second signal means the user does not want to wait for a clean stop.
+    if (signals > 1) {
+      logger.warn({ event: 'forced-exit', signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    logger.info({ event: 'signal', signal }, 'stopping on signal');
+    void running.close();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  await running.stopped;
+  process.exit(0);
+}
