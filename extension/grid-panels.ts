@@ -1,0 +1,140 @@
+/**
+ * Adapter: grid webview panels. One panel per previewed frame (reused) and one per query
+ * result; closing a result panel frees the result on the gateway (`query/close`).
+ */
+import * as vscode from 'vscode';
+import { Methods, type ResultInfo } from '../protocol';
+import type { GridOpener, GridTarget } from './commands';
+import type { ConnectionManager } from './connection';
+import { GridSession } from './grid-session';
+import type { Logger } from './log';
+import { renderWebviewHtml } from './webview-html';
+
+export const GRID_VIEW_TYPE = 'framegate.grid';
+/** Context key: a result panel is open (enables "Save Result As…" in the palette). */
+const HAS_RESULT_CONTEXT = 'framegate.hasResult';
+
+interface OpenGrid {
+  panel: vscode.WebviewPanel;
+  session: GridSession;
+  target: GridTarget;
+}
+
+export interface GridPanelsOptions {
+  extensionUri: vscode.Uri;
+  connection: ConnectionManager;
+  log: Logger;
+  showError(message: string): void;
+  /** The webview's "Save as…" button; resolves to the saved frame's name, or undefined. */
+  saveResult(result: ResultInfo): Promise<string | undefined>;
+}
+
+export class GridPanels implements GridOpener, vscode.Disposable {
+  private readonly grids = new Set<OpenGrid>();
+  private lastActiveResult: OpenGrid | undefined;
+
+  constructor(private readonly options: GridPanelsOptions) {}
+
+  /** What the open grids show (tests and the electron suite look at it). */
+  get openTargets(): GridTarget[] {
+    return [...this.grids].map((g) => g.target);
+  }
+
+  activeResult(): ResultInfo | undefined {
+    const active = [...this.grids].find((g) => g.panel.active && g.target.result);
+    return (active ?? this.lastActiveResult)?.target.result;
+  }
+
+  /** Opens a grid, or reveals (and reloads) the one already showing that frame. */
+  async open(target: GridTarget): Promise<void> {
+    if (target.source.kind === 'frame') {
+      const name = target.source.name;
+      const existing = [...this.grids].find((g) => g.target.source.kind === 'frame' && g.target.source.name === name);
+      if (existing) {
+        existing.panel.reveal();
+        await existing.session.sendInit();
+        return;
+      }
+    }
+    const dist = vscode.Uri.joinPath(this.options.extensionUri, 'dist');
+    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [dist],
+    });
+    const grid: OpenGrid = {
+      panel,
+      target,
+      session: new GridSession({
+        source: target.source,
+        title: target.title,
+        result: target.result,
+        client: () => this.options.connection.requireClient(),
+        post: (message) => panel.webview.postMessage(message),
+        log: this.options.log,
+        onError: (message) => this.options.showError(message),
+        onSaveAs: () => void this.saveFromPanel(grid),
+      }),
+    };
+    this.grids.add(grid);
+    if (target.result) this.lastActiveResult = grid;
+    this.updateContext();
+    panel.webview.onDidReceiveMessage((message: unknown) => void grid.session.handle(message));
+    panel.onDidChangeViewState(() => {
+      if (panel.active && target.result) this.lastActiveResult = grid;
+    });
+    panel.onDidDispose(() => this.disposed(grid));
+    panel.webview.html = renderWebviewHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+    });
+    this.options.log.info('grid.opened', { source: target.source, title: target.title });
+  }
+
+  private async saveFromPanel(grid: OpenGrid): Promise<void> {
+    if (!grid.target.result) return;
+    const saved = await this.options.saveResult(grid.target.result);
+    if (saved) await grid.panel.webview.postMessage({ type: 'status', message: `Saved as ${saved}` });
+  }
+
+  private disposed(grid: OpenGrid): void {
+    this.grids.delete(grid);
+    if (this.lastActiveResult === grid) this.lastActiveResult = undefined;
+    this.updateContext();
+    const result = grid.target.result;
+    if (!result) return;
+    const client = this.options.connection.client;
+    if (!client || client.closed) return;
+    client.request(Methods.closeResult, { id: result.id }).then(
+      () => this.options.log.info('result.closed', { id: result.id }),
+      (error: unknown) => this.options.log.warn('result.close.failed', { id: result.id, error }),
+    );
+  }
+
+  /** A frame changed on the gateway: grids showing it reload their schema and windows. */
+  async frameChanged(name: string): Promise<void> {
+    const affected = [...this.grids].filter((g) => g.target.source.kind === 'frame' && g.target.source.name === name);
+    await Promise.all(affected.map((g) => g.session.sendInit()));
+  }
+
+  /** After a reconnect: frame grids reload; results died with the old session. */
+  async reconnected(): Promise<void> {
+    await Promise.all(
+      [...this.grids].map((g) =>
+        g.target.result
+          ? g.panel.webview.postMessage({ type: 'error', message: 'The gateway connection was re-established; this result is gone. Run the query again.' })
+          : g.session.sendInit(),
+      ),
+    );
+  }
+
+  private updateContext(): void {
+    const hasResult = [...this.grids].some((g) => g.target.result);
+    void vscode.commands.executeCommand('setContext', HAS_RESULT_CONTEXT, hasResult);
+  }
+
+  dispose(): void {
+    for (const grid of [...this.grids]) grid.panel.dispose();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * One grid panel's conversation with its webview, without `vscode`: answers `ready` with the
+ * source's schema and `window` requests with Arrow bytes from `data/window`.
+ */
+import { MAX_WINDOW_ROWS, Methods, type ColumnInfo, type Source } from '../protocol';
+import type { ExtensionToWebview, WebviewToExtension } from '../webview/messages';
+import { parseWebviewMessage } from '../webview/messages';
+import type { Gateway } from './connection';
+import { describeError } from './errors';
+import type { Logger } from './log';
+
+export interface GridSessionOptions {
+  source: Source;
+  title: string;
+  /** Known up front for results (the gateway has no schema call for them). */
+  result?: { columns: ColumnInfo[]; rowCount: number };
+  client(): Gateway;
+  post(message: ExtensionToWebview): PromiseLike<boolean> | void;
+  log: Logger;
+  /** The user pressed the webview's "Save as…". */
+  onSaveAs?(): void;
+  /** A failure the user should see as a VS Code error (not per-window errors: they show in the grid). */
+  onError?(message: string): void;
+}
+
+export class GridSession {
+  constructor(private readonly options: GridSessionOptions) {}
+
+  get source(): Source {
+    return this.options.source;
+  }
+
+  /** Handles one raw message from the webview; resolves once the reply is posted. */
+  async handle(raw: unknown): Promise<void> {
+    const message: WebviewToExtension | undefined = parseWebviewMessage(raw);
+    if (!message) {
+      this.options.log.warn('webview.badMessage', { message: JSON.stringify(raw)?.slice(0, 200) });
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        return this.sendInit();
+      case 'saveAs':
+        this.options.onSaveAs?.();
+        return;
+      case 'window':
+        return this.sendWindow(message);
+    }
+  }
+
+  /** (Re)sends the schema: on `ready`, and when the frame changed on the gateway. */
+  async sendInit(): Promise<void> {
+    const { source, title } = this.options;
+    try {
+      let columns: ColumnInfo[];
+      let rowCount: number;
+      if (source.kind === 'frame') {
+        const info = await this.options.client().request(Methods.schema, { name: source.name });
+        columns = info.columns;
+        rowCount = info.rowCount;
+      } else {
+        if (!this.options.result) throw new Error(`result ${source.id} has no known schema`);
+        ({ columns, rowCount } = this.options.result);
+      }
+      await this.options.post({ type: 'init', title, source, columns, rowCount, canSave: source.kind === 'result' });
+    } catch (error) {
+      const text = describeError(error);
+      this.options.log.error('grid.init.failed', { source, error });
+      await this.options.post({ type: 'error', message: text });
+      this.options.onError?.(text);
+    }
+  }
+
+  private async sendWindow(request: Extract<WebviewToExtension, { type: 'window' }>): Promise<void> {
+    const started = Date.now();
+    try {
+      const limit = Math.min(Math.max(1, request.limit), MAX_WINDOW_ROWS);
+      const { result, ipc } = await this.options.client().window({
+        source: this.options.source,
+        offset: Math.max(0, request.offset),
+        limit,
+        ...(request.columns.length > 0 ? { columns: request.columns } : {}),
+        ...(request.sort.length > 0 ? { sort: request.sort } : {}),
+      });
+      this.options.log.debug('grid.window', { offset: result.offset, rows: result.rows, columns: result.columns.length, bytes: ipc.byteLength, ms: Date.now() - started });
+      await this.options.post({
+        type: 'window',
+        requestId: request.requestId,
+        ipc,
+        rowCount: result.rowCount,
+        offset: result.offset,
+        rows: result.rows,
+        columns: result.columns,
+      });
+    } catch (error) {
+      const text = describeError(error);
+      this.options.log.error('grid.window.failed', { source: this.options.source, offset: request.offset, error });
+      await this.options.post({ type: 'error', requestId: request.requestId, message: text });
+    }
+  }
+}

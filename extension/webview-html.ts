@@ -1,0 +1,65 @@
+/**
+ * The grid webview's HTML: the ONE function that produces it. A static skeleton under a strict
+ * CSP with a fresh nonce per render; titles and rows arrive later by postMessage, so nothing
+ * from the gateway is ever interpolated here.
+ */
+import { randomBytes } from 'node:crypto';
+import { DomIds } from '../webview/dom-ids';
+
+export interface WebviewHtmlOptions {
+  /** `webview.cspSource`: where the webview may load our script and stylesheet from. */
+  cspSource: string;
+  /** `webview.asWebviewUri(dist/webview.js)` as a string. */
+  scriptUri: string;
+  /** `webview.asWebviewUri(dist/webview.css)` as a string. */
+  styleUri: string;
+  /** One per render; `createNonce()` unless a test fixes it. */
+  nonce?: string;
+}
+
+export function createNonce(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+function attribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The Content-Security-Policy of the grid page. */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    // regular-table sizes columns through constructed stylesheets and element.style (CSSOM),
+    // which 'unsafe-inline' does not govern; no inline <style> or style="" is needed.
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+  ].join('; ');
+}
+
+export function renderWebviewHtml(options: WebviewHtmlOptions): string {
+  const nonce = options.nonce ?? createNonce();
+  const csp = contentSecurityPolicy(options.cspSource, nonce);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attribute(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" nonce="${nonce}" href="${attribute(options.styleUri)}">
+<title>Framegate</title>
+</head>
+<body data-fg-state="loading">
+<div id="${DomIds.toolbar}" role="toolbar">
+<span id="${DomIds.title}"></span>
+<span id="${DomIds.rowCount}"></span>
+<button id="${DomIds.saveButton}" type="button" hidden>Save as…</button>
+<span id="${DomIds.status}" role="status"></span>
+</div>
+<div class="fg-grid-host"><regular-table id="${DomIds.grid}" tabindex="0"></regular-table></div>
+<script nonce="${nonce}" src="${attribute(options.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

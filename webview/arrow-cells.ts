@@ -1,0 +1,65 @@
+/**
+ * Arrow IPC bytes → the cells regular-table renders. Values become numbers, strings or
+ * booleans; 64-bit integers and decimals become exact strings (no float rounding), dates and
+ * timestamps ISO text.
+ */
+import { DataType, tableFromIPC, type Field, type Vector } from 'apache-arrow';
+import type { CellScalar } from './window-cache';
+
+export interface DecodedWindow {
+  names: string[];
+  /** `columns[c][r]`: column-major, as regular-table's data listener returns them. */
+  columns: CellScalar[][];
+  rows: number;
+}
+
+/** `12345` with scale 2 → `123.45`. `unscaled` is the decimal's integer text, maybe negative. */
+export function scaleDecimal(unscaled: string, scale: number): string {
+  if (scale <= 0) return unscaled;
+  const negative = unscaled.startsWith('-');
+  const digits = (negative ? unscaled.slice(1) : unscaled).padStart(scale + 1, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** Formats one Arrow value of `field` as a grid cell. */
+export function formatCell(field: Field, value: unknown): CellScalar {
+  if (value === null || value === undefined) return null;
+  const type = field.type as DataType;
+  if (DataType.isDate(type)) return new Date(value as number).toISOString().slice(0, 10);
+  if (DataType.isTimestamp(type)) return new Date(value as number).toISOString().replace('T', ' ').replace('Z', '');
+  if (DataType.isDecimal(type)) return scaleDecimal((value as { toString(): string }).toString(), type.scale);
+  switch (typeof value) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+  }
+  if (value instanceof Uint8Array) {
+    const hex = Array.from(value.subarray(0, 32), (b) => b.toString(16).padStart(2, '0')).join('');
+    return value.length > 32 ? `0x${hex}…` : `0x${hex}`;
+  }
+  // Structs, lists, maps: Arrow's rows and vectors serialize themselves as JSON.
+  return JSON.stringify(value, jsonReplacer) ?? '';
+}
+
+function columnCells(field: Field, vector: Vector | null, rows: number): CellScalar[] {
+  const cells = new Array<CellScalar>(rows);
+  for (let r = 0; r < rows; r++) cells[r] = formatCell(field, vector?.get(r));
+  return cells;
+}
+
+export function decodeWindow(ipc: Uint8Array): DecodedWindow {
+  const table = tableFromIPC(ipc);
+  const fields = table.schema.fields;
+  return {
+    names: fields.map((f) => f.name),
+    columns: fields.map((f, i) => columnCells(f, table.getChildAt(i), table.numRows)),
+    rows: table.numRows,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Messages between the extension and the grid webview, defined once and imported by both sides.
+ * Rows travel only as Arrow IPC bytes (`ipc`), never as JSON rows and never inside the HTML.
+ * Only type imports from the protocol, so the webview bundle does not pull in zod.
+ */
+import type { ColumnInfo, SortKey, Source } from '../protocol';
+
+/** The webview asks for a window of rows *and* columns of its source, in the current sort. */
+export interface WindowRequestMessage {
+  type: 'window';
+  requestId: number;
+  offset: number;
+  limit: number;
+  /** Column names, in order (a slice of the source's columns). */
+  columns: string[];
+  sort: SortKey[];
+}
+
+export type WebviewToExtension =
+  /** The script is loaded and listening: send `init`. */
+  | { type: 'ready' }
+  | WindowRequestMessage
+  /** The user pressed "Save as…" on a result grid. */
+  | { type: 'saveAs' };
+
+export interface GridInit {
+  type: 'init';
+  /** A human title, e.g. the frame name or "Result of SELECT …". Set as text, never as HTML. */
+  title: string;
+  source: Source;
+  columns: ColumnInfo[];
+  rowCount: number;
+  /** Results can be saved as a named frame; frames cannot. */
+  canSave: boolean;
+}
+
+export interface WindowReplyMessage {
+  type: 'window';
+  requestId: number;
+  /** One Arrow IPC stream holding the requested rows and columns. */
+  ipc: Uint8Array;
+  rowCount: number;
+  offset: number;
+  rows: number;
+  columns: ColumnInfo[];
+}
+
+export type ExtensionToWebview =
+  | GridInit
+  | WindowReplyMessage
+  /** A request failed (requestId set) or the grid as a whole failed (no requestId). */
+  | { type: 'error'; requestId?: number; message: string }
+  /** Saved (or other) news to show in the grid's toolbar. */
+  | { type: 'status'; message: string };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isSortKey(value: unknown): value is SortKey {
+  return isObject(value) && typeof value.column === 'string' && typeof value.descending === 'boolean';
+}
+
+/** Checks a message from the webview before the extension acts on it (webview content is less trusted). */
+export function parseWebviewMessage(value: unknown): WebviewToExtension | undefined {
+  if (!isObject(value)) return undefined;
+  switch (value.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'saveAs':
+      return { type: 'saveAs' };
+    case 'window': {
+      const { requestId, offset, limit, columns, sort } = value;
+      if (!Number.isSafeInteger(requestId) || !Number.isSafeInteger(offset) || !Number.isSafeInteger(limit)) return undefined;
+      if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string')) return undefined;
+      if (!Array.isArray(sort) || !sort.every(isSortKey)) return undefined;
+      return {
+        type: 'window',
+        requestId: requestId as number,
+        offset: offset as number,
+        limit: limit as number,
+        columns,
+        sort: sort.map((k) => ({ column: k.column, descending: k.descending })),
+      };
+    }
+    default:
+      return undefined;
+  }
+}
