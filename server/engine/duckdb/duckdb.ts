@@ -1,0 +1,303 @@
+/**
+ * The one module that talks to DuckDB (`@duckdb/node-api`, plus `@duckdb/node-bindings` for raw
+ * vector memory). Everything else sees plain rows, column batches and errors.
+ *
+ * Fast path (see the facts note): data chunks are read straight from their vectors' data and
+ * validity memory into column batches for fixed-width types; strings are copied byte-wise from
+ * their 16-byte string_t headers (inline ≤ 12 bytes, one native call for longer ones). Types
+ * without such a layout must be cast by the caller's SQL (see `arrowSafeType`); anything else that
+ * still shows up is converted value by value to text, slowly but correctly.
+ */
+import {
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBTypeId,
+  type DuckDBResult,
+  type DuckDBType,
+} from '@duckdb/node-api';
+import bindings from '@duckdb/node-bindings';
+import { BatchBuilder, BYTE_WIDTH, copyBits, isVariableColumn, type ColumnBatch, type ColumnField, type ColumnKind } from '../columns';
+
+export type SqlParam = string | number | boolean | bigint | null;
+
+/** A DuckDB type name and the column layout it is read as. */
+export interface ResultColumn {
+  name: string;
+  /** DuckDB's type name, e.g. `DECIMAL(18,2)`. */
+  type: string;
+  /** null: not a direct layout (the caller should cast it; see `arrowSafeType`). */
+  kind: ColumnKind | null;
+}
+
+const KIND_OF_TYPE_ID: Partial<Record<DuckDBTypeId, ColumnKind>> = {
+  [DuckDBTypeId.BOOLEAN]: 'bool',
+  [DuckDBTypeId.TINYINT]: 'int8',
+  [DuckDBTypeId.SMALLINT]: 'int16',
+  [DuckDBTypeId.INTEGER]: 'int32',
+  [DuckDBTypeId.BIGINT]: 'int64',
+  [DuckDBTypeId.UTINYINT]: 'uint8',
+  [DuckDBTypeId.USMALLINT]: 'uint16',
+  [DuckDBTypeId.UINTEGER]: 'uint32',
+  [DuckDBTypeId.UBIGINT]: 'uint64',
+  [DuckDBTypeId.FLOAT]: 'float32',
+  [DuckDBTypeId.DOUBLE]: 'float64',
+  [DuckDBTypeId.DATE]: 'date32',
+  [DuckDBTypeId.TIME]: 'time64us',
+  [DuckDBTypeId.TIMESTAMP_S]: 'timestamp_s',
+  [DuckDBTypeId.TIMESTAMP_MS]: 'timestamp_ms',
+  [DuckDBTypeId.TIMESTAMP]: 'timestamp_us',
+  [DuckDBTypeId.TIMESTAMP_NS]: 'timestamp_ns',
+  [DuckDBTypeId.TIMESTAMP_TZ]: 'timestamptz_us',
+  [DuckDBTypeId.VARCHAR]: 'utf8',
+  [DuckDBTypeId.BLOB]: 'binary',
+};
+
+/** DuckDB type names per column kind, used to create tables for uploaded data. */
+export const DUCKDB_TYPE_OF_KIND: Record<ColumnKind, string> = {
+  bool: 'BOOLEAN',
+  int8: 'TINYINT',
+  int16: 'SMALLINT',
+  int32: 'INTEGER',
+  int64: 'BIGINT',
+  uint8: 'UTINYINT',
+  uint16: 'USMALLINT',
+  uint32: 'UINTEGER',
+  uint64: 'UBIGINT',
+  float32: 'FLOAT',
+  float64: 'DOUBLE',
+  date32: 'DATE',
+  time64us: 'TIME',
+  timestamp_s: 'TIMESTAMP_S',
+  timestamp_ms: 'TIMESTAMP_MS',
+  timestamp_us: 'TIMESTAMP',
+  timestamp_ns: 'TIMESTAMP_NS',
+  timestamptz_us: 'TIMESTAMP WITH TIME ZONE',
+  utf8: 'VARCHAR',
+  binary: 'BLOB',
+};
+
+const DIRECT_TYPE_NAMES = new Set(Object.values(DUCKDB_TYPE_OF_KIND));
+
+/**
+ * The type a column should be cast to before it is read as Arrow: itself when it has a direct
+ * layout; DECIMAL as DOUBLE (readable, loses digits beyond 15–17); everything else (HUGEINT,
+ * UUID, INTERVAL, ENUM, LIST, STRUCT, MAP, …) as VARCHAR, DuckDB's own text form.
+ */
+export function arrowSafeType(typeName: string): string | null {
+  const upper = typeName.toUpperCase();
+  if (DIRECT_TYPE_NAMES.has(upper) || upper === 'TIMESTAMPTZ') return null;
+  if (upper.startsWith('DECIMAL')) return 'DOUBLE';
+  return 'VARCHAR';
+}
+
+/** Messages of DuckDB errors carry a class prefix, e.g. "Binder Error: …", "Parser Error: …". */
+export function duckErrorClass(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /^([A-Za-z ]+?) Error:/.exec(message);
+  return match ? match[1]! : '';
+}
+
+export interface OpenOptions {
+  /** Instance configuration applied at creation (settings that cannot change later). */
+  config?: Record<string, string>;
+}
+
+export class DuckDatabase {
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  static async open(path: string, options: OpenOptions = {}): Promise<DuckDatabase> {
+    return new DuckDatabase(await DuckDBInstance.create(path, options.config ?? {}));
+  }
+
+  async connect(): Promise<DuckConnection> {
+    return new DuckConnection(await this.instance.connect());
+  }
+
+  close(): void {
+    this.instance.closeSync();
+  }
+}
+
+export class DuckConnection {
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  /** Runs one statement (or several, for trusted internal SQL) and discards the result. */
+  async run(sql: string, params?: SqlParam[]): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Rows as plain JS objects (BIGINT as bigint). For small internal queries. */
+  async rows(sql: string, params?: SqlParam[]): Promise<Record<string, unknown>[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS();
+  }
+
+  /** Number of statements in `sql` (parse only, nothing runs). Throws on syntax errors. */
+  async countStatements(sql: string): Promise<number> {
+    const extracted = await this.connection.extractStatements(sql);
+    return extracted.count;
+  }
+
+  /** Column names and types of a query's result, by preparing it (binds, does not run). */
+  async describe(sql: string): Promise<ResultColumn[]> {
+    const prepared = await this.connection.prepare(sql);
+    try {
+      const columns: ResultColumn[] = [];
+      for (let i = 0; i < prepared.columnCount; i++) columns.push(describeColumn(prepared.columnName(i), prepared.columnType(i)));
+      return columns;
+    } finally {
+      prepared.destroySync();
+    }
+  }
+
+  /** Runs a query and reads all of it as column batches of up to `batchRows` rows. */
+  async readBatches(sql: string, batchRows = 1 << 16): Promise<{ columns: ResultColumn[]; batches: ColumnBatch[] }> {
+    const result = await this.connection.run(sql);
+    const columns = resultColumns(result);
+    const batches: ColumnBatch[] = [];
+    for await (const batch of chunkBatches(result, columns, batchRows)) batches.push(batch);
+    return { columns, batches };
+  }
+
+  /** Streams a query's result as column batches, fetching chunks only as the consumer pulls. */
+  async streamBatches(sql: string, batchRows = 1 << 16): Promise<{ columns: ResultColumn[]; batches: AsyncIterable<ColumnBatch> }> {
+    const result = await this.connection.stream(sql);
+    const columns = resultColumns(result);
+    return { columns, batches: chunkBatches(result, columns, batchRows) };
+  }
+
+  /** Appends column batches to an existing table whose columns match the batch, in order. */
+  async appendBatches(schema: string, table: string, batches: Iterable<ColumnBatch>, catalog?: string): Promise<void> {
+    const appender = await this.connection.createAppender(table, schema, catalog ?? null);
+    try {
+      for (const batch of batches) {
+        const types = appenderTypes(appender, batch.fields.length);
+        for (let start = 0; start < batch.rowCount; start += CHUNK_ROWS) {
+          const rows = Math.min(CHUNK_ROWS, batch.rowCount - start);
+          const chunk = DuckDBDataChunk.create(types, rows);
+          batch.columns.forEach((_, i) => writeVector(chunk, i, batch, start, rows));
+          chunk.rowCount = rows;
+          appender.appendDataChunk(chunk);
+        }
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+}
+
+const CHUNK_ROWS = 2048;
+
+function appenderTypes(appender: import('@duckdb/node-api').DuckDBAppender, count: number): DuckDBType[] {
+  const types: DuckDBType[] = [];
+  for (let i = 0; i < count; i++) types.push(appender.columnType(i));
+  return types;
+}
+
+function describeColumn(name: string, type: DuckDBType): ResultColumn {
+  return { name, type: type.toString(), kind: KIND_OF_TYPE_ID[type.typeId] ?? null };
+}
+
+function resultColumns(result: DuckDBResult): ResultColumn[] {
+  const columns: ResultColumn[] = [];
+  for (let i = 0; i < result.columnCount; i++) columns.push(describeColumn(result.columnName(i), result.columnType(i)));
+  return columns;
+}
+
+async function* chunkBatches(result: DuckDBResult, columns: ResultColumn[], batchRows: number): AsyncGenerator<ColumnBatch> {
+  const fields: ColumnField[] = columns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' }));
+  let builder = new BatchBuilder(fields, batchRows);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    let offset = 0;
+    while (offset < chunk.rowCount) {
+      const rows = Math.min(chunk.rowCount - offset, batchRows - builder.rowCount);
+      readChunk(chunk, columns, builder, offset, rows);
+      offset += rows;
+      if (builder.rowCount === batchRows) {
+        yield builder.take();
+        builder = new BatchBuilder(fields, batchRows);
+      }
+    }
+  }
+  if (builder.rowCount > 0 || fields.length > 0) yield builder.take();
+}
+
+/** Copies rows [from, from + rows) of a chunk into the builder. */
+function readChunk(chunk: DuckDBDataChunk, columns: ResultColumn[], builder: BatchBuilder, from: number, rows: number): void {
+  const at = builder.beginRows(rows);
+  const total = chunk.rowCount;
+  columns.forEach((column, i) => {
+    const vector = bindings.data_chunk_get_vector(chunk.chunk, i);
+    const validityBytes = bindings.vector_get_validity(vector, Math.ceil(total / 64) * 8) as Uint8Array | null;
+    builder.setValidity(i, at, validityBytes ?? null, from, rows);
+    const kind = column.kind;
+    if (kind === null) {
+      readAsText(chunk, i, builder, at, from, rows);
+    } else if (kind === 'utf8' || kind === 'binary') {
+      readStrings(vector, builder, i, at, from, rows, total);
+    } else {
+      const width = BYTE_WIDTH[kind];
+      const data = bindings.vector_get_data(vector, total * width);
+      builder.setFixed(i, at, data.subarray(from * width, (from + rows) * width));
+    }
+  });
+  builder.commitRows(rows);
+}
+
+function readStrings(vector: bindings.Vector, builder: BatchBuilder, column: number, at: number, from: number, rows: number, total: number): void {
+  const data = bindings.vector_get_data(vector, total * 16);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let r = 0; r < rows; r++) {
+    const offset = (from + r) * 16;
+    const length = view.getUint32(offset, true);
+    if (length <= 12) builder.pushByteRange(column, at + r, data, offset + 4, length);
+    else builder.pushBytes(column, at + r, bindings.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + offset + 8, length));
+  }
+}
+
+const textEncoder = new TextEncoder();
+
+/** Slow, correct path for types without a direct layout: DuckDB's own value, as text. */
+function readAsText(chunk: DuckDBDataChunk, column: number, builder: BatchBuilder, at: number, from: number, rows: number): void {
+  const vector = chunk.getColumnVector(column);
+  for (let r = 0; r < rows; r++) {
+    const value = vector.getItem(from + r);
+    builder.pushBytes(column, at + r, value === null ? null : textEncoder.encode(String(value)));
+  }
+}
+
+/** Writes rows [start, start + rows) of a batch column into a data chunk's vector. */
+function writeVector(chunk: DuckDBDataChunk, column: number, batch: ColumnBatch, start: number, rows: number): void {
+  const vector = bindings.data_chunk_get_vector(chunk.chunk, column);
+  const data = batch.columns[column]!;
+  if (data.validity) {
+    const bits = new Uint8Array(Math.ceil(rows / 64) * 8);
+    copyBits(bits, 0, data.validity, start, rows);
+    bindings.vector_ensure_validity_writable(vector);
+    bindings.copy_data_to_vector_validity(vector, 0, bits.buffer, 0, bits.byteLength);
+  }
+  if (isVariableColumn(data)) {
+    const { offsets, data: bytes } = data;
+    for (let r = 0; r < rows; r++) {
+      const row = start + r;
+      if (data.validity && !((data.validity[row >>> 3]! >>> (row & 7)) & 1)) continue;
+      bindings.vector_assign_string_element_len(vector, r, bytes.subarray(offsets[row], offsets[row + 1]));
+    }
+    return;
+  }
+  const width = BYTE_WIDTH[data.kind];
+  const values = data.values;
+  bindings.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset + start * width, rows * width);
+}

@@ -1,0 +1,34 @@
+/** Maps DuckDB failures to protocol errors. DuckDB messages start with their class: "Binder Error: …". */
+import { ErrorCodes, FramegateError } from '../../protocol';
+import { duckErrorClass } from './duckdb/duckdb';
+
+export function toFramegateError(error: unknown, timedOut = false, timeoutMs?: number): FramegateError {
+  if (error instanceof FramegateError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const kind = duckErrorClass(error);
+  if (timedOut || kind === 'INTERRUPT' || kind === 'Interrupt') {
+    return timedOut
+      ? new FramegateError(ErrorCodes.QueryTimeout, `query ran longer than ${timeoutMs ?? '?'} ms and was interrupted`)
+      : new FramegateError(ErrorCodes.QueryFailed, 'query was interrupted');
+  }
+  switch (kind) {
+    case 'Parser':
+    case 'Binder':
+    case 'Catalog':
+    case 'Not implemented':
+      return new FramegateError(ErrorCodes.InvalidSql, message);
+    case 'Permission':
+      return new FramegateError(ErrorCodes.SqlRefused, message);
+    case 'TransactionContext':
+    case 'Transaction':
+      return new FramegateError(ErrorCodes.Conflict, message);
+    default:
+      return new FramegateError(ErrorCodes.QueryFailed, message);
+  }
+}
+
+/** True for DuckDB's optimistic-concurrency conflicts, which a retry resolves. */
+export function isConflict(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /conflict/i.test(message) && /transaction/i.test(message);
+}
