@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Bool, DateDay, Decimal, Float64, Int64, makeData, Table, tableToIPC, TimestampMicrosecond, Utf8, vectorFromArray } from 'apache-arrow';
+import { decodeWindow, scaleDecimal } from '../../webview/arrow-cells';
+
+test('decodeWindow turns Arrow IPC into column-major display cells', () => {
+  const table = new Table({
+    id: vectorFromArray([1n, 9007199254740993n, null], new Int64()),
+    day: vectorFromArray([new Date('2024-03-05T00:00:00Z'), null, new Date('1999-12-31T00:00:00Z')], new DateDay()),
+    at: vectorFromArray([new Date('2024-03-05T06:07:08.123Z'), null, null], new TimestampMicrosecond()),
+    name: vectorFromArray(['a', null, 'c'], new Utf8()),
+    ok: vectorFromArray([true, false, null], new Bool()),
+    x: vectorFromArray([1.5, null, -2], new Float64()),
+  });
+  const decoded = decodeWindow(tableToIPC(table, 'stream'));
+  assert.equal(decoded.rows, 3);
+  assert.deepEqual(decoded.names, ['id', 'day', 'at', 'name', 'ok', 'x']);
+  assert.deepEqual(decoded.columns, [
+    ['1', '9007199254740993', null],
+    ['2024-03-05', null, '1999-12-31'],
+    ['2024-03-05 06:07:08.123', null, null],
+    ['a', null, 'c'],
+    [true, false, null],
+    [1.5, null, -2],
+  ]);
+});
+
+test('decimals keep their exact digits', () => {
+  // 12345 and -7 at scale 2, as 128-bit little-endian words.
+  const words = new Uint32Array([12345, 0, 0, 0, (-7 >>> 0), 0xffffffff, 0xffffffff, 0xffffffff]);
+  const data = makeData({ type: new Decimal(2, 18, 128), length: 2, data: words });
+  const decoded = decodeWindow(tableToIPC(new Table({ price: data as never }), 'stream'));
+  assert.deepEqual(decoded.columns, [['123.45', '-0.07']]);
+  assert.equal(scaleDecimal('5', 3), '0.005');
+  assert.equal(scaleDecimal('-123', 0), '-123');
+});
+
+test('an empty window decodes to empty columns', () => {
+  const table = new Table({ a: vectorFromArray([] as number[], new Float64()) });
+  const decoded = decodeWindow(tableToIPC(table, 'stream'));
+  assert.deepEqual(decoded, { names: ['a'], columns: [[]], rows: 0 });
+});

@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nextSort, sortCacheKey, sortDirection } from '../../webview/sort';
+
+test('clicking a header cycles ascending, descending, unsorted', () => {
+  const asc = nextSort([], 'amount');
+  assert.deepEqual(asc, [{ column: 'amount', descending: false }]);
+  assert.equal(sortDirection(asc, 'amount'), 'asc');
+  const desc = nextSort(asc, 'amount');
+  assert.deepEqual(desc, [{ column: 'amount', descending: true }]);
+  assert.equal(sortDirection(desc, 'amount'), 'desc');
+  assert.deepEqual(nextSort(desc, 'amount'), []);
+  assert.equal(sortDirection([], 'amount'), 'none');
+});
+
+test('clicking another header sorts by that column alone', () => {
+  assert.deepEqual(nextSort([{ column: 'amount', descending: true }], 'region'), [{ column: 'region', descending: false }]);
+});
+
+test('cache keys differ between sorts and match for equal sorts', () => {
+  assert.notEqual(sortCacheKey([]), sortCacheKey([{ column: 'a', descending: false }]));
+  assert.notEqual(sortCacheKey([{ column: 'a', descending: false }]), sortCacheKey([{ column: 'a', descending: true }]));
+  assert.equal(sortCacheKey([{ column: 'a', descending: true }]), sortCacheKey([{ column: 'a', descending: true }]));
+});
