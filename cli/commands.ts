@@ -1,11 +1,14 @@
-/** The CLI's commands: each parses nothing (program.ts did), talks to a gateway, prints via Output. */
+/**
+ * The CLI's commands: program.ts parsed the command line; each command talks to a gateway and
+ * prints through Output. The gateway and engine modules (and DuckDB's native module) are imported
+ * only by the commands that need them, so client commands start fast.
+ */
 import { extname, resolve } from 'node:path';
 import { Methods, type SortKey } from '../protocol';
 import { GatewayClient } from '../rpc/client';
 import type { GatewayConfig } from '../server/config';
-import { readLocalFileAsArrow, writeArrowToFile } from '../server/engine';
-import { serve as runGateway } from '../server/serve';
 import { UsageError } from './errors';
+import { loadEngine, loadServe } from './lazy';
 import { formatCount, Output } from './output';
 import type { GlobalOptions } from './program';
 import { decodeArrowRows } from './values';
@@ -61,6 +64,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     adminToken: options.adminToken,
     logLevel: options.logLevel,
   };
+  const { serve: runGateway } = loadServe();
   await runGateway(config);
 }
 
@@ -149,7 +153,9 @@ export function load(globals: GlobalOptions, path: string, options: LoadOptions)
 }
 
 export async function put(globals: GlobalOptions, file: string, options: PutOptions): Promise<void> {
-  // Read (and convert) the file before connecting: a bad local file is not the gateway's business.
+  // Open the file before connecting: a bad local file is not the gateway's business. It is then
+  // converted and streamed to the gateway in parts.
+  const { readLocalFileAsArrow } = loadEngine();
   const ipc = await readLocalFileAsArrow(resolve(file));
   await withClient(globals, async (client, output) => {
     const frame = await client.upload({ name: options.as, replace: options.replace }, ipc);
@@ -157,7 +163,8 @@ export async function put(globals: GlobalOptions, file: string, options: PutOpti
   });
 }
 
-const OUTPUT_FORMATS = new Set(['arrow', 'parquet', 'csv']);
+type OutputFormat = 'arrow' | 'parquet' | 'csv';
+const OUTPUT_FORMATS = new Set<string>(['arrow', 'parquet', 'csv']);
 
 export function get(globals: GlobalOptions, name: string, file: string): Promise<void> {
   const format = extname(file).slice(1).toLowerCase();
@@ -165,7 +172,8 @@ export function get(globals: GlobalOptions, name: string, file: string): Promise
   const path = resolve(file);
   return withClient(globals, async (client, output) => {
     const { result, ipc } = await client.export({ source: { kind: 'frame', name } });
-    await writeArrowToFile(ipc, path);
+    const { writeArrowToFile } = loadEngine();
+    await writeArrowToFile(ipc, path, format as OutputFormat);
     output.result({ name, path, format, rows: result.rows, bytes: result.bytes }, () => `wrote ${formatCount(result.rows)} rows of ${name} to ${path}`);
   });
 }

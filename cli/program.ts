@@ -33,7 +33,8 @@ const JSON_HELP = `
 Output: tables for people by default. With --json every command prints exactly one JSON
 document, on one line, on stdout:
   ls -> {"frames":[FrameInfo…]}      schema/load/put/sql --save -> FrameInfo
-  head/sql -> {"rowCount","offset","columns":[{name,type}],"rows":[{col:value}]}
+  head -> {"name","rowCount","offset","columns":[{name,type}],"rows":[{col:value}]}
+  sql -> {"sql","rowCount","offset","columns":[{name,type}],"rows":[{col:value}]}
   get -> {"name","path","format","rows","bytes"}   rm -> {"deleted"}   shutdown -> {"stopping":true}
 64-bit integers beyond 2^53 and decimals are strings; dates and timestamps are ISO-8601 strings.
 
@@ -117,8 +118,8 @@ export function buildProgram(): Command {
 
   program
     .command('put')
-    .description('upload a local CSV, Parquet or Arrow file as a frame')
-    .argument('<file>', 'local file (.csv, .parquet, .arrow)')
+    .description('upload a local CSV, Parquet, JSON or Arrow file as a frame')
+    .argument('<file>', 'local file (.csv, .parquet, .json, .arrow)')
     .requiredOption('--as <name>', 'frame name')
     .option('--replace', 'replace an existing frame', false)
     .action((file: string, options: commands.PutOptions, command: Command) => commands.put(globals(command), file, options));

@@ -3,7 +3,7 @@
  * epoch milliseconds for dates and timestamps, and word arrays for decimals; scripts and humans
  * want numbers, ISO strings and decimal text.
  */
-import { DataType, tableFromIPC, type Field, type Table, type TypeMap } from 'apache-arrow';
+import { DataType, DateUnit, tableFromIPC, type Field, type Table, type TypeMap } from 'apache-arrow';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -34,7 +34,7 @@ export function tableRows(table: Table<TypeMap>): DecodedRows {
 function toJsonValue(field: Field, value: unknown): JsonValue {
   if (value === null || value === undefined) return null;
   const type = field.type as DataType;
-  if (DataType.isDate(type)) return isoDate(value, type.unit === 0);
+  if (DataType.isDate(type)) return isoDate(value, type.unit === DateUnit.DAY);
   if (DataType.isTimestamp(type)) return isoDateTime(value);
   if (DataType.isDecimal(type)) return decimalText(value, type.scale);
   return plain(value);
@@ -54,7 +54,7 @@ function plain(value: unknown): JsonValue {
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   }
-  return String(value as string);
+  return String(value);
 }
 
 function epochMs(value: unknown): number {
@@ -80,7 +80,7 @@ function decimalText(value: unknown, scale: number): string {
     for (let i = value.length - 1; i >= 0; i--) unscaled = (unscaled << 32n) | BigInt(value[i] ?? 0);
     const bits = BigInt(value.length * 32);
     if (value.length > 0 && ((value[value.length - 1] ?? 0) & 0x80000000) !== 0) unscaled -= 1n << bits;
-  } else return String(value as string);
+  } else return String(value);
   const negative = unscaled < 0n;
   const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
   const text = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;

@@ -34,6 +34,8 @@ export interface GatewayDependencies {
 }
 
 const MAX_USER_LENGTH = 128;
+/** Pings find clients that vanished without closing (sleeping laptops, dropped networks). */
+const HEARTBEAT_MS = 30_000;
 
 /** The connecting user, from the `user` query parameter of the WebSocket URL. */
 function userOf(request: IncomingMessage): string {
@@ -92,7 +94,7 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     socket.on('error', (error) => logger.warn({ event: 'socket-error', user, err: error.message }, 'client socket error'));
     socket.on('close', (code, reason) => logger.info({ event: 'disconnected', user, code, reason: reason.toString() }, 'client disconnected'));
 
-    const peer = new RpcPeer(wsChannel(socket), {
+    const peer = new RpcPeer(wsChannel(socket, { heartbeatMs: HEARTBEAT_MS }), {
       maxAttachmentBytes: config.maxMessageBytes,
       onProtocolError: (message) => logger.warn({ event: 'protocol-error', user, message }, 'rejected a malformed message'),
     });

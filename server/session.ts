@@ -88,6 +88,7 @@ export class Session {
 
   private async dispatch(method: string, rawParams: unknown, token: CancellationToken): Promise<unknown> {
     const started = performance.now();
+    this.context.logger.debug({ event: 'request-start', method, user: this.user }, 'request start');
     const log = (outcome: string) => {
       const entry = { event: 'request', method, ms: Math.round((performance.now() - started) * 10) / 10, outcome, user: this.user };
       if (QUIET_METHODS.has(method) && outcome === 'ok') this.context.logger.debug(entry, 'request');

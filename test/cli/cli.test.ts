@@ -1,0 +1,220 @@
+/**
+ * The `framegate` bin end to end: `node dist/cli.js serve` as the gateway, and each client command
+ * spawned as its own process against it. Needs `npm run build` first.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { CLI_PATH, makeTempDir, removeDir, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs a command with --json, expects success and one JSON document on stdout. */
+async function json<T>(args: string[], env: Record<string, string>): Promise<T> {
+  const run = await cli(['--json', ...args], env);
+  assert.equal(run.code, 0, `framegate ${args.join(' ')} failed: ${run.stderr}`);
+  assert.equal(run.stdout.trim().split('\n').length, 1, 'one JSON document on one line');
+  return JSON.parse(run.stdout) as T;
+}
+
+const PEOPLE_CSV = 'name,age,city\nAda,36,London\nLinus,28,Helsinki\nGrace,45,New York\n';
+
+describe('framegate CLI against a real gateway', () => {
+  let gateway: GatewayProcess;
+  let work: string;
+  let importDir: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    work = makeTempDir('framegate-cli-work-');
+    importDir = makeTempDir('framegate-cli-import-');
+    gateway = await startGatewayProcess({ args: ['--import-dir', importDir, '--admin-token', 'tok'] });
+    env = { FRAMEGATE_URL: gateway.url, FRAMEGATE_USER: 'dora' };
+  });
+  after(async () => {
+    await gateway.stop();
+    removeDir(gateway.dataDir);
+    removeDir(work);
+    removeDir(importDir);
+  });
+
+  test('ls on an empty gateway, as a table and as JSON', async () => {
+    const table = await cli(['ls'], env);
+    assert.equal(table.code, 0);
+    assert.match(table.stdout, /no frames/);
+    assert.deepEqual(await json(['ls'], env), { frames: [] });
+  });
+
+  test('put a CSV, then schema and head show it', async () => {
+    const csv = join(work, 'people.csv');
+    writeFileSync(csv, PEOPLE_CSV);
+    const put = await cli(['put', csv, '--as', 'people'], env);
+    assert.equal(put.code, 0, put.stderr);
+    assert.match(put.stdout, /uploaded people: 3 rows, 3 columns/);
+
+    const schema = await json<{ name: string; owner: string; rowCount: number; columns: Array<{ name: string; type: string }> }>(['schema', 'people'], env);
+    assert.equal(schema.owner, 'dora');
+    assert.equal(schema.rowCount, 3);
+    assert.deepEqual(
+      schema.columns.map((c) => c.name),
+      ['name', 'age', 'city'],
+    );
+    const schemaTable = await cli(['schema', 'people'], env);
+    assert.match(schemaTable.stdout, /│ age\s+│ BIGINT|│ age\s+│ INTEGER/);
+
+    const head = await json<{ rowCount: number; rows: Array<Record<string, unknown>> }>(['head', 'people', '-n', '2', '--sort', 'age:desc'], env);
+    assert.equal(head.rowCount, 3);
+    assert.deepEqual(head.rows, [
+      { name: 'Grace', age: 45, city: 'New York' },
+      { name: 'Ada', age: 36, city: 'London' },
+    ]);
+    const headTable = await cli(['head', 'people', '--offset', '1', '--sort', 'name'], env);
+    assert.equal(headTable.code, 0);
+    assert.match(headTable.stdout, /Grace/);
+    assert.doesNotMatch(headTable.stdout, /Ada/);
+    assert.match(headTable.stdout, /rows 2–3 of 3/);
+  });
+
+  test('sql shows rows, and --save saves them as a frame', async () => {
+    const rows = await json<{ rowCount: number; rows: unknown[] }>(['sql', 'SELECT city, age * 2 AS double_age FROM people WHERE age > 30 ORDER BY age'], env);
+    assert.equal(rows.rowCount, 2);
+    assert.deepEqual(rows.rows, [
+      { city: 'London', double_age: 72 },
+      { city: 'New York', double_age: 90 },
+    ]);
+    const limited = await cli(['sql', 'SELECT * FROM range(100) t(i)', '-n', '5'], env);
+    assert.equal(limited.code, 0, limited.stderr);
+    assert.match(limited.stdout, /rows 1–5 of 100/);
+
+    const saved = await json<{ name: string; rowCount: number; owner: string }>(['sql', 'SELECT name FROM people WHERE city = \'London\'', '--save', 'dora.londoners'], env);
+    assert.deepEqual([saved.name, saved.rowCount, saved.owner], ['dora.londoners', 1, 'dora']);
+    const again = await cli(['sql', 'SELECT 1', '--save', 'dora.londoners'], env);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^framegate: .*\(FrameExists\)\n$/);
+    const replaced = await cli(['sql', 'SELECT 1 AS one', '--save', 'dora.londoners', '--replace'], env);
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.match(replaced.stdout, /saved dora\.londoners: 1 rows, 1 columns \(version 2/);
+  });
+
+  test('load a file from the gateway import dir', async () => {
+    writeFileSync(join(importDir, 'scores.csv'), 'player,score\nx,10\ny,20\n');
+    const loaded = await cli(['load', 'scores.csv', '--as', 'scores', '--format', 'csv'], env);
+    assert.equal(loaded.code, 0, loaded.stderr);
+    assert.match(loaded.stdout, /loaded scores: 2 rows/);
+    const refused = await cli(['load', '/etc/hostname', '--as', 'host'], env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /\(FileRefused\)/);
+  });
+
+  test('put/get round trip through CSV, Parquet and Arrow files', async () => {
+    const parquet = join(work, 'people.parquet');
+    const got = await json<{ rows: number; format: string; path: string }>(['get', 'people', '-o', parquet], env);
+    assert.deepEqual([got.rows, got.format, got.path], [3, 'parquet', parquet]);
+    assert.equal(readFileSync(parquet).subarray(0, 4).toString(), 'PAR1');
+
+    const putParquet = await cli(['put', parquet, '--as', 'people_pq'], env);
+    assert.equal(putParquet.code, 0, putParquet.stderr);
+    const csvOut = join(work, 'people-out.csv');
+    const getCsv = await cli(['get', 'people_pq', '-o', csvOut], env);
+    assert.equal(getCsv.code, 0, getCsv.stderr);
+    assert.match(getCsv.stdout, /wrote 3 rows of people_pq/);
+    const lines = readFileSync(csvOut, 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'name,age,city');
+    assert.deepEqual(lines.slice(1).sort(), ['Ada,36,London', 'Grace,45,New York', 'Linus,28,Helsinki']);
+
+    const arrowOut = join(work, 'people.arrow');
+    assert.equal((await cli(['get', 'people', '-o', arrowOut], env)).code, 0);
+    const table = tableFromIPC(readFileSync(arrowOut));
+    assert.equal(table.numRows, 3);
+    const names = Array.from({ length: table.numRows }, (_, i) => String(table.getChild('name')?.get(i)));
+    assert.deepEqual(names.sort(), ['Ada', 'Grace', 'Linus']);
+    const putArrow = await cli(['put', arrowOut, '--as', 'people_arrow', '--json'], env);
+    assert.equal(putArrow.code, 0, putArrow.stderr);
+    assert.equal((JSON.parse(putArrow.stdout) as { rowCount: number }).rowCount, 3);
+  });
+
+  test('ls lists what was made; info shows the gateway', async () => {
+    const { frames } = await json<{ frames: Array<{ name: string }> }>(['ls'], env);
+    for (const name of ['people', 'dora.londoners', 'scores', 'people_pq', 'people_arrow']) {
+      assert.ok(frames.some((f) => f.name === name), `${name} listed`);
+    }
+    const table = await cli(['ls'], env);
+    assert.match(table.stdout, /people_pq/);
+    const info = await cli(['info'], env);
+    assert.equal(info.code, 0);
+    assert.match(info.stdout, /engine: .*duckdb/i);
+  });
+
+  test('rm deletes; then the frame is not found (exit 1, error on stderr)', async () => {
+    assert.deepEqual(await json(['rm', 'people_arrow'], env), { deleted: 'people_arrow' });
+    const missing = await cli(['schema', 'people_arrow'], env);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stdout, '');
+    assert.match(missing.stderr, /^framegate: .*people_arrow.*\(FrameNotFound\)\n$/);
+  });
+
+  test('gateway errors exit 1: invalid SQL, refused SQL', async () => {
+    const invalid = await cli(['sql', 'SELEKT 1'], env);
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.stderr, /\(InvalidSql\)/);
+    const refused = await cli(['sql', 'DROP TABLE people'], env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /\(SqlRefused\)/);
+  });
+
+  test('usage errors exit 2', async () => {
+    for (const args of [['bogus'], ['head'], ['head', 'people', '-n', 'many'], ['get', 'people', '-o', join(work, 'x.txt')], ['put', 'x.csv'], ['load', 'x.csv', '--as', 'x', '--format', 'xml']]) {
+      const run = await cli(args, env);
+      assert.equal(run.code, 2, `framegate ${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, /^framegate: /);
+      assert.equal(run.stdout, '');
+    }
+  });
+
+  test('no gateway at the URL exits 3', async () => {
+    const run = await cli(['ls', '--url', 'ws://127.0.0.1:1'], env);
+    assert.equal(run.code, 3);
+    assert.match(run.stderr, /^framegate: cannot connect .*\(CannotConnect\)/);
+  });
+
+  test('shutdown needs the token; with it the gateway exits 0', async () => {
+    const wrong = await cli(['shutdown', '--token', 'nope'], env);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /\(Forbidden\)/);
+    const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', (code) => resolve(code)));
+    const ok = await json<{ stopping: boolean }>(['shutdown', '--token', 'tok'], env);
+    assert.deepEqual(ok, { stopping: true });
+    assert.equal(await exited, 0);
+    assert.ok(gateway.log.some((line) => line.includes('"event":"stopped"')));
+  });
+});
+
+test('serve rejects bad flags with exit 2', async () => {
+  const dir = makeTempDir('framegate-cli-serve-');
+  try {
+    const run = await cli(['serve', '--port', '70000', '--data-dir', dir]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--port must be a whole number from 0 to 65535/);
+  } finally {
+    removeDir(dir);
+  }
+});

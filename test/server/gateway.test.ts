@@ -1,0 +1,442 @@
+/**
+ * The gateway end to end: real gateway on a free port, real DuckDB in a temp data dir, real
+ * WebSocket clients, Arrow decoded and checked. Bad inputs are each followed by proof that the
+ * gateway still serves others.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeAttachmentFrame, ErrorCodes, FramegateError, Methods, Notifications, type FramesChangedNotification } from '../../protocol';
+import { GatewayClient } from '../../rpc/client';
+import { isLoopback } from '../../server/session';
+import { removeDir, startGatewayProcess } from '../support/gateway-process';
+import { closeOf, decodeRows, rawExchange, rawSocket, sampleIpc, startTestGateway, waitFor, type TestGateway } from './support';
+
+/** Runs `work` and returns the FramegateError it must throw. */
+async function failure(work: () => Promise<unknown>): Promise<FramegateError> {
+  try {
+    await work();
+  } catch (error) {
+    assert.ok(error instanceof FramegateError, `expected a FramegateError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the call to fail');
+}
+
+/** A query that runs for minutes unless interrupted (range is allowed; the filter defeats shortcuts). */
+const SLOW_SQL = 'SELECT count(*) AS n FROM range(1000000000000) t(i) WHERE (i * 7) % 13 = 5';
+
+describe('gateway with one shared instance', () => {
+  let gw: TestGateway;
+  let alice: GatewayClient;
+  let bob: GatewayClient;
+
+  before(async () => {
+    gw = await startTestGateway();
+    alice = await GatewayClient.connect(gw.url, { user: 'alice' });
+    bob = await GatewayClient.connect(gw.url, { user: 'bob' });
+    await alice.upload({ name: 'numbers' }, sampleIpc(1000));
+  });
+  after(async () => {
+    alice.close();
+    bob.close();
+    await gw.dispose();
+  });
+
+  /** Proof the gateway still answers: bob lists frames and reads a window. */
+  async function stillServes(): Promise<void> {
+    const { frames } = await bob.request(Methods.listFrames, {});
+    assert.ok(frames.some((f) => f.name === 'numbers'));
+    const { ipc } = await bob.window({ source: { kind: 'frame', name: 'numbers' }, offset: 500, limit: 1 });
+    assert.deepEqual(decodeRows(ipc), [{ id: 500, label: 'row-500', value: 750 }]);
+  }
+
+  test('info reports the engine and the limits', async () => {
+    const info = await alice.request(Methods.info, {});
+    assert.equal(info.name, 'framegate');
+    assert.match(info.engine, /duckdb/i);
+    assert.equal(info.maxMessageBytes, gw.gateway.config.maxMessageBytes);
+    assert.deepEqual(info.importDirs, [gw.importDir]);
+  });
+
+  test('catalog: list and schema describe an uploaded frame, owned by its uploader', async () => {
+    const { frames } = await bob.request(Methods.listFrames, {});
+    const numbers = frames.find((f) => f.name === 'numbers');
+    assert.ok(numbers);
+    assert.equal(numbers.rowCount, 1000);
+    assert.equal(numbers.owner, 'alice');
+    const schema = await bob.request(Methods.schema, { name: 'numbers' });
+    assert.deepEqual(
+      schema.columns.map((c) => c.name),
+      ['id', 'label', 'value'],
+    );
+    assert.equal(schema.columns[0]?.type, 'INTEGER');
+    assert.equal(schema.columns[2]?.type, 'DOUBLE');
+  });
+
+  test('windows: offset, limit, column subset and sort', async () => {
+    const plain = await bob.window({ source: { kind: 'frame', name: 'numbers' }, offset: 990, limit: 20 });
+    assert.equal(plain.result.rowCount, 1000);
+    assert.equal(plain.result.rows, 10);
+    assert.deepEqual(
+      decodeRows(plain.ipc).map((r) => r.id),
+      [990, 991, 992, 993, 994, 995, 996, 997, 998, 999],
+    );
+
+    const sorted = await bob.window({
+      source: { kind: 'frame', name: 'numbers' },
+      offset: 1,
+      limit: 3,
+      columns: ['value', 'id'],
+      sort: [{ column: 'id', descending: true }],
+    });
+    assert.deepEqual(
+      sorted.result.columns.map((c) => c.name),
+      ['value', 'id'],
+    );
+    assert.deepEqual(decodeRows(sorted.ipc), [
+      { value: 998 * 1.5, id: 998 },
+      { value: 997 * 1.5, id: 997 },
+      { value: 996 * 1.5, id: 996 },
+    ]);
+  });
+
+  test('select and SQL give result handles that can be windowed, saved and closed', async () => {
+    const selected = await alice.request(Methods.select, {
+      from: 'numbers',
+      columns: ['id', 'value'],
+      filter: 'id % 100 = 0',
+      sort: [{ column: 'id', descending: true }],
+      limit: 4,
+    });
+    assert.equal(selected.rowCount, 4);
+    const win = await alice.window({ source: { kind: 'result', id: selected.id }, offset: 0, limit: 10 });
+    assert.deepEqual(
+      decodeRows(win.ipc).map((r) => r.id),
+      [900, 800, 700, 600],
+    );
+
+    const sql = await alice.request(Methods.sql, { sql: 'SELECT id % 3 AS bucket, count(*) AS n FROM numbers GROUP BY 1 ORDER BY 1' });
+    assert.equal(sql.rowCount, 3);
+    const saved = await alice.request(Methods.save, { name: 'alice.buckets', from: { result: sql.id } });
+    assert.equal(saved.namespace, 'alice');
+    assert.equal(saved.owner, 'alice');
+    assert.equal(saved.rowCount, 3);
+    const buckets = await bob.window({ source: { kind: 'frame', name: 'alice.buckets' }, offset: 0, limit: 10 });
+    assert.deepEqual(decodeRows(buckets.ipc), [
+      { bucket: 0, n: 334 },
+      { bucket: 1, n: 333 },
+      { bucket: 2, n: 333 },
+    ]);
+
+    // A result belongs to its session: bob cannot read alice's.
+    const notHis = await failure(() => bob.window({ source: { kind: 'result', id: sql.id }, offset: 0, limit: 1 }));
+    assert.equal(notHis.code, ErrorCodes.ResultNotFound);
+
+    assert.deepEqual(await alice.request(Methods.closeResult, { id: sql.id }), { closed: true });
+    assert.deepEqual(await alice.request(Methods.closeResult, { id: sql.id }), { closed: false });
+  });
+
+  test('save from SQL: refuses to overwrite unless replace, and bumps the version', async () => {
+    const first = await bob.request(Methods.save, { name: 'evens', from: { sql: 'SELECT * FROM numbers WHERE id % 2 = 0' } });
+    assert.equal(first.rowCount, 500);
+    assert.equal(first.version, 1);
+    assert.equal(first.owner, 'bob');
+    const exists = await failure(() => alice.request(Methods.save, { name: 'evens', from: { sql: 'SELECT 1 AS x' } }));
+    assert.equal(exists.code, ErrorCodes.FrameExists);
+    const second = await alice.request(Methods.save, { name: 'evens', from: { sql: 'SELECT * FROM numbers WHERE id % 4 = 0' }, replace: true });
+    assert.equal(second.rowCount, 250);
+    assert.equal(second.version, 2);
+  });
+
+  test('load a CSV file from the import dir; paths outside it are refused', async () => {
+    writeFileSync(join(gw.importDir, 'cities.csv'), 'city,population\nOslo,709000\nLima,10004000\nPerth,2192000\n');
+    const frame = await alice.request(Methods.load, { path: 'cities.csv', name: 'cities' });
+    assert.equal(frame.rowCount, 3);
+    const { ipc } = await bob.window({ source: { kind: 'frame', name: 'cities' }, offset: 0, limit: 10, sort: [{ column: 'population', descending: true }] });
+    assert.deepEqual(
+      decodeRows(ipc).map((r) => r.city),
+      ['Lima', 'Perth', 'Oslo'],
+    );
+
+    const outside = await failure(() => alice.request(Methods.load, { path: '/etc/passwd', name: 'secrets', format: 'csv' }));
+    assert.equal(outside.code, ErrorCodes.FileRefused);
+    const missing = await failure(() => alice.request(Methods.load, { path: 'nope.csv', name: 'nope' }));
+    assert.equal(missing.code, ErrorCodes.FileNotFound);
+    await stillServes();
+  });
+
+  test('upload then export round-trips the Arrow data', async () => {
+    await bob.upload({ name: 'bob.copy' }, sampleIpc(2500, 'copy-'));
+    const { result, ipc } = await alice.export({ source: { kind: 'frame', name: 'bob.copy' } });
+    assert.equal(result.rows, 2500);
+    assert.equal(result.bytes, ipc.byteLength);
+    const rows = decodeRows(ipc);
+    assert.equal(rows.length, 2500);
+    assert.deepEqual(rows[2499], { id: 2499, label: 'copy-2499', value: 2499 * 1.5 });
+    const badAttachment = await failure(() => bob.request(Methods.upload, { name: 'ghost', attachment: 999 }));
+    assert.equal(badAttachment.code, ErrorCodes.BadAttachment);
+    await stillServes();
+  });
+
+  test('delete removes a frame; reading it afterwards is FrameNotFound', async () => {
+    await alice.upload({ name: 'doomed' }, sampleIpc(3));
+    assert.deepEqual(await bob.request(Methods.delete, { name: 'doomed' }), { deleted: 'doomed' });
+    const gone = await failure(() => alice.request(Methods.schema, { name: 'doomed' }));
+    assert.equal(gone.code, ErrorCodes.FrameNotFound);
+    assert.equal(gone.kind, 'FrameNotFound');
+  });
+
+  test('frames/changed reaches the other clients', async () => {
+    const seen: FramesChangedNotification[] = [];
+    const subscription = bob.onNotification<FramesChangedNotification>(Notifications.framesChanged, (n) => seen.push(n));
+    try {
+      await alice.upload({ name: 'announced' }, sampleIpc(2));
+      await alice.request(Methods.delete, { name: 'announced' });
+      await waitFor(() => seen.length >= 2, 'two frames/changed notifications');
+      assert.deepEqual(
+        seen.filter((n) => n.name === 'announced'),
+        [
+          { action: 'uploaded', name: 'announced', by: 'alice' },
+          { action: 'deleted', name: 'announced', by: 'alice' },
+        ],
+      );
+    } finally {
+      subscription.dispose();
+    }
+  });
+
+  test('concurrent saves of one name: exactly one wins, the other is told why', async () => {
+    const results = await Promise.allSettled([
+      alice.request(Methods.save, { name: 'race', from: { sql: 'SELECT 1 AS who' } }),
+      bob.request(Methods.save, { name: 'race', from: { sql: 'SELECT 2 AS who' } }),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    assert.equal(won.length, 1);
+    assert.equal(lost.length, 1);
+    const reason: unknown = lost[0]?.reason;
+    assert.ok(reason instanceof FramegateError);
+    assert.ok(([ErrorCodes.FrameExists, ErrorCodes.Conflict] as number[]).includes(reason.code), reason.message);
+    const { ipc } = await alice.window({ source: { kind: 'frame', name: 'race' }, offset: 0, limit: 10 });
+    const winner = (won[0] as PromiseFulfilledResult<{ owner: string }>).value.owner;
+    assert.deepEqual(decodeRows(ipc), [{ who: winner === 'alice' ? 1 : 2 }]);
+
+    // With replace, both succeed one after the other and the versions say so.
+    const replaced = await Promise.all([
+      alice.request(Methods.save, { name: 'race', from: { sql: 'SELECT 3 AS who' }, replace: true }),
+      bob.request(Methods.save, { name: 'race', from: { sql: 'SELECT 4 AS who' }, replace: true }),
+    ]);
+    assert.deepEqual(replaced.map((f) => f.version).sort(), [2, 3]);
+    const last = replaced.find((f) => f.version === 3);
+    const final = decodeRows((await alice.window({ source: { kind: 'frame', name: 'race' }, offset: 0, limit: 10 })).ipc);
+    assert.deepEqual(final, [{ who: last?.owner === 'alice' ? 3 : 4 }]);
+  });
+
+  test('malformed JSON gets a parse error; the same socket and other clients keep working', async () => {
+    const socket = await rawSocket(gw.url);
+    try {
+      const reply = await rawExchange(socket, '{"jsonrpc": "2.0", "method": "frames/list", ');
+      assert.equal(reply.error?.code, ErrorCodes.ParseError);
+      assert.equal(reply.id, null);
+      const notRpc = await rawExchange(socket, '[1, 2, 3]');
+      assert.equal(notRpc.error?.code, ErrorCodes.InvalidRequest);
+      const ok = await rawExchange(socket, JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'frames/list', params: {} }));
+      assert.equal(ok.id, 7);
+      assert.ok(Array.isArray((ok.result as { frames: unknown[] }).frames));
+    } finally {
+      socket.close();
+    }
+    await stillServes();
+  });
+
+  test('unknown method is -32601', async () => {
+    const socket = await rawSocket(gw.url);
+    try {
+      const reply = await rawExchange(socket, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'frames/steal', params: {} }));
+      assert.equal(reply.error?.code, ErrorCodes.MethodNotFound);
+      assert.match(reply.error?.message ?? '', /frames\/steal/);
+    } finally {
+      socket.close();
+    }
+    await stillServes();
+  });
+
+  test('wrong param types are -32602 with the zod issues in data', async () => {
+    const socket = await rawSocket(gw.url);
+    try {
+      const reply = await rawExchange(
+        socket,
+        JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'data/window', params: { source: { kind: 'frame', name: 'numbers' }, offset: -1, limit: 'ten' } }),
+      );
+      assert.equal(reply.error?.code, ErrorCodes.InvalidParams);
+      const data = reply.error?.data as { kind: string; detail: Array<{ path: string[] }> };
+      assert.equal(data.kind, 'InvalidParams');
+      assert.deepEqual(data.detail.map((issue) => issue.path.join('.')).sort(), ['limit', 'offset']);
+      const positional = await rawExchange(socket, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'frames/schema', params: ['numbers'] }));
+      assert.equal(positional.error?.code, ErrorCodes.InvalidParams);
+      const badName = await rawExchange(socket, JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'frames/schema', params: { name: 'x; DROP TABLE y' } }));
+      assert.equal(badName.error?.code, ErrorCodes.InvalidParams);
+    } finally {
+      socket.close();
+    }
+    await stillServes();
+  });
+
+  test('unknown frame, invalid SQL and refused SQL are reported with their codes', async () => {
+    assert.equal((await failure(() => alice.request(Methods.schema, { name: 'no_such_frame' }))).code, ErrorCodes.FrameNotFound);
+    assert.equal((await failure(() => alice.window({ source: { kind: 'frame', name: 'no_such_frame' }, offset: 0, limit: 1 }))).code, ErrorCodes.FrameNotFound);
+    assert.equal((await failure(() => alice.request(Methods.sql, { sql: 'SELEKT * FROM numbers' }))).code, ErrorCodes.InvalidSql);
+    assert.equal((await failure(() => alice.request(Methods.sql, { sql: 'SELECT no_such_column FROM numbers' }))).code, ErrorCodes.InvalidSql);
+    for (const sql of ['DROP TABLE numbers', 'SELECT * FROM numbers; DELETE FROM numbers', "SELECT getenv('HOME')", 'SELECT * FROM duckdb_settings()']) {
+      const refused = await failure(() => alice.request(Methods.sql, { sql }));
+      assert.equal(refused.code, ErrorCodes.SqlRefused, `${sql} -> ${refused.message}`);
+    }
+    const select = await failure(() => alice.request(Methods.select, { from: 'numbers', columns: ['nope'] }));
+    assert.equal(select.code, ErrorCodes.ColumnNotFound);
+    await stillServes();
+    assert.equal((await bob.request(Methods.schema, { name: 'numbers' })).rowCount, 1000);
+  });
+
+  test('a client dropping mid-query: its engine session is interrupted and the gateway keeps serving', async () => {
+    const dropper = await GatewayClient.connect(gw.url, { user: 'dropper' });
+    const pending = dropper.request(Methods.sql, { sql: SLOW_SQL }).catch((error: unknown) => error);
+    await waitFor(() => gw.logs.some((l) => l.event === 'request-start' && l.user === 'dropper'), 'the slow query to start');
+    dropper.close();
+    assert.ok((await pending) instanceof FramegateError);
+    // The gateway logs the request's end once the engine let go of it: the query would otherwise
+    // run for minutes (the gateway's timeout here is 30 s).
+    const entry = await waitFor(() => gw.logs.find((l) => l.event === 'request' && l.method === 'query/sql' && l.user === 'dropper'), 'the dropped query to stop', 10_000);
+    assert.notEqual(entry.outcome, 'ok');
+    assert.ok((entry.ms ?? Infinity) < 10_000, `ran ${entry.ms} ms`);
+    await stillServes();
+  });
+
+  test('requests are logged with method, duration and outcome; window calls at debug level', async () => {
+    await bob.request(Methods.schema, { name: 'numbers' });
+    const entry = await waitFor(() => gw.logs.findLast((l) => l.event === 'request' && l.method === 'frames/schema' && l.user === 'bob'), 'a schema log line');
+    assert.equal(entry.outcome, 'ok');
+    assert.equal(typeof entry.ms, 'number');
+    assert.equal(entry.level, 30);
+    const windowEntry = gw.logs.findLast((l) => l.event === 'request' && l.method === 'data/window' && l.outcome === 'ok');
+    assert.equal(windowEntry?.level, 20);
+  });
+});
+
+describe('gateway limits and lifecycle', () => {
+  test('an oversized message closes that client with 1009; others keep working', async (t) => {
+    const gw = await startTestGateway({ maxMessageBytes: 64 * 1024 });
+    t.after(() => gw.dispose());
+    const other = await GatewayClient.connect(gw.url, { user: 'other' });
+    t.after(() => other.close());
+
+    const socket = await rawSocket(gw.url);
+    const closed = closeOf(socket);
+    socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'query/sql', params: { sql: `SELECT '${'x'.repeat(100 * 1024)}'` } }));
+    assert.equal((await closed).code, 1009);
+
+    // So is an upload larger than the cap sent by a regular client.
+    const uploader = await GatewayClient.connect(gw.url, { user: 'uploader' });
+    const cut = new Promise<void>((resolve) => uploader.onClose(resolve));
+    await failure(() => uploader.upload({ name: 'big' }, sampleIpc(20_000)));
+    await cut;
+
+    // An attachment assembled from parts that each fit, but together pass the cap, is cut too.
+    const parts = await rawSocket(gw.url);
+    const partsClosed = closeOf(parts);
+    for (let i = 0; i < 3 && parts.readyState === parts.OPEN; i++) parts.send(encodeAttachmentFrame(1, new Uint8Array(30 * 1024), false));
+    assert.equal((await partsClosed).code, 1009);
+
+    await other.upload({ name: 'small' }, sampleIpc(10));
+    assert.equal((await other.request(Methods.schema, { name: 'small' })).rowCount, 10);
+  });
+
+  test('a runaway query is interrupted at the query timeout', async (t) => {
+    const gw = await startTestGateway({ queryTimeoutMs: 300 });
+    t.after(() => gw.dispose());
+    const client = await GatewayClient.connect(gw.url);
+    t.after(() => client.close());
+    const started = Date.now();
+    const error = await failure(() => client.request(Methods.sql, { sql: SLOW_SQL }));
+    assert.equal(error.code, ErrorCodes.QueryTimeout);
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+    // The same session is usable afterwards.
+    const result = await client.request(Methods.sql, { sql: 'SELECT 42 AS answer' });
+    const { ipc } = await client.window({ source: { kind: 'result', id: result.id }, offset: 0, limit: 1 });
+    assert.deepEqual(decodeRows(ipc), [{ answer: 42 }]);
+  });
+
+  test('frames persist across a gateway restart', async (t) => {
+    const first = await startTestGateway({}, true);
+    const client = await GatewayClient.connect(first.url, { user: 'carol' });
+    await client.upload({ name: 'kept' }, sampleIpc(300));
+    await client.request(Methods.save, { name: 'carol.derived', from: { sql: 'SELECT id, value FROM kept WHERE id < 10' } });
+    client.close();
+    await first.gateway.close();
+
+    const second = await startTestGateway({ dataDir: first.dataDir, importDirs: [first.importDir] });
+    t.after(() => second.dispose());
+    const again = await GatewayClient.connect(second.url);
+    t.after(() => again.close());
+    const { frames } = await again.request(Methods.listFrames, {});
+    assert.deepEqual(frames.map((f) => f.name).sort(), ['carol.derived', 'kept']);
+    assert.equal(frames.find((f) => f.name === 'kept')?.owner, 'carol');
+    const { ipc } = await again.window({ source: { kind: 'frame', name: 'carol.derived' }, offset: 9, limit: 5 });
+    assert.deepEqual(decodeRows(ipc), [{ id: 9, value: 13.5 }]);
+  });
+
+  test('an acknowledged save survives kill -9 of the gateway process (needs npm run build)', async (t) => {
+    const first = await startGatewayProcess();
+    t.after(() => removeDir(first.dataDir));
+    t.after(() => first.kill());
+    const client = await GatewayClient.connect(first.url, { user: 'dave' });
+    await client.upload({ name: 'base' }, sampleIpc(5000));
+    const saved = await client.request(Methods.save, { name: 'dave.durable', from: { sql: 'SELECT id, label FROM base WHERE id % 5 = 0' } });
+    assert.equal(saved.rowCount, 1000);
+    client.close();
+    await first.kill();
+    assert.equal(first.child.signalCode, 'SIGKILL');
+
+    const second = await startGatewayProcess({ dataDir: first.dataDir });
+    t.after(() => second.stop());
+    const again = await GatewayClient.connect(second.url);
+    t.after(() => again.close());
+    const frame = await again.request(Methods.schema, { name: 'dave.durable' });
+    assert.equal(frame.rowCount, 1000);
+    assert.equal(frame.owner, 'dave');
+    const { ipc } = await again.window({ source: { kind: 'frame', name: 'dave.durable' }, offset: 999, limit: 1 });
+    assert.deepEqual(decodeRows(ipc), [{ id: 4995, label: 'row-4995' }]);
+  });
+
+  test('shutdown with an admin token: refused without it or with a wrong one, then stops', async (t) => {
+    const gw = await startTestGateway({ adminToken: 's3cret' });
+    t.after(() => gw.dispose());
+    const client = await GatewayClient.connect(gw.url);
+    t.after(() => client.close());
+    assert.equal((await failure(() => client.request(Methods.shutdown, {}))).code, ErrorCodes.Forbidden);
+    assert.equal((await failure(() => client.request(Methods.shutdown, { token: 'guess' }))).code, ErrorCodes.Forbidden);
+    assert.equal((await client.request(Methods.info, {})).name, 'framegate');
+    const closed = new Promise<void>((resolve) => client.onClose(resolve));
+    assert.deepEqual(await client.request(Methods.shutdown, { token: 's3cret' }), { stopping: true });
+    await gw.gateway.stopped;
+    await closed;
+    await assert.rejects(GatewayClient.connect(gw.url, { connectTimeoutMs: 2_000 }));
+  });
+
+  test('shutdown without a configured token is allowed from loopback only', async (t) => {
+    assert.equal(isLoopback('127.0.0.1'), true);
+    assert.equal(isLoopback('::1'), true);
+    assert.equal(isLoopback('::ffff:127.0.0.1'), true);
+    assert.equal(isLoopback('10.0.0.7'), false);
+    assert.equal(isLoopback('::ffff:192.168.1.2'), false);
+    assert.equal(isLoopback(undefined), false);
+
+    const gw = await startTestGateway();
+    t.after(() => gw.dispose());
+    const client = await GatewayClient.connect(gw.url);
+    t.after(() => client.close());
+    assert.deepEqual(await client.request(Methods.shutdown, {}), { stopping: true });
+    await gw.gateway.stopped;
+  });
+});
