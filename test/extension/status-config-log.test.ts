@@ -35,7 +35,7 @@ test('logs are one JSON object per line with time, level and event', () => {
   log.info('connected', { url: 'ws://x', n: 2n });
   log.error('failed', { error: new FramegateError(ErrorCodes.FrameNotFound, 'no frame x') });
   assert.deepEqual(JSON.parse(lines[0]!), { time: '2026-01-01T00:00:00.000Z', level: 'info', event: 'connected', url: 'ws://x', n: '2' });
-  assert.deepEqual(JSON.parse(lines[1]!).error, { name: 'FramegateError', message: 'no frame x', code: ErrorCodes.FrameNotFound });
+  assert.deepEqual((JSON.parse(lines[1]!) as { error: unknown }).error, { name: 'FramegateError', message: 'no frame x', code: ErrorCodes.FrameNotFound });
 });
 
 test('gateway errors read as kind and message', () => {
