@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
-import { extname, isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve, sep } from 'node:path';
 import {
   DEFAULT_NAMESPACE,
   ErrorCodes,
@@ -272,6 +272,24 @@ class DuckDBEngineImpl implements DuckDBEngine {
 
   frameExists = (namespace: string, name: string): boolean => this.frames.has(frameKey(namespace, name));
 
+  /** File paths in client SQL: absolute, no `..`, inside an import dir (after resolving links). */
+  pathRefusal = (path: string): string | null => {
+    if (!isAbsolute(path)) return 'file paths must be absolute paths inside the import directories';
+    if (path.split(/[\\/]/).includes('..')) return 'file paths may not contain ..';
+    // Globs: check the folder before the first wildcard.
+    const wildcard = path.search(/[*?[{]/);
+    let fixed = wildcard < 0 ? path : path.slice(0, wildcard);
+    if (wildcard >= 0) fixed = fixed.slice(0, fixed.lastIndexOf(sep) + 1) || sep;
+    let probe = resolve(fixed);
+    while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+    const real = realpathSync(probe) + resolve(fixed).slice(probe.length);
+    return this.isInsideImportDirs(real) ? null : 'outside the import directories';
+  };
+
+  private isInsideImportDirs(path: string): boolean {
+    return this.importDirs.some((dir) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep));
+  }
+
   findFrame(name: string): FrameRecord {
     const { namespace, name: short } = splitFrameName(name);
     const record = this.frames.get(frameKey(namespace, short));
@@ -301,7 +319,7 @@ class DuckDBEngineImpl implements DuckDBEngine {
       if (tree.error_type === 'not implemented') throw new FramegateError(ErrorCodes.SqlRefused, onlySelectMessage(sql));
       throw new FramegateError(ErrorCodes.InvalidSql, `Parser Error: ${String(tree.error_message)}`);
     }
-    checkParseTree(tree as Parameters<typeof checkParseTree>[0], { frameExists: this.frameExists }, sql);
+    checkParseTree(tree as Parameters<typeof checkParseTree>[0], { frameExists: this.frameExists, pathRefusal: this.pathRefusal }, sql);
   }
 
   listFrames(): Promise<FrameInfo[]> {
@@ -463,7 +481,7 @@ class DuckDBEngineImpl implements DuckDBEngine {
   private resolveImportPath(path: string): string {
     if (this.importDirs.length === 0) throw new FramegateError(ErrorCodes.FileRefused, 'the gateway has no import directories');
     const absolute = isAbsolute(path) ? resolve(path) : resolve(this.importDirs[0]!, path);
-    const inside = (p: string) => this.importDirs.some((dir) => p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep));
+    const inside = (p: string) => this.isInsideImportDirs(p);
     if (!existsSync(absolute)) {
       if (!inside(absolute)) throw new FramegateError(ErrorCodes.FileRefused, `${path} is outside the import directories`);
       throw new FramegateError(ErrorCodes.FileNotFound, `no file ${path}`);

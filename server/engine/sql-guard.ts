@@ -34,9 +34,34 @@ export interface TableRef {
   table: string;
 }
 
+/** Table functions that read files: their paths are checked here too, not only by DuckDB. */
+const FILE_READERS = new Set(['read_csv', 'read_csv_auto', 'read_parquet', 'parquet_scan', 'read_json', 'read_json_auto']);
+
 export interface GuardLookup {
   /** True when `namespace.name` (lower-cased parts) is a frame of the catalog. */
   frameExists(namespace: string, name: string): boolean;
+  /** Why a file path may not be read (null: it may). */
+  pathRefusal(path: string): string | null;
+}
+
+/** The constant file paths of a file reader's first argument, or null if it is not constant. */
+function constantPaths(arg: Json | undefined): string[] | null {
+  if (!arg || typeof arg !== 'object' || Array.isArray(arg)) return null;
+  if (arg.class === 'CONSTANT') {
+    const value = arg.value;
+    if (value && typeof value === 'object' && !Array.isArray(value) && typeof value.value === 'string') return [value.value];
+    return null;
+  }
+  if (arg.class === 'FUNCTION' && (arg.function_name === 'list_value' || arg.function_name === 'list_pack') && Array.isArray(arg.children)) {
+    const paths: string[] = [];
+    for (const child of arg.children) {
+      const one = constantPaths(child);
+      if (!one) return null;
+      paths.push(...one);
+    }
+    return paths;
+  }
+  return null;
 }
 
 function refused(message: string, detail?: unknown): FramegateError {
@@ -87,7 +112,17 @@ export function checkParseTree(tree: Json, lookup: GuardLookup, sql: string): st
     } else if (type === 'TABLE_FUNCTION' && node.function && typeof node.function === 'object' && !Array.isArray(node.function)) {
       const fn = node.function;
       if (str(fn, 'catalog') || str(fn, 'schema')) throw refused(`qualified table function names are not allowed: ${str(fn, 'function_name')}`);
-      tableFunctions.push(str(fn, 'function_name').toLowerCase());
+      const fnName = str(fn, 'function_name').toLowerCase();
+      tableFunctions.push(fnName);
+      if (FILE_READERS.has(fnName)) {
+        const args = Array.isArray(fn.children) ? fn.children : [];
+        const paths = constantPaths(args[0]);
+        if (!paths) throw refused(`${fnName}() needs constant file paths (a string or a list of strings)`);
+        for (const path of paths) {
+          const reason = lookup.pathRefusal(path);
+          if (reason) throw refused(`${fnName}('${path}'): ${reason}`, { path });
+        }
+      }
       visit(fn.children ?? null);
       visit(node.subquery ?? null);
       return;
