@@ -76,7 +76,7 @@ describe('SQL sandbox', () => {
 
   test('refuses reading files outside the import dirs', async () => {
     await rejectsWith(session.runSql(`SELECT * FROM read_csv('${outside}')`), 'SqlRefused', /outside the import directories/);
-    await rejectsWith(session.runSql(`SELECT * FROM read_csv_auto('${t.importDir}/../data/catalog.duckdb')`), 'SqlRefused', /outside the import directories/);
+    await rejectsWith(session.runSql(`SELECT * FROM read_csv_auto('${t.importDir}/../data/catalog.duckdb')`), 'SqlRefused', /may not contain \.\./);
     await rejectsWith(session.runSql(`SELECT * FROM read_csv(['${join(t.importDir, 'ok.csv')}', '${outside}'])`), 'SqlRefused');
     await rejectsWith(session.runSql("SELECT * FROM read_csv('ok.csv')"), 'SqlRefused', /absolute/);
     await rejectsWith(session.runSql("SELECT * FROM read_csv('/' || 'etc/passwd')"), 'SqlRefused', /constant/);
