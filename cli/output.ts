@@ -31,11 +31,12 @@ export class Output {
     this.target.write(this.json ? `${JSON.stringify(doc)}\n` : ensureNewline(human()));
   }
 
-  table(head: string[], rows: string[][]): string {
+  table(head: string[], rows: string[][], alignRight: boolean[] = []): string {
     const colour = this.target.isTTY;
     const table = new Table({
       head,
-      style: colour ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+      colAligns: head.map((_, i) => (alignRight[i] ? 'right' : 'left')),
+      style: { compact: true, ...(colour ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] }) },
     });
     table.push(...rows);
     return table.toString();
@@ -48,6 +49,7 @@ export class Output {
         : this.table(
             ['name', 'rows', 'columns', 'owner', 'version', 'saved at'],
             frames.map((f) => [f.name, formatCount(f.rowCount), String(f.columns.length), f.owner, String(f.version), f.createdAt]),
+            [false, true, true, false, true, false],
           ),
     );
   }
@@ -55,7 +57,7 @@ export class Output {
   frame(frame: FrameInfo, verb?: string): void {
     this.result(frame, () => {
       const summary = `${verb ? `${verb} ` : ''}${frame.name}: ${formatCount(frame.rowCount)} rows, ${frame.columns.length} columns (version ${frame.version}, owner ${frame.owner})`;
-      return verb ? summary : `${summary}\nsource: ${frame.source}\n${this.columns(frame.columns)}`;
+      return verb ? summary : `${summary}\n${this.columns(frame.columns)}\nsource: ${frame.source.trim()}`;
     });
   }
 
@@ -67,15 +69,23 @@ export class Output {
   rows(decoded: DecodedRows, meta: { rowCount: number; offset: number; columns: ColumnInfo[] }, extra: Record<string, unknown> = {}): void {
     const doc = { ...extra, rowCount: meta.rowCount, offset: meta.offset, columns: meta.columns, rows: decoded.rows };
     this.result(doc, () => {
+      const types = new Map(meta.columns.map((c) => [c.name, c.type]));
       const body = this.table(
         decoded.columns,
         decoded.rows.map((row) => decoded.columns.map((c) => displayValue(row[c] ?? (null as JsonValue)))),
+        decoded.columns.map((c) => isNumericType(types.get(c))),
       );
       const shown = decoded.rows.length;
       const range = shown === 0 ? 'no rows' : `rows ${formatCount(meta.offset + 1)}–${formatCount(meta.offset + shown)}`;
       return `${body}\n${range} of ${formatCount(meta.rowCount)}`;
     });
   }
+}
+
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)\b/i;
+
+function isNumericType(type: string | undefined): boolean {
+  return type !== undefined && NUMERIC_TYPE.test(type);
 }
 
 export function formatCount(n: number): string {

@@ -3,7 +3,7 @@
  * epoch milliseconds for dates and timestamps, and word arrays for decimals; scripts and humans
  * want numbers, ISO strings and decimal text.
  */
-import { DataType, DateUnit, tableFromIPC, type Field, type Table, type TypeMap } from 'apache-arrow';
+import { DataType, DateUnit, TimeUnit, tableFromIPC, type Field, type Table, type TypeMap } from 'apache-arrow';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -37,6 +37,7 @@ function toJsonValue(field: Field, value: unknown): JsonValue {
   if (DataType.isDate(type)) return isoDate(value, type.unit === DateUnit.DAY);
   if (DataType.isTimestamp(type)) return isoDateTime(value);
   if (DataType.isDecimal(type)) return decimalText(value, type.scale);
+  if (DataType.isTime(type)) return timeText(value, type.unit);
   return plain(value);
 }
 
@@ -69,6 +70,25 @@ function isoDate(value: unknown, dayUnit: boolean): string {
 
 function isoDateTime(value: unknown): string {
   return new Date(epochMs(value)).toISOString();
+}
+
+const TIME_UNITS_PER_SECOND: Record<TimeUnit, bigint> = {
+  [TimeUnit.SECOND]: 1n,
+  [TimeUnit.MILLISECOND]: 1_000n,
+  [TimeUnit.MICROSECOND]: 1_000_000n,
+  [TimeUnit.NANOSECOND]: 1_000_000_000n,
+};
+
+/** Time of day as `HH:MM:SS[.fraction]`. */
+function timeText(value: unknown, unit: TimeUnit): string {
+  const perSecond = TIME_UNITS_PER_SECOND[unit];
+  const ticks = typeof value === 'bigint' ? value : BigInt(Math.round(Number(value)));
+  const seconds = ticks / perSecond;
+  const fraction = ticks % perSecond;
+  const pad = (n: bigint) => n.toString().padStart(2, '0');
+  const hms = `${pad(seconds / 3600n)}:${pad((seconds / 60n) % 60n)}:${pad(seconds % 60n)}`;
+  if (fraction === 0n) return hms;
+  return `${hms}.${fraction.toString().padStart(perSecond.toString().length - 1, '0').replace(/0+$/, '')}`;
 }
 
 /** Arrow JS gives a decimal as little-endian 32-bit words of the unscaled integer. */

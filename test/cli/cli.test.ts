@@ -218,3 +218,15 @@ test('serve rejects bad flags with exit 2', async () => {
     removeDir(dir);
   }
 });
+
+test('serve stops cleanly on SIGTERM: exit 0 after the "stopped" log line', async () => {
+  const gateway = await startGatewayProcess();
+  try {
+    const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', (code) => resolve(code)));
+    await gateway.stop();
+    assert.equal(await exited, 0);
+    assert.ok(gateway.log.some((line) => line.includes('"event":"stopped"')));
+  } finally {
+    removeDir(gateway.dataDir);
+  }
+});
