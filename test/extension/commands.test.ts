@@ -1,0 +1,169 @@
+/** Command logic end to end against a real gateway, with a scripted UI instead of VS Code. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { Methods } from '../../protocol';
+import { GatewayClient } from '../../rpc/client';
+import * as commands from '../../extension/commands';
+import { ConnectionManager } from '../../extension/connection';
+import { silentLogger } from '../../extension/log';
+import { frameTreeItems } from '../../extension/tree-items';
+import { RecordingGrids, ScriptedUi } from './support/scripted-ui';
+import { startGatewayProcess, tempGatewayDirs, type GatewayDirs, type GatewayProcess } from './support/gateway-process';
+
+let dirs: GatewayDirs;
+let gateway: GatewayProcess;
+let connection: ConnectionManager;
+
+const ROWS = 1000;
+const regions = ['EU', 'US', 'APAC', 'LATAM'];
+
+before(async () => {
+  dirs = tempGatewayDirs();
+  gateway = await startGatewayProcess(dirs);
+  connection = new ConnectionManager({ connect: (url, user) => GatewayClient.connect(url, { user }), log: silentLogger });
+  await connection.connect(gateway.url, 'frank');
+  const sales = tableFromArrays({
+    id: Int32Array.from({ length: ROWS }, (_, i) => i),
+    region: Array.from({ length: ROWS }, (_, i) => regions[i % 4]!),
+    amount: Float64Array.from({ length: ROWS }, (_, i) => i / 10),
+  });
+  const client = connection.requireClient() as GatewayClient;
+  await client.upload({ name: 'sales' }, tableToIPC(sales, 'stream'));
+});
+
+after(async () => {
+  connection?.dispose();
+  await gateway?.stop();
+  dirs?.remove();
+});
+
+function context(ui: ScriptedUi, grids = new RecordingGrids()) {
+  return { ctx: { connection, ui, grids, log: silentLogger }, grids };
+}
+
+async function windowRows(source: { kind: 'result'; id: string } | { kind: 'frame'; name: string }, columns?: string[]) {
+  const { result, ipc } = await connection.requireClient().window({ source, offset: 0, limit: 10_000, ...(columns ? { columns } : {}) });
+  return { result, table: tableFromIPC(ipc) };
+}
+
+test('Preview picks a frame and opens its grid; from the tree it needs no prompt', async () => {
+  const ui = new ScriptedUi([{ pick: 'sales' }]);
+  const { ctx, grids } = context(ui);
+  const frame = await commands.preview(ctx);
+  assert.ok(frame);
+  assert.equal(frame.rowCount, ROWS);
+  assert.deepEqual(grids.opened, [{ source: { kind: 'frame', name: 'sales' }, title: 'sales' }]);
+
+  const item = frameTreeItems([frame], 'main')[0]!;
+  const again = context(new ScriptedUi());
+  await commands.preview(again.ctx, item);
+  assert.deepEqual(again.grids.opened[0]?.source, { kind: 'frame', name: 'sales' });
+});
+
+test('Select Columns… runs query/select with the chosen columns and opens the result', async () => {
+  const ui = new ScriptedUi([{ pickMany: ['amount', 'id'] }]);
+  const { ctx, grids } = context(ui);
+  const result = await commands.selectColumns(ctx, 'sales');
+  assert.ok(result);
+  assert.deepEqual(result.columns.map((c) => c.name), ['id', 'amount']);
+  assert.equal(result.rowCount, ROWS);
+  assert.deepEqual(grids.opened[0]?.source, { kind: 'result', id: result.id });
+  assert.equal(grids.opened[0]?.result, result);
+  const { table } = await windowRows({ kind: 'result', id: result.id });
+  assert.deepEqual(table.schema.fields.map((f) => f.name), ['id', 'amount']);
+});
+
+test('Filter… applies a SQL condition on the gateway', async () => {
+  const ui = new ScriptedUi([{ input: "region = 'EU' AND amount >= 50" }]);
+  const { ctx } = context(ui);
+  const result = await commands.filter(ctx, 'sales');
+  // ids 500..999 with id % 4 == 0: 125 rows.
+  assert.ok(result);
+  assert.equal(result.rowCount, 125);
+  const { table } = await windowRows({ kind: 'result', id: result.id });
+  const column = table.getChild('region');
+  assert.ok(column);
+  assert.ok(Array.from(column, (r) => String(r)).every((r) => r === 'EU'));
+});
+
+test('Run SQL… opens the query result; refused SQL is shown as an error', async () => {
+  const ui = new ScriptedUi([{ input: 'SELECT region, count(*) AS n FROM sales GROUP BY region ORDER BY region' }]);
+  const { ctx, grids } = context(ui);
+  const result = await commands.runSql(ctx);
+  assert.equal(result?.rowCount, 4);
+  assert.match(grids.opened[0]!.title, /^Result: SELECT region, count/);
+
+  const refused = new ScriptedUi([{ input: 'DELETE FROM sales' }]);
+  const out = await commands.runCommand(context(refused).ctx, 'runSql', () => commands.runSql(context(refused).ctx));
+  assert.equal(out, undefined);
+  assert.equal(refused.errors.length, 1);
+  assert.match(refused.errors[0]!, /^Framegate (SqlRefused|InvalidSql)/);
+});
+
+test('Save Result As… validates the name, saves, and asks before replacing', async () => {
+  const grids = new RecordingGrids();
+  const ui = new ScriptedUi([{ input: "region = 'US'" }]);
+  const { ctx } = context(ui, grids);
+  const result = await commands.filter(ctx, 'sales');
+  assert.ok(result);
+
+  // An invalid name cannot be accepted by the input box.
+  ui.script({ input: '9lives' });
+  await assert.rejects(commands.saveResultAs(ctx), /refused/);
+
+  ui.script({ input: 'frank.us_sales' });
+  const saved = await commands.saveResultAs(ctx); // the active result
+  assert.equal(saved?.name, 'frank.us_sales');
+  assert.equal(saved?.owner, 'frank');
+  assert.equal(saved?.rowCount, 250);
+
+  // Same name again: declining the replace surfaces FrameExists; accepting makes version 2.
+  ui.script({ input: 'frank.us_sales' }, { confirm: false });
+  await commands.runCommand(ctx, 'saveResultAs', () => commands.saveResultAs(ctx, result.id));
+  assert.match(ui.errors.at(-1)!, /FrameExists/);
+  ui.script({ input: 'frank.us_sales' }, { confirm: true });
+  const replaced = await commands.saveResultAs(ctx, result.id);
+  assert.equal(replaced?.version, (saved?.version ?? 0) + 1);
+  assert.equal(ui.unused, 0);
+
+  const none = new ScriptedUi();
+  assert.equal(await commands.saveResultAs(context(none).ctx), undefined);
+  assert.match(none.errors[0]!, /no query result is open/);
+});
+
+test('Load File… loads a CSV from the import dir under the suggested name', async () => {
+  writeFileSync(join(dirs.importDir, 'people-2024.csv'), 'name,age\nada,36\nalan,41\ngrace,85\n');
+  const ui = new ScriptedUi([{ input: 'people-2024.csv' }, { input: 'people_2024' }]);
+  const { ctx } = context(ui);
+  const loaded = await commands.loadFile(ctx);
+  assert.equal(loaded?.name, 'people_2024');
+  assert.equal(loaded?.rowCount, 3);
+  assert.match(ui.infos[0]!, /Loaded people_2024 \(3 rows\)/);
+
+  const missing = new ScriptedUi([{ input: 'nope.csv' }, { input: 'nope' }]);
+  await commands.runCommand(context(missing).ctx, 'loadFile', () => commands.loadFile(context(missing).ctx));
+  assert.match(missing.errors[0]!, /^Framegate File(NotFound|Refused)/);
+});
+
+test('Delete asks first and deletes only when confirmed', async () => {
+  await connection.requireClient().request(Methods.save, { name: 'doomed', from: { sql: 'SELECT 1 AS x' } });
+  const ui = new ScriptedUi([{ confirm: false }, { confirm: true }]);
+  const { ctx } = context(ui);
+  assert.equal(await commands.deleteFrame(ctx, 'doomed'), false);
+  assert.ok((await connection.requireClient().request(Methods.listFrames, {})).frames.some((f) => f.name === 'doomed'));
+  assert.equal(await commands.deleteFrame(ctx, 'doomed'), true);
+  assert.ok(!(await connection.requireClient().request(Methods.listFrames, {})).frames.some((f) => f.name === 'doomed'));
+  assert.match(ui.prompts[0]!, /Delete frame "doomed"/);
+});
+
+test('commands without a connection say so', async () => {
+  const offline = new ConnectionManager({ connect: () => Promise.reject(new Error('unused')), log: silentLogger });
+  const ui = new ScriptedUi();
+  await commands.runCommand({ connection: offline, ui, grids: new RecordingGrids(), log: silentLogger }, 'preview', () =>
+    commands.preview({ connection: offline, ui, grids: new RecordingGrids(), log: silentLogger }),
+  );
+  assert.match(ui.errors[0]!, /Not connected/);
+});

@@ -1,0 +1,125 @@
+/** The connection manager against a real gateway process: connect, notifications, restart → reconnect. */
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Methods, type FramesChangedNotification } from '../../protocol';
+import { GatewayClient } from '../../rpc/client';
+import { ConnectionManager, NotConnectedError, type ConnectionState } from '../../extension/connection';
+import { createLogger } from '../../extension/log';
+import { startGatewayProcess, tempGatewayDirs, waitFor, type GatewayDirs, type GatewayProcess } from './support/gateway-process';
+
+let dirs: GatewayDirs;
+let gateway: GatewayProcess;
+
+before(async () => {
+  dirs = tempGatewayDirs();
+  gateway = await startGatewayProcess(dirs);
+});
+
+after(async () => {
+  await gateway?.stop();
+  dirs?.remove();
+});
+
+function manager(logLines: string[] = []) {
+  const states: ConnectionState[] = [];
+  const connection = new ConnectionManager({
+    connect: (url, user) => GatewayClient.connect(url, { user, connectTimeoutMs: 2000 }),
+    log: createLogger({ appendLine: (line) => logLines.push(line) }),
+    backoff: { initialMs: 50, factor: 2, maxMs: 400, jitter: 0 },
+  });
+  connection.onDidChangeState((s) => states.push(s));
+  return { connection, states };
+}
+
+test('connects, receives frames/changed, and disconnects for good', async () => {
+  const { connection, states } = manager();
+  let connects = 0;
+  connection.onDidConnect(() => connects++);
+  const changes: FramesChangedNotification[] = [];
+  connection.onFramesChanged((c) => changes.push(c));
+  await connection.connect(gateway.url, 'erin');
+  assert.deepEqual(connection.state, { kind: 'connected', url: gateway.url, user: 'erin' });
+  assert.equal(connects, 1);
+
+  const saved = await connection.requireClient().request(Methods.save, { name: 'conn_probe', from: { sql: 'SELECT 42 AS answer' } });
+  assert.equal(saved.owner, 'erin');
+  await waitFor(() => changes.some((c) => c.name === 'conn_probe' && c.action === 'saved'), 'frames/changed');
+
+  connection.disconnect();
+  assert.equal(connection.state.kind, 'disconnected');
+  assert.throws(() => connection.requireClient(), NotConnectedError);
+  assert.deepEqual(states.map((s) => s.kind), ['connecting', 'connected', 'disconnected']);
+  connection.dispose();
+});
+
+test('a failed manual connect is thrown and leaves the state disconnected with the error', async () => {
+  const { connection } = manager();
+  await assert.rejects(connection.connect('ws://127.0.0.1:1', 'erin'), /cannot connect/);
+  assert.equal(connection.state.kind, 'disconnected');
+  assert.match((connection.state as { error?: string }).error ?? '', /cannot connect/);
+  connection.dispose();
+});
+
+test('when the gateway restarts, it reconnects with backoff and fires onDidConnect again', async () => {
+  const lines: string[] = [];
+  const { connection, states } = manager(lines);
+  let connects = 0;
+  connection.onDidConnect(() => connects++);
+  await connection.connect(gateway.url, 'erin');
+  const port = gateway.port;
+
+  await gateway.stop();
+  await waitFor(() => states.some((s) => s.kind === 'reconnecting'), 'reconnecting state');
+  // Let a few retries fail against the dead port, so the backoff grows.
+  await waitFor(() => states.filter((s) => s.kind === 'reconnecting').length >= 3, 'three retries');
+  const delays = states.flatMap((s) => (s.kind === 'reconnecting' ? [s.delayMs] : []));
+  assert.deepEqual(delays.slice(0, 3), [50, 100, 200]);
+
+  gateway = await startGatewayProcess(dirs, { port });
+  await waitFor(() => connection.state.kind === 'connected', 'reconnected', 30_000);
+  assert.equal(connects, 2);
+  // The new connection works: the frame saved before the restart is still there.
+  const { frames } = await connection.requireClient().request(Methods.listFrames, {});
+  assert.ok(frames.some((f) => f.name === 'conn_probe'));
+  assert.ok(lines.some((l) => l.includes('"event":"connection.lost"')));
+  assert.ok(lines.some((l) => l.includes('"event":"reconnect.scheduled"')));
+  connection.dispose();
+});
+
+/** A port nothing listens on (bound once, then released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+test('auto-connect retries until the gateway comes up; disconnect stops the retries', async () => {
+  const { connection, states } = manager();
+  let attempts = 0;
+  const counting = new ConnectionManager({
+    connect: (url, user) => {
+      attempts++;
+      return GatewayClient.connect(url, { user, connectTimeoutMs: 2000 });
+    },
+    log: createLogger({ appendLine: () => undefined }),
+    backoff: { initialMs: 20, factor: 2, maxMs: 40, jitter: 0 },
+  });
+  counting.onDidChangeState((s) => states.push(s));
+  await counting.connect(`ws://127.0.0.1:${await freePort()}`, 'erin', { retry: true });
+  assert.equal(counting.state.kind, 'reconnecting');
+  await waitFor(() => attempts >= 4, 'retries');
+  counting.disconnect();
+  const stoppedAt = attempts;
+  // Several max-backoff periods pass without another attempt.
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(attempts, stoppedAt, "no attempt after disconnect");
+  assert.equal(counting.state.kind, 'disconnected');
+  counting.dispose();
+  connection.dispose();
+});

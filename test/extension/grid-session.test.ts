@@ -1,0 +1,124 @@
+/** A grid's webview conversation against a real gateway: init, windows as Arrow, sort, errors. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { Methods, type Source } from '../../protocol';
+import { GatewayClient } from '../../rpc/client';
+import { GridSession } from '../../extension/grid-session';
+import { silentLogger } from '../../extension/log';
+import { decodeWindow } from '../../webview/arrow-cells';
+import type { ExtensionToWebview, WindowReplyMessage } from '../../webview/messages';
+import { startGatewayProcess, tempGatewayDirs, type GatewayDirs, type GatewayProcess } from './support/gateway-process';
+
+let dirs: GatewayDirs;
+let gateway: GatewayProcess;
+let client: GatewayClient;
+const ROWS = 50_000;
+
+before(async () => {
+  dirs = tempGatewayDirs();
+  gateway = await startGatewayProcess(dirs);
+  client = await GatewayClient.connect(gateway.url, { user: 'gina' });
+  const table = tableFromArrays({
+    id: Int32Array.from({ length: ROWS }, (_, i) => i),
+    label: Array.from({ length: ROWS }, (_, i) => `row-${i}`),
+    score: Float64Array.from({ length: ROWS }, (_, i) => (i * 7919) % ROWS),
+  });
+  await client.upload({ name: 'big' }, tableToIPC(table, 'stream'));
+});
+
+after(async () => {
+  client?.close();
+  await gateway?.stop();
+  dirs?.remove();
+});
+
+function session(source: Source, extra: Partial<ConstructorParameters<typeof GridSession>[0]> = {}) {
+  const posted: ExtensionToWebview[] = [];
+  const errors: string[] = [];
+  const grid = new GridSession({
+    source,
+    title: 'T',
+    client: () => client,
+    post: (message) => {
+      posted.push(message);
+      return Promise.resolve(true);
+    },
+    log: silentLogger,
+    onError: (m) => errors.push(m),
+    ...extra,
+  });
+  return { grid, posted, errors };
+}
+
+test('ready → init with the frame schema and row count', async () => {
+  const { grid, posted } = session({ kind: 'frame', name: 'big' });
+  await grid.handle({ type: 'ready' });
+  assert.equal(posted.length, 1);
+  const init = posted[0]!;
+  assert.equal(init.type, 'init');
+  if (init.type !== 'init') return;
+  assert.deepEqual(init.columns.map((c) => c.name), ['id', 'label', 'score']);
+  assert.equal(init.rowCount, ROWS);
+  assert.equal(init.canSave, false);
+});
+
+test('a window request returns exactly those rows and columns as Arrow bytes', async () => {
+  const { grid, posted } = session({ kind: 'frame', name: 'big' });
+  await grid.handle({ type: 'window', requestId: 7, offset: 40_000, limit: 300, columns: ['label', 'id'], sort: [] });
+  const reply = posted[0] as WindowReplyMessage;
+  assert.equal(reply.type, 'window');
+  assert.equal(reply.requestId, 7);
+  assert.ok(reply.ipc instanceof Uint8Array);
+  assert.equal(reply.rowCount, ROWS);
+  assert.equal(reply.offset, 40_000);
+  const decoded = decodeWindow(reply.ipc);
+  assert.deepEqual(decoded.names, ['label', 'id']);
+  assert.equal(decoded.rows, 300);
+  assert.equal(decoded.columns[0]![0], 'row-40000');
+  assert.equal(decoded.columns[1]![299], 40_299);
+});
+
+test('the sort in a window request is applied by the gateway over the whole frame', async () => {
+  const { grid, posted } = session({ kind: 'frame', name: 'big' });
+  await grid.handle({ type: 'window', requestId: 1, offset: 0, limit: 3, columns: ['score'], sort: [{ column: 'score', descending: true }] });
+  await grid.handle({ type: 'window', requestId: 2, offset: ROWS - 2, limit: 10, columns: ['score'], sort: [{ column: 'score', descending: true }] });
+  const top = decodeWindow((posted[0] as WindowReplyMessage).ipc).columns[0];
+  const bottom = decodeWindow((posted[1] as WindowReplyMessage).ipc).columns[0];
+  assert.deepEqual(top, [ROWS - 1, ROWS - 2, ROWS - 3]);
+  assert.deepEqual(bottom, [1, 0]);
+});
+
+test('a failing window request answers with an error for that request', async () => {
+  const { grid, posted } = session({ kind: 'frame', name: 'big' });
+  await grid.handle({ type: 'window', requestId: 9, offset: 0, limit: 10, columns: ['no_such_column'], sort: [] });
+  assert.deepEqual(Object.keys(posted[0]!).sort(), ['message', 'requestId', 'type']);
+  const error = posted[0] as { type: string; requestId: number; message: string };
+  assert.equal(error.type, 'error');
+  assert.equal(error.requestId, 9);
+  assert.match(error.message, /ColumnNotFound|InvalidSql|no_such_column/);
+});
+
+test('a result grid can be saved; Save as from the webview calls back', async () => {
+  const result = await client.request(Methods.sql, { sql: 'SELECT id, score FROM big WHERE id < 10' });
+  let saves = 0;
+  const { grid, posted } = session({ kind: 'result', id: result.id }, { result, onSaveAs: () => saves++ });
+  await grid.handle({ type: 'ready' });
+  assert.deepEqual(posted[0], { type: 'init', title: 'T', source: { kind: 'result', id: result.id }, columns: result.columns, rowCount: 10, canSave: true });
+  await grid.handle({ type: 'saveAs' });
+  assert.equal(saves, 1);
+  await grid.handle({ type: 'window', requestId: 1, offset: 5, limit: 100, columns: ['id'], sort: [] });
+  assert.deepEqual(decodeWindow((posted[1] as WindowReplyMessage).ipc).columns, [[5, 6, 7, 8, 9]]);
+});
+
+test('a deleted frame reports its error to the grid and as a VS Code error; bad messages are ignored', async () => {
+  await client.request(Methods.save, { name: 'gone', from: { sql: 'SELECT 1 AS x' } });
+  const { grid, posted, errors } = session({ kind: 'frame', name: 'gone' });
+  await client.request(Methods.delete, { name: 'gone' });
+  await grid.handle({ type: 'ready' });
+  assert.equal(posted[0]?.type, 'error');
+  assert.match(errors[0]!, /FrameNotFound/);
+  await grid.handle({ type: 'window', requestId: 'x' });
+  await grid.handle('junk');
+  assert.equal(posted.length, 1);
+});

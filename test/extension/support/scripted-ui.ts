@@ -1,0 +1,87 @@
+/** A Ui for command tests: answers prompts from a script and records what the user was shown. */
+import type { GridOpener, GridTarget, InputOptions, PickItem, Ui } from '../../../extension/commands';
+import type { ResultInfo } from '../../../protocol';
+
+export type Answer =
+  | { input: string | undefined }
+  | { pick: string | undefined }
+  | { pickMany: string[] | undefined }
+  | { confirm: boolean };
+
+export class ScriptedUi implements Ui {
+  readonly infos: string[] = [];
+  readonly errors: string[] = [];
+  readonly prompts: string[] = [];
+  /** Validation messages returned by input boxes for the answers given. */
+  readonly validations: (string | undefined)[] = [];
+
+  constructor(private readonly answers: Answer[] = []) {}
+
+  script(...answers: Answer[]): this {
+    this.answers.push(...answers);
+    return this;
+  }
+
+  private next<K extends string>(kind: K): Extract<Answer, Record<K, unknown>> {
+    const answer = this.answers.shift();
+    if (!answer || !(kind in answer)) throw new Error(`the UI was asked for ${kind} but the script says ${JSON.stringify(answer)}`);
+    return answer as Extract<Answer, Record<K, unknown>>;
+  }
+
+  input(options: InputOptions): Promise<string | undefined> {
+    this.prompts.push(options.title);
+    const { input } = this.next('input');
+    if (input !== undefined) {
+      const invalid = options.validate?.(input);
+      this.validations.push(invalid);
+      // Like VS Code's input box: an invalid value cannot be accepted.
+      if (invalid) return Promise.reject(new Error(`input "${input}" refused: ${invalid}`));
+    }
+    return Promise.resolve(input);
+  }
+
+  pickOne<T extends PickItem>(items: T[], options: { title: string }): Promise<T | undefined> {
+    this.prompts.push(options.title);
+    const { pick } = this.next('pick');
+    if (pick === undefined) return Promise.resolve(undefined);
+    const item = items.find((i) => i.label === pick);
+    if (!item) throw new Error(`no item "${pick}" among ${items.map((i) => i.label).join(', ')}`);
+    return Promise.resolve(item);
+  }
+
+  pickMany<T extends PickItem>(items: T[], options: { title: string }): Promise<T[] | undefined> {
+    this.prompts.push(options.title);
+    const { pickMany } = this.next('pickMany');
+    return Promise.resolve(pickMany && items.filter((i) => pickMany.includes(i.label)));
+  }
+
+  confirm(message: string): Promise<boolean> {
+    this.prompts.push(message);
+    return Promise.resolve(this.next('confirm').confirm);
+  }
+
+  info(message: string): void {
+    this.infos.push(message);
+  }
+
+  error(message: string): void {
+    this.errors.push(message);
+  }
+
+  get unused(): number {
+    return this.answers.length;
+  }
+}
+
+/** Records the grids commands open; the last result is the "active" one. */
+export class RecordingGrids implements GridOpener {
+  readonly opened: GridTarget[] = [];
+
+  open(target: GridTarget): void {
+    this.opened.push(target);
+  }
+
+  activeResult(): ResultInfo | undefined {
+    return [...this.opened].reverse().find((t) => t.result)?.result;
+  }
+}
