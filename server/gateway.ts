@@ -80,7 +80,10 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     response.end('This is a Framegate gateway: connect with a WebSocket client (framegate CLI or VS Code extension).\n');
   });
   const wss = new WebSocketServer({ server: httpServer, maxPayload: config.maxMessageBytes });
-  wss.on('error', (error) => logger.error({ event: 'server-error', err: error }, 'WebSocket server error'));
+  // ws re-emits the HTTP server's errors; a failure to listen is reported once, by startGateway.
+  wss.on('error', (error) => {
+    if (httpServer.listening) logger.error({ event: 'server-error', err: error }, 'WebSocket server error');
+  });
 
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     const user = userOf(request);
@@ -147,9 +150,9 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
   } catch (error) {
     await engine.close();
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`cannot listen on ${config.host}:${config.port}: ${code ?? (error as Error).message}`, { cause: error });
+    const why = code === 'EADDRINUSE' ? 'the port is in use (another gateway?)' : code === 'EADDRNOTAVAIL' ? 'no such local address' : (code ?? (error as Error).message);
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${why}`, { cause: error });
   }
-  httpServer.on('error', (error) => logger.error({ event: 'server-error', err: error }, 'HTTP server error'));
 
   const port = (httpServer.address() as AddressInfo).port;
   const url = formatUrl(config.host, port);

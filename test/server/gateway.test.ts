@@ -134,6 +134,12 @@ describe('gateway with one shared instance', () => {
     const notHis = await failure(() => bob.window({ source: { kind: 'result', id: sql.id }, offset: 0, limit: 1 }));
     assert.equal(notHis.code, ErrorCodes.ResultNotFound);
 
+    const { frames: inAlice } = await bob.request(Methods.listFrames, { namespace: 'alice' });
+    assert.deepEqual(
+      inAlice.map((f) => f.name),
+      ['alice.buckets'],
+    );
+
     assert.deepEqual(await alice.request(Methods.closeResult, { id: sql.id }), { closed: true });
     assert.deepEqual(await alice.request(Methods.closeResult, { id: sql.id }), { closed: false });
   });
@@ -192,13 +198,21 @@ describe('gateway with one shared instance', () => {
     const seen: FramesChangedNotification[] = [];
     const subscription = bob.onNotification<FramesChangedNotification>(Notifications.framesChanged, (n) => seen.push(n));
     try {
+      writeFileSync(join(gw.importDir, 'tiny.csv'), 'a\n1\n');
       await alice.upload({ name: 'announced' }, sampleIpc(2));
+      await alice.request(Methods.save, { name: 'announced', from: { sql: 'SELECT 1 AS one' }, replace: true });
+      await alice.request(Methods.load, { path: 'tiny.csv', name: 'announced', replace: true });
       await alice.request(Methods.delete, { name: 'announced' });
-      await waitFor(() => seen.length >= 2, 'two frames/changed notifications');
+      await failure(() => alice.request(Methods.delete, { name: 'announced' }));
+      // Notifications keep order: once the sentinel's arrives, any for the failed delete would have too.
+      await alice.upload({ name: 'sentinel' }, sampleIpc(1));
+      await waitFor(() => seen.some((n) => n.name === 'sentinel'), 'the sentinel notification');
       assert.deepEqual(
         seen.filter((n) => n.name === 'announced'),
         [
           { action: 'uploaded', name: 'announced', by: 'alice' },
+          { action: 'saved', name: 'announced', by: 'alice' },
+          { action: 'loaded', name: 'announced', by: 'alice' },
           { action: 'deleted', name: 'announced', by: 'alice' },
         ],
       );
