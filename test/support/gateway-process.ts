@@ -47,7 +47,7 @@ export async function startGatewayProcess(options: StartOptions = {}): Promise<G
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not start within ${options.timeoutMs ?? 60_000} ms:\n${log.join('\n')}`)), options.timeoutMs ?? 60_000);
-    const lines = createInterface({ input: child.stderr! });
+    const lines = createInterface({ input: child.stderr });
     lines.on('line', (line) => {
       log.push(line);
       if (!line.includes('"listening"')) return;
