@@ -246,7 +246,7 @@ function readChunk(chunk: DuckDBDataChunk, columns: ResultColumn[], builder: Bat
     if (kind === null) {
       readAsText(chunk, i, builder, at, from, rows);
     } else if (kind === 'utf8' || kind === 'binary') {
-      readStrings(vector, builder, i, at, from, rows, total);
+      readStrings(vector, validityBytes ?? null, builder, i, at, from, rows, total);
     } else {
       const width = BYTE_WIDTH[kind];
       const data = bindings.vector_get_data(vector, total * width);
@@ -256,11 +256,26 @@ function readChunk(chunk: DuckDBDataChunk, columns: ResultColumn[], builder: Bat
   builder.commitRows(rows);
 }
 
-function readStrings(vector: bindings.Vector, builder: BatchBuilder, column: number, at: number, from: number, rows: number, total: number): void {
+function readStrings(
+  vector: bindings.Vector,
+  validity: Uint8Array | null,
+  builder: BatchBuilder,
+  column: number,
+  at: number,
+  from: number,
+  rows: number,
+  total: number,
+): void {
   const data = bindings.vector_get_data(vector, total * 16);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   for (let r = 0; r < rows; r++) {
-    const offset = (from + r) * 16;
+    const row = from + r;
+    // A null's string_t is garbage (its pointer must never be followed).
+    if (validity && !((validity[row >>> 3]! >>> (row & 7)) & 1)) {
+      builder.pushBytes(column, at + r, null);
+      continue;
+    }
+    const offset = row * 16;
     const length = view.getUint32(offset, true);
     if (length <= 12) builder.pushByteRange(column, at + r, data, offset + 4, length);
     else builder.pushBytes(column, at + r, bindings.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + offset + 8, length));
