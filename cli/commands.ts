@@ -18,6 +18,7 @@ export interface ServeOptions {
   port: number;
   dataDir: string;
   importDir: string[];
+  allowOrigin: string[];
   demo: boolean;
   maxMessageBytes: number;
   queryTimeoutMs: number;
@@ -56,6 +57,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     port: options.port,
     dataDir: options.dataDir,
     importDirs: options.importDir,
+    allowedOrigins: options.allowOrigin,
     demo: options.demo,
     maxMessageBytes: options.maxMessageBytes,
     queryTimeoutMs: options.queryTimeoutMs,

@@ -68,6 +68,7 @@ export function buildProgram(): Command {
     .option('--query-timeout-ms <ms>', 'interrupt queries running longer', integer('--query-timeout-ms', 1), DEFAULT_QUERY_TIMEOUT_MS)
     .option('--memory-limit <size>', 'engine memory cap, e.g. 4GB')
     .option('--threads <n>', 'engine worker threads', integer('--threads', 1, 1024))
+    .option('--allow-origin <origin>', 'browser origin allowed to connect (repeatable); browsers are refused otherwise', collect, [])
     .addOption(new Option('--admin-token <token>', 'token required by shutdown (else shutdown only from loopback)').env('FRAMEGATE_ADMIN_TOKEN'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('FRAMEGATE_LOG_LEVEL').default('info'))
     .action((options: commands.ServeOptions) => commands.serve(options));

@@ -23,6 +23,12 @@ export interface GatewayConfig {
   threads?: number;
   /** When set, `gateway/shutdown` needs it; when not, shutdown is allowed from loopback only. */
   adminToken?: string;
+  /**
+   * Browser origins allowed to connect. Browsers send an Origin header and Node clients do not, so
+   * by default any web page the user visits is refused: it could otherwise reach a gateway on
+   * localhost (cross-site WebSocket hijacking).
+   */
+  allowedOrigins: string[];
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   logLevel: string;
 }
@@ -36,6 +42,7 @@ export const defaultConfig: GatewayConfig = {
   port: DEFAULT_PORT,
   dataDir: DEFAULT_DATA_DIR,
   importDirs: [],
+  allowedOrigins: [],
   demo: false,
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   queryTimeoutMs: DEFAULT_QUERY_TIMEOUT_MS,

@@ -79,7 +79,15 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     response.writeHead(426, { 'content-type': 'text/plain' });
     response.end('This is a Framegate gateway: connect with a WebSocket client (framegate CLI or VS Code extension).\n');
   });
-  const wss = new WebSocketServer({ server: httpServer, maxPayload: config.maxMessageBytes });
+  const wss = new WebSocketServer({
+    server: httpServer,
+    maxPayload: config.maxMessageBytes,
+    verifyClient: ({ origin, req }, done) => {
+      if (origin === undefined || config.allowedOrigins.includes(origin)) return done(true);
+      logger.warn({ event: 'origin-refused', origin, remoteAddress: req.socket.remoteAddress }, 'refused a browser origin');
+      done(false, 403, `origin ${origin} is not allowed (see --allow-origin)`);
+    },
+  });
   // ws re-emits the HTTP server's errors; a failure to listen is reported once, by startGateway.
   wss.on('error', (error) => {
     if (httpServer.listening) logger.error({ event: 'server-error', err: error }, 'WebSocket server error');

@@ -5,9 +5,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeAttachmentFrame, ErrorCodes, FramegateError, Methods, Notifications, type FramesChangedNotification } from '../../protocol';
+import WebSocket from 'ws';
 import { GatewayClient } from '../../rpc/client';
 import { isLoopback } from '../../server/session';
 import { removeDir, startGatewayProcess } from '../support/gateway-process';
@@ -262,6 +264,52 @@ describe('gateway with one shared instance', () => {
     } finally {
       socket.close();
     }
+    await stillServes();
+  });
+
+  test('a browser page (Origin header) is refused with 403; Node clients and allowed origins are not', async () => {
+    const refused = new WebSocket(gw.url, { origin: 'https://evil.example' });
+    const [, response] = (await once(refused, 'unexpected-response')) as [unknown, { statusCode: number }];
+    assert.equal(response.statusCode, 403);
+    // Aborting a socket that never opened reports an error; that is expected here.
+    refused.on('error', () => undefined);
+    refused.terminate();
+    await stillServes();
+
+    const withOrigin = await startTestGateway({ allowedOrigins: ['vscode-webview://trusted'] });
+    try {
+      const allowed = new WebSocket(withOrigin.url, { origin: 'vscode-webview://trusted' });
+      await once(allowed, 'open');
+      allowed.close();
+    } finally {
+      await withOrigin.dispose();
+    }
+  });
+
+  test('a request without params is treated as empty params', async () => {
+    const socket = await rawSocket(gw.url);
+    try {
+      const reply = await rawExchange(socket, JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'gateway/info' }));
+      assert.equal((reply.result as { name: string }).name, 'framegate');
+      const missing = await rawExchange(socket, JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'frames/schema' }));
+      assert.equal(missing.error?.code, ErrorCodes.InvalidParams);
+    } finally {
+      socket.close();
+    }
+  });
+
+  test('a binary frame too short for the attachment header closes with 1002; invalid UTF-8 text with 1007', async () => {
+    const short = await rawSocket(gw.url);
+    const shortClosed = closeOf(short);
+    short.send(new Uint8Array([1, 2, 3]));
+    const { code, reason } = await shortClosed;
+    assert.equal(code, 1002);
+    assert.match(reason, /attachment header/);
+
+    const garbled = await rawSocket(gw.url);
+    const garbledClosed = closeOf(garbled);
+    garbled.send(Buffer.from([0xc3, 0x28, 0xff]), { binary: false });
+    assert.equal((await garbledClosed).code, 1007);
     await stillServes();
   });
 

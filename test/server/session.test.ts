@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { WebSocketServer } from 'ws';
@@ -14,14 +15,22 @@ import { GatewayClient } from '../../rpc/client';
 import { RpcPeer } from '../../rpc/peer';
 import { wsChannel } from '../../rpc/ws-channel';
 import { resolveConfig } from '../../server/config';
-import { openDuckDBEngine } from '../../server/engine';
+import { openDuckDBEngine, type Engine } from '../../server/engine';
 import { Session } from '../../server/session';
 import { tempDir } from './support';
 
-async function sessionServer(remoteAddress: string, adminToken?: string) {
+async function sessionServer(remoteAddress: string, adminToken?: string, adapt: (engine: Engine) => Engine = (engine) => engine) {
   const dataDir = tempDir('framegate-session-');
   const config = resolveConfig({ dataDir, adminToken, queryTimeoutMs: 10_000 });
-  const engine = await openDuckDBEngine({ dataDir, importDirs: [], queryTimeoutMs: config.queryTimeoutMs });
+  const realEngine = await openDuckDBEngine({ dataDir, importDirs: [], queryTimeoutMs: config.queryTimeoutMs });
+  const engine = adapt(realEngine);
+  const logs: Array<{ event?: string; method?: string }> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as { event?: string });
+      done();
+    },
+  });
   const shutdowns: string[] = [];
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await once(wss, 'listening');
@@ -30,7 +39,7 @@ async function sessionServer(remoteAddress: string, adminToken?: string) {
     new Session(peer, {
       engine,
       config,
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: 'info' }, sink),
       user: 'tester',
       remoteAddress,
       broadcast: () => undefined,
@@ -41,10 +50,11 @@ async function sessionServer(remoteAddress: string, adminToken?: string) {
   return {
     url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
     shutdowns,
+    logs,
     close: async () => {
       for (const client of wss.clients) client.terminate();
       await new Promise((resolve) => wss.close(resolve));
-      await engine.close();
+      await realEngine.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -68,4 +78,27 @@ test('with an admin token, the right token works from any address', async (t) =>
   t.after(() => client.close());
   assert.deepEqual(await client.request(Methods.shutdown, { token: 'letmein' }), { stopping: true });
   assert.deepEqual(server.shutdowns, ['192.0.2.51']);
+});
+
+test('an unexpected engine exception becomes InternalError with its message, is logged, and the session goes on', async (t) => {
+  // Fault injection on a real engine: listFrames fails the way a bug would (not a FramegateError).
+  const server = await sessionServer('127.0.0.1', undefined, (engine) => {
+    let failNext = true;
+    return Object.assign(Object.create(engine) as Engine, {
+      listFrames: () => {
+        if (!failNext) return engine.listFrames();
+        failNext = false;
+        return Promise.reject(new TypeError('cannot read properties of undefined (injected)'));
+      },
+    });
+  });
+  t.after(() => server.close());
+  const client = await GatewayClient.connect(server.url);
+  t.after(() => client.close());
+  await assert.rejects(
+    client.request(Methods.listFrames, {}),
+    (error: unknown) => error instanceof FramegateError && error.code === ErrorCodes.InternalError && /frames\/list: cannot read properties of undefined \(injected\)/.test(error.message),
+  );
+  assert.ok(server.logs.some((l) => l.event === 'internal-error' && l.method === 'frames/list'));
+  assert.deepEqual(await client.request(Methods.listFrames, {}), { frames: [] });
 });
