@@ -147,8 +147,16 @@ export async function filter(ctx: CommandContext, arg?: unknown): Promise<Result
   return openResult(ctx, result, `${frame.name} where ${params.filter ?? ''}`);
 }
 
-export async function runSql(ctx: CommandContext, initialSql?: string): Promise<ResultInfo | undefined> {
-  const sql = await ctx.ui.input({
+/**
+ * Runs a query and opens its result. With `ask` (the palette), the user edits `sql` first; without
+ * (a caller passing SQL, e.g. a script or test), `sql` runs as given.
+ */
+export async function runSql(ctx: CommandContext, initialSql?: string, { ask = true }: { ask?: boolean } = {}): Promise<ResultInfo | undefined> {
+  if (!ask && initialSql !== undefined) {
+    const invalid = validateSql(initialSql);
+    if (invalid) throw new Error(invalid);
+  }
+  const sql = !ask && initialSql !== undefined ? initialSql : await ctx.ui.input({
     title: 'Framegate: Run SQL',
     prompt: 'A read-only query over named frames',
     value: initialSql,
@@ -165,13 +173,20 @@ async function confirmReplace(ctx: CommandContext, name: string): Promise<boolea
   return ctx.ui.confirm(`A frame named "${name}" already exists. Replace it?`, 'Replace');
 }
 
-export async function saveResultAs(ctx: CommandContext, resultId?: string): Promise<FrameInfo | undefined> {
+/** Saves a result (by default the active result panel's) as a frame; asks for the name unless given. */
+export async function saveResultAs(ctx: CommandContext, resultId?: string, frameName?: string): Promise<FrameInfo | undefined> {
   const id = resultId ?? ctx.grids.activeResult()?.id;
   if (id === undefined) {
     ctx.ui.error('Framegate: no query result is open. Run Select Columns…, Filter… or Run SQL… first.');
     return undefined;
   }
-  const input = await ctx.ui.input({ title: 'Framegate: Save Result As', prompt: 'Name of the new frame', placeHolder: 'sales_eu or alice.sales_eu', validate: validateFrameName });
+  if (frameName !== undefined) {
+    const invalid = validateFrameName(frameName);
+    if (invalid) throw new Error(invalid);
+  }
+  const input =
+    frameName ??
+    (await ctx.ui.input({ title: 'Framegate: Save Result As', prompt: 'Name of the new frame', placeHolder: 'sales_eu or alice.sales_eu', validate: validateFrameName }));
   if (input === undefined) return undefined;
   const name = input.trim();
   const client = ctx.connection.requireClient();

@@ -74,8 +74,11 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   register('framegate.preview', (arg) => commands.preview(ctx, arg));
   register('framegate.selectColumns', (arg) => commands.selectColumns(ctx, arg));
   register('framegate.filter', (arg) => commands.filter(ctx, arg));
-  register('framegate.runSql', (arg) => commands.runSql(ctx, typeof arg === 'string' ? arg : editorSql()));
-  register('framegate.saveResultAs', (arg) => commands.saveResultAs(ctx, typeof arg === 'string' ? arg : undefined));
+  // With SQL as argument (scripts, tests) it runs as given; from the palette the user edits it first.
+  register('framegate.runSql', (arg) => (typeof arg === 'string' ? commands.runSql(ctx, arg, { ask: false }) : commands.runSql(ctx, editorSql())));
+  register('framegate.saveResultAs', (id, name) =>
+    commands.saveResultAs(ctx, typeof id === 'string' ? id : undefined, typeof name === 'string' ? name : undefined),
+  );
   register('framegate.loadFile', () => commands.loadFile(ctx));
   register('framegate.delete', (arg) => commands.deleteFrame(ctx, arg));
 

@@ -167,3 +167,16 @@ test('commands without a connection say so', async () => {
   );
   assert.match(ui.errors[0]!, /Not connected/);
 });
+
+test('Run SQL and Save Result As run without prompts when given their arguments', async () => {
+  const ui = new ScriptedUi();
+  const { ctx } = context(ui);
+  const result = await commands.runSql(ctx, 'SELECT 7 AS seven', { ask: false });
+  assert.ok(result);
+  assert.equal(result.rowCount, 1);
+  const saved = await commands.saveResultAs(ctx, result.id, 'frank.seven');
+  assert.equal(saved?.name, 'frank.seven');
+  await assert.rejects(commands.saveResultAs(ctx, result.id, 'not valid'), /frame name/);
+  await assert.rejects(commands.runSql(ctx, '  ', { ask: false }), /SELECT/);
+  assert.deepEqual(ui.prompts, []);
+});

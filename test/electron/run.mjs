@@ -1,0 +1,83 @@
+// Runs the extension's integration suite inside a real VS Code (@vscode/test-electron):
+// builds the suite, starts a real gateway with the demo frame, points the extension at it
+// through user settings, then launches VS Code with the extension under development.
+// VS Code is downloaded on first run (into .vscode-test/), so this needs a normal network.
+// Usage: npm run test:electron   (VSCODE_TEST_VERSION=1.90.0 to pin a version)
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { runTests } from '@vscode/test-electron';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const suiteDir = join(root, 'test', 'electron', 'suite');
+const outDir = join(root, 'out', 'electron');
+
+/** Bundles each suite file (vscode and mocha stay external: VS Code and node_modules provide them). */
+async function buildSuite() {
+  rmSync(outDir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: readdirSync(suiteDir).filter((f) => f.endsWith('.ts')).map((f) => join(suiteDir, f)),
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'es2022',
+    sourcemap: 'inline',
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+}
+
+/** `framegate serve --demo` on a free port; resolves with its URL once it logs `listening`. */
+function startGateway(dataDir) {
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--demo'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = new Promise((resolveUrl, reject) => {
+    const lines = createInterface({ input: child.stderr });
+    const seen = [];
+    lines.on('line', (line) => {
+      seen.push(line);
+      if (line.includes('"listening"')) resolveUrl(JSON.parse(line).url);
+    });
+    child.once('exit', (code) => reject(new Error(`gateway exited (${code}) before listening:\n${seen.join('\n')}`)));
+  });
+  return { child, url };
+}
+
+async function main() {
+  await buildSuite();
+  const work = mkdtempSync(join(tmpdir(), 'framegate-electron-'));
+  const gateway = startGateway(join(work, 'data'));
+  try {
+    const url = await gateway.url;
+    const userDataDir = join(work, 'user-data');
+    mkdirSync(join(userDataDir, 'User'), { recursive: true });
+    writeFileSync(
+      join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify({ 'framegate.url': url, 'framegate.user': 'electron', 'framegate.autoConnect': true, 'workbench.startupEditor': 'none' }, null, 2),
+    );
+    const workspace = join(work, 'workspace');
+    mkdirSync(workspace);
+    await runTests({
+      version: process.env.VSCODE_TEST_VERSION ?? 'stable',
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(outDir, 'index.js'),
+      extensionTestsEnv: { FRAMEGATE_TEST_URL: url },
+      launchArgs: [workspace, '--user-data-dir', userDataDir, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+    });
+  } finally {
+    gateway.child.kill('SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
