@@ -90,7 +90,7 @@ describe('uploads (saveArrow)', () => {
 
   test('round trip of common types, nulls and several batches', async () => {
     const n = 5000;
-    const ids = Int32Array.from({ length: n }, (_, i) => i);
+    const ids = Array.from({ length: n }, (_, i) => i);
     const names = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : `name ${i} with a longer tail`));
     const flags = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : i % 2 === 0));
     const big = Array.from({ length: n }, (_, i) => BigInt(i) * 1_000_000_007n);
@@ -171,7 +171,8 @@ describe('local files (CLI helpers)', () => {
     const ipc = await collect(await readLocalFileAsArrow(csv));
     await writeArrowToFile(ipc, join(dir, 'out.parquet'), 'parquet');
     const fromParquet = tableFromIPC(await collect(await readLocalFileAsArrow(join(dir, 'out.parquet'))));
-    assert.deepEqual(fromParquet.toArray().map((r) => r.toJSON()), first.toArray().map((r) => r.toJSON()));
+    const rows = (table: Table) => (table.toArray() as { toJSON(): unknown }[]).map((r) => r.toJSON());
+    assert.deepEqual(rows(fromParquet), rows(first));
 
     await writeArrowToFile(await readLocalFileAsArrow(csv), join(dir, 'out.csv'), 'csv');
     const fromCsv = tableFromIPC(await collect(await readLocalFileAsArrow(join(dir, 'out.csv'))));
