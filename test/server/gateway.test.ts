@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeAttachmentFrame, ErrorCodes, FramegateError, Methods, Notifications, type FramesChangedNotification } from '../../protocol';
+import { tableFromIPC } from 'apache-arrow';
 import WebSocket from 'ws';
 import { GatewayClient } from '../../rpc/client';
 import { isLoopback } from '../../server/session';
@@ -412,6 +413,44 @@ describe('gateway limits and lifecycle', () => {
 
     await other.upload({ name: 'small' }, sampleIpc(10));
     assert.equal((await other.request(Methods.schema, { name: 'small' })).rowCount, 10);
+  });
+
+  test('backpressure: a client that stops reading stalls only its own export; others are served', async (t) => {
+    const gw = await startTestGateway();
+    t.after(() => gw.dispose());
+    const other = await GatewayClient.connect(gw.url, { user: 'other' });
+    t.after(() => other.close());
+    // ~48 MB of Arrow: far more than the send high-water mark plus the kernel's socket buffers.
+    const rows = 3_000_000;
+    await other.request(Methods.save, { name: 'wide', from: { sql: `SELECT range AS id, range * 1.5 AS value FROM range(${rows})` } });
+
+    const slow = await rawSocket(gw.url);
+    t.after(() => slow.terminate());
+    const parts: Buffer[] = [];
+    let reply: { result?: { rows: number; bytes: number } } | undefined;
+    slow.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) parts.push(data.subarray(8));
+      else reply = JSON.parse(data.toString()) as typeof reply;
+    });
+    slow.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'data/export', params: { source: { kind: 'frame', name: 'wide' } } }));
+    slow.pause();
+    await waitFor(() => gw.logs.some((l) => l.event === 'request-start' && l.method === 'data/export' && l.user === 'raw'), 'the export to start');
+
+    // The other client gets the same export in full while the slow one is stalled: without
+    // backpressure the slow export would have been written out (into memory) by now too.
+    const { result } = await other.export({ source: { kind: 'frame', name: 'wide' } });
+    assert.equal(result.rows, rows);
+    const window = await other.window({ source: { kind: 'frame', name: 'wide' }, offset: rows - 1, limit: 1 });
+    assert.deepEqual(decodeRows(window.ipc), [{ id: rows - 1, value: (rows - 1) * 1.5 }]);
+    assert.equal(reply, undefined);
+    assert.ok(!gw.logs.some((l) => l.event === 'request' && l.method === 'data/export' && l.user === 'raw'), 'the stalled export must not have finished');
+
+    slow.resume();
+    const done = await waitFor(() => reply, 'the stalled export to finish once reading resumes', 30_000);
+    assert.equal(done.result?.rows, rows);
+    const table = tableFromIPC(Buffer.concat(parts));
+    assert.equal(table.numRows, rows);
+    assert.equal(Buffer.concat(parts).byteLength, done.result?.bytes);
   });
 
   test('a runaway query is interrupted at the query timeout', async (t) => {
