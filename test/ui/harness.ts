@@ -5,7 +5,7 @@
  * scripts/ui/install-code-server.sh; when they cannot be, `launchUi` throws, so the tests fail.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -233,23 +233,34 @@ export async function answerInput(page: Page, text: string): Promise<void> {
   await input.press('Enter');
 }
 
+export interface FindFrameOptions {
+  /** Only a frame whose `selector` element's text matches. */
+  hasText?: string | RegExp;
+  timeoutMs?: number;
+}
+
 /** The (nested) frame whose document holds `selector`: how a webview's content is reached. */
-export async function findFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+export async function findFrame(page: Page, selector: string, options: FindFrameOptions = {}): Promise<Frame> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
+  const matches = (text: string) =>
+    options.hasText === undefined || (typeof options.hasText === 'string' ? text.trim() === options.hasText : options.hasText.test(text));
   for (;;) {
     for (const frame of page.frames()) {
       if (frame.isDetached()) continue;
       try {
-        if (await frame.$(selector)) return frame;
+        const element = await frame.$(selector);
+        if (element && matches((await element.textContent()) ?? '')) return frame;
       } catch {
         // frame navigated or detached while we looked
       }
     }
-    if (Date.now() > deadline) throw new Error(`no frame with ${selector} within ${timeoutMs} ms`);
-    // Frames attach asynchronously and Playwright has no cross-frame wait; wait for the next frame event.
+    if (Date.now() > deadline) throw new Error(`no frame with ${selector}${options.hasText ? ` matching ${String(options.hasText)}` : ''} within ${timeoutMs} ms`);
+    // Playwright has no wait across frames: wait for the next frame event (or re-check shortly, as
+    // a frame's content changes without one).
     await Promise.race([
-      page.waitForEvent('framenavigated', { timeout: 500 }).catch(() => undefined),
-      page.waitForEvent('frameattached', { timeout: 500 }).catch(() => undefined),
+      page.waitForEvent('framenavigated', { timeout: 250 }).catch(() => undefined),
+      page.waitForEvent('frameattached', { timeout: 250 }).catch(() => undefined),
     ]);
   }
 }
@@ -295,8 +306,18 @@ export async function launchUi(options: LaunchOptions = {}): Promise<UiSession> 
     const vsix = ensureVsix();
     const home = mkdtempSync(join(tmpdir(), 'framegate-ui-'));
     cleanups.push(() => rmSync(home, { recursive: true, force: true }));
+    // Runs after everything stopped, before the scratch folder goes: VS Code's logs (the
+    // extension host's and the Framegate output channel) are kept as artifacts.
+    cleanups.push(() => {
+      const logs = join(home, 'user-data', 'logs');
+      if (existsSync(logs)) cpSync(logs, join(artifactsDir, 'vscode-logs'), { recursive: true });
+    });
     const gateway = await startGateway(join(home, 'gateway-data'));
-    cleanups.push(() => gateway.process.stop());
+    cleanups.push(async () => {
+      await gateway.process.stop();
+      mkdirSync(artifactsDir, { recursive: true });
+      writeFileSync(join(artifactsDir, 'gateway.log'), gateway.process.tail(200));
+    });
     const codeServer = await startCodeServer({
       tools,
       home,
@@ -312,6 +333,14 @@ export async function launchUi(options: LaunchOptions = {}): Promise<UiSession> 
     const browser = await launchBrowser(tools);
     cleanups.push(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Browser console output of the workbench and the webviews, kept for diagnosing failures.
+    const consoleLines: string[] = [];
+    page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
+    page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
+    cleanups.push(() => {
+      mkdirSync(artifactsDir, { recursive: true });
+      writeFileSync(join(artifactsDir, 'browser-console.log'), consoleLines.join('\n'));
+    });
     await openWorkbench(page, codeServer);
     return { tools, gateway, codeServer, browser, page, close };
   } catch (error) {

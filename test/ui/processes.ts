@@ -21,8 +21,8 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 export interface GroupProcess {
   readonly child: ChildProcess;
   readonly name: string;
-  /** The last lines of stdout and stderr, for failure messages. */
-  tail(): string;
+  /** The last `lines` lines of stdout and stderr (at most 200 are kept), for failure messages. */
+  tail(lines?: number): string;
   /** Resolves with the first line `match` accepts; rejects if the process exits or time runs out. */
   waitForLine<T>(match: (line: string) => T | undefined, timeoutMs: number): Promise<T>;
   /** SIGTERM the group, then SIGKILL whatever is left after `graceMs`. */
@@ -59,7 +59,7 @@ export function spawnGroup(name: string, command: string, args: string[], option
     });
   }
 
-  const tail = () => lines.slice(-40).join('\n');
+  const tail = (count = 40) => lines.slice(-count).join('\n');
 
   return {
     child,

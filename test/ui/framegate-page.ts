@@ -1,0 +1,103 @@
+/**
+ * Framegate's parts of the workbench, as the UI tests see them: the Frames tree in the activity
+ * bar view and the grid webview (through the stable hooks of webview/dom-ids.ts).
+ */
+import type { Frame, Locator, Page } from 'playwright-core';
+import { READY_ATTRIBUTE, Selectors } from '../../webview/dom-ids';
+import { findFrame } from './harness';
+
+function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+/** Opens the Framegate view container from the activity bar. */
+export async function openFramegateView(page: Page): Promise<void> {
+  const icon = page.locator('.part.activitybar .action-item a[aria-label^="Framegate"]').first();
+  await icon.waitFor({ state: 'visible', timeout: 60_000 });
+  // Clicking an already open container closes it: click only when the view is not showing.
+  const view = page.locator('.part.sidebar .pane-header', { hasText: /Frames/ });
+  if (!(await view.isVisible())) await icon.click();
+}
+
+/** A row of the Frames tree by its label (a namespace, frame or column name). */
+export function treeRow(page: Page, label: string): Locator {
+  return page
+    .locator('.part.sidebar .monaco-list-row[role="treeitem"]')
+    .filter({ has: page.locator('.label-name', { hasText: exactly(label) }) })
+    .first();
+}
+
+/** The grid webview whose title is `title`, once it has drawn rows with data in them. */
+export async function gridFrame(page: Page, title: string | RegExp): Promise<Frame> {
+  const frame = await findFrame(page, Selectors.title, { hasText: title, timeoutMs: 60_000 });
+  await frame.waitForSelector(`body[${READY_ATTRIBUTE}="ready"]`, { timeout: 30_000 });
+  await waitForCells(frame);
+  return frame;
+}
+
+/** Waits until the grid's first body row shows values (its window has arrived). */
+export async function waitForCells(frame: Frame, rowNumberAbove = 0): Promise<void> {
+  await frame.waitForFunction(
+    ({ cell, rowHeader, above }) => {
+      const firstHeader = document.querySelector(rowHeader);
+      const cells = [...document.querySelectorAll(cell)].slice(0, 3);
+      return (
+        firstHeader !== null &&
+        Number(firstHeader.textContent?.replace(/,/g, '')) > above &&
+        cells.length > 0 &&
+        cells.every((td) => (td.textContent ?? '').trim() !== '')
+      );
+    },
+    { cell: Selectors.cell, rowHeader: Selectors.rowHeader, above: rowNumberAbove },
+    { timeout: 30_000 },
+  );
+}
+
+export interface GridContents {
+  /** Column names from the header (`data-column`), left to right. */
+  columns: string[];
+  /** Column types from the second header row. */
+  types: string[];
+  /** `data-sort` of each column header. */
+  sort: string[];
+  /** Visible body rows: the 1-based row number and each cell's text. */
+  rows: { number: number; cells: string[] }[];
+  /** The toolbar's exact row count. */
+  rowCount: number;
+}
+
+/**
+ * Runs in the webview. Kept as source text: tsx (esbuild with keepNames) wraps named functions
+ * of this file in a `__name` helper that does not exist inside the page.
+ */
+const READ_GRID_SOURCE = `(s) => {
+  const rows = [...document.querySelectorAll(s.grid + ' tbody tr')].map((tr) => ({
+    number: Number((tr.querySelector('th')?.textContent ?? '').replace(/,/g, '')),
+    cells: [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim()),
+  }));
+  const headers = [...document.querySelectorAll(s.columnHeader)];
+  return {
+    columns: headers.map((th) => th.dataset.column ?? ''),
+    types: [...document.querySelectorAll(s.columnType)].map((th) => (th.textContent ?? '').trim()),
+    sort: headers.map((th) => th.dataset.sort ?? ''),
+    rows: rows.filter((r) => Number.isFinite(r.number) && r.number > 0),
+    rowCount: Number(document.querySelector(s.rowCount)?.dataset.rowCount),
+  };
+}`;
+
+/** What the grid shows now, read from its DOM. */
+export async function readGrid(frame: Frame): Promise<GridContents> {
+  return frame.evaluate<GridContents>(`(${READ_GRID_SOURCE})(${JSON.stringify(Selectors)})`);
+}
+
+/** Scrolls the grid so that about `fraction` of its rows lie above the viewport. */
+export async function scrollGrid(frame: Frame, fraction: number): Promise<void> {
+  await frame.evaluate(
+    ({ grid, fraction }) => {
+      const table = document.querySelector(grid);
+      if (!table) throw new Error(`no ${grid}`);
+      table.scrollTop = Math.round((table.scrollHeight - table.clientHeight) * fraction);
+    },
+    { grid: Selectors.grid, fraction },
+  );
+}
