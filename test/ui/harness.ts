@@ -332,7 +332,7 @@ export async function launchUi(options: LaunchOptions = {}): Promise<UiSession> 
     cleanups.push(() => codeServer.process.stop());
     const browser = await launchBrowser(tools);
     cleanups.push(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     // Browser console output of the workbench and the webviews, kept for diagnosing failures.
     const consoleLines: string[] = [];
     page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
