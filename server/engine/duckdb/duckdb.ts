@@ -167,6 +167,17 @@ export class DuckConnection {
     return { columns, batches: chunkBatches(result, columns, batchRows) };
   }
 
+  /** Streams a query and only counts its rows: DuckDB's own scan cost, for measurements. */
+  async scanRows(sql: string): Promise<number> {
+    const result = await this.connection.stream(sql);
+    let rows = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return rows;
+      rows += chunk.rowCount;
+    }
+  }
+
   /** Appends column batches to an existing table whose columns match the batch, in order. */
   async appendBatches(schema: string, table: string, batches: Iterable<ColumnBatch>, catalog?: string): Promise<void> {
     const appender = await this.connection.createAppender(table, schema, catalog ?? null);
