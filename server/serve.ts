@@ -3,20 +3,16 @@
  * then stops it cleanly and exits 0.
  */
 import type { GatewayConfig } from './config';
-import { startGateway } from './gateway';
+import { startGateway, type Gateway } from './gateway';
 import { createLogger } from './logger';
 
 export async function serve(options: Partial<GatewayConfig>): Promise<never> {
   const logger = createLogger(options.logLevel ?? process.env.FRAMEGATE_LOG_LEVEL ?? 'info');
-  let gateway;
-  try {
-    gateway = await startGateway(options, { logger });
-  } catch (error) {
-    logger.fatal({ event: 'start-failed', err: error }, `gateway did not start: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  const running = gateway;
 
+  // Signal handlers go in before the gateway starts: whoever waits for the "listening" line may
+  // signal right after it, and a signal during start-up must still mean a clean stop.
+  let gateway: Gateway | undefined;
+  let stopRequested = false;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
@@ -26,11 +22,20 @@ export async function serve(options: Partial<GatewayConfig>): Promise<never> {
       process.exit(130);
     }
     logger.info({ event: 'signal', signal }, 'stopping on signal');
-    void running.close();
+    stopRequested = true;
+    if (gateway) void gateway.close();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  await running.stopped;
+  try {
+    gateway = await startGateway(options, { logger });
+  } catch (error) {
+    logger.fatal({ event: 'start-failed', err: error }, `gateway did not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  if (stopRequested) void gateway.close();
+
+  await gateway.stopped;
   process.exit(0);
 }
