@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { EngineSession } from '../../../server/engine';
@@ -81,6 +81,9 @@ describe('SQL sandbox', () => {
     await rejectsWith(session.runSql("SELECT * FROM read_csv('ok.csv')"), 'SqlRefused', /absolute/);
     await rejectsWith(session.runSql("SELECT * FROM read_csv('/' || 'etc/passwd')"), 'SqlRefused', /constant/);
     await rejectsWith(session.runSql("SELECT * FROM read_parquet('http://example.com/x.parquet')"), 'SqlRefused');
+    // A link inside an import dir that points outside it.
+    symlinkSync(outside, join(t.importDir, 'link.csv'));
+    await rejectsWith(session.runSql(`SELECT * FROM read_csv('${join(t.importDir, 'link.csv')}')`), 'SqlRefused', /outside the import directories/);
     // A bare file path (replacement scan) is not a frame.
     await rejectsWith(session.runSql(`SELECT * FROM '${outside}'`), 'FrameNotFound');
   });
