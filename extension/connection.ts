@@ -28,6 +28,9 @@ export interface ConnectionOptions {
   random?: () => number;
 }
 
+/** The `error` of a reconnecting state entered because a live connection dropped. */
+export const CONNECTION_LOST = 'connection lost';
+
 export class NotConnectedError extends Error {
   constructor() {
     super('Not connected to a Framegate gateway. Run "Framegate: Connect" first.');
@@ -138,7 +141,7 @@ export class ConnectionManager implements Disposable {
         for (const subscription of this.subscriptions) subscription.dispose();
         this.subscriptions = [];
         this.current = undefined;
-        this.scheduleRetry(url, user, 0, generation, 'connection lost');
+        this.scheduleRetry(url, user, 0, generation, CONNECTION_LOST);
       }),
     );
     this.setState({ kind: 'connected', url, user });

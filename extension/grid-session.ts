@@ -24,6 +24,8 @@ export interface GridSessionOptions {
 }
 
 export class GridSession {
+  private lastWindowError: string | undefined;
+
   constructor(private readonly options: GridSessionOptions) {}
 
   get source(): Source {
@@ -83,10 +85,13 @@ export class GridSession {
         ...(request.sort.length > 0 ? { sort: request.sort } : {}),
       });
       this.options.log.debug('grid.window', { offset: result.offset, rows: result.rows, columns: result.columns.length, bytes: ipc.byteLength, ms: Date.now() - started });
+      // VS Code transfers a view's whole underlying buffer; send a tight copy when ipc is a slice.
+      const bytes = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+      this.lastWindowError = undefined;
       await this.options.post({
         type: 'window',
         requestId: request.requestId,
-        ipc,
+        ipc: bytes,
         rowCount: result.rowCount,
         offset: result.offset,
         rows: result.rows,
@@ -96,6 +101,9 @@ export class GridSession {
       const text = describeError(error);
       this.options.log.error('grid.window.failed', { source: this.options.source, offset: request.offset, error });
       await this.options.post({ type: 'error', requestId: request.requestId, message: text });
+      // Shown in the grid every time; as a VS Code error once per run of identical failures.
+      if (text !== this.lastWindowError) this.options.onError?.(text);
+      this.lastWindowError = text;
     }
   }
 }

@@ -8,7 +8,7 @@ import { GatewayClient } from '../rpc/client';
 import * as commands from './commands';
 import type { CommandContext } from './commands';
 import { readSettings, validateGatewayUrl } from './config';
-import { ConnectionManager } from './connection';
+import { CONNECTION_LOST, ConnectionManager } from './connection';
 import { FramesTreeProvider } from './frames-tree';
 import { GridPanels } from './grid-panels';
 import { createLogger } from './log';
@@ -92,6 +92,10 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     connection.onDidChangeState((state) => {
       void vscode.commands.executeCommand('setContext', 'framegate.connected', state.kind === 'connected');
       if (state.kind !== 'connected') tree.refresh();
+      // Say it once when a live connection drops (later retries only update the status bar).
+      if (state.kind === 'reconnecting' && state.attempt === 1 && state.error === CONNECTION_LOST) {
+        void vscode.window.showWarningMessage(`Framegate: lost the connection to ${state.url}; reconnecting…`);
+      }
     }),
     connection.onDidConnect(() => {
       tree.refresh();

@@ -152,7 +152,8 @@ export class Grid {
   }
 
   private onClick(event: MouseEvent): void {
-    const target = event.target instanceof Element ? event.target.closest('th') : null;
+    if (!(event.target instanceof Element) || event.target.closest('.rt-column-resize')) return; // resizing, not sorting
+    const target = event.target.closest('th');
     if (!target) return;
     const meta = this.table.getMeta(target);
     if (meta?.type !== 'column_header') return;

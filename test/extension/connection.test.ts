@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Methods, type FramesChangedNotification } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
-import { ConnectionManager, NotConnectedError, type ConnectionState } from '../../extension/connection';
+import { CONNECTION_LOST, ConnectionManager, NotConnectedError, type ConnectionState } from '../../extension/connection';
 import { createLogger } from '../../extension/log';
 import { startGatewayProcess, tempGatewayDirs, waitFor, type GatewayDirs, type GatewayProcess } from './support/gateway-process';
 
@@ -72,6 +72,7 @@ test('when the gateway restarts, it reconnects with backoff and fires onDidConne
 
   await gateway.stop();
   await waitFor(() => states.some((s) => s.kind === 'reconnecting'), 'reconnecting state');
+  assert.deepEqual(states.find((s) => s.kind === 'reconnecting'), { kind: 'reconnecting', url: gateway.url, attempt: 1, delayMs: 50, error: CONNECTION_LOST });
   // Let a few retries fail against the dead port, so the backoff grows.
   await waitFor(() => states.filter((s) => s.kind === 'reconnecting').length >= 3, 'three retries');
   const delays = states.flatMap((s) => (s.kind === 'reconnecting' ? [s.delayMs] : []));

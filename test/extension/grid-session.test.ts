@@ -90,8 +90,12 @@ test('the sort in a window request is applied by the gateway over the whole fram
 });
 
 test('a failing window request answers with an error for that request', async () => {
-  const { grid, posted } = session({ kind: 'frame', name: 'big' });
+  const { grid, posted, errors } = session({ kind: 'frame', name: 'big' });
   await grid.handle({ type: 'window', requestId: 9, offset: 0, limit: 10, columns: ['no_such_column'], sort: [] });
+  await grid.handle({ type: 'window', requestId: 10, offset: 0, limit: 10, columns: ['no_such_column'], sort: [] });
+  assert.equal(posted.length, 2);
+  // Each failure reaches the grid; the VS Code error appears once for a run of the same failure.
+  assert.equal(errors.length, 1);
   assert.deepEqual(Object.keys(posted[0]!).sort(), ['message', 'requestId', 'type']);
   const error = posted[0] as { type: string; requestId: number; message: string };
   assert.equal(error.type, 'error');
