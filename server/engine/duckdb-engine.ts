@@ -133,6 +133,10 @@ async function timed<T>(conn: DuckConnection, timeoutMs: number, task: () => Pro
   }
 }
 
+function isInside(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
 function isMissingTable(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
   return /Catalog Error: Table with name .* does not exist/.test(message);
@@ -202,6 +206,8 @@ class DuckDBEngineImpl implements DuckDBEngine {
   private sessionCounter = 0;
   private closing = false;
   readonly sortCache: SortCache;
+  /** Real path of the data dir: never readable by client SQL or loads (DuckDB lets SQL read its own database file). */
+  private readonly dataDir: string;
 
   constructor(
     readonly db: DuckDatabase,
@@ -210,6 +216,7 @@ class DuckDBEngineImpl implements DuckDBEngine {
     readonly description: string,
     tuning: EngineTuning,
   ) {
+    this.dataDir = realpathSync(options.dataDir);
     this.sortCache = new SortCache(
       {
         build: (source, order, target) =>
@@ -283,11 +290,12 @@ class DuckDBEngineImpl implements DuckDBEngine {
     let probe = resolve(fixed);
     while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
     const real = realpathSync(probe) + resolve(fixed).slice(probe.length);
+    if (isInside(real, this.dataDir)) return 'inside the gateway data directory';
     return this.isInsideImportDirs(real) ? null : 'outside the import directories';
   };
 
   private isInsideImportDirs(path: string): boolean {
-    return this.importDirs.some((dir) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep));
+    return this.importDirs.some((dir) => isInside(path, dir));
   }
 
   findFrame(name: string): FrameRecord {
@@ -488,6 +496,7 @@ class DuckDBEngineImpl implements DuckDBEngine {
     }
     const real = realpathSync(absolute);
     if (!inside(real)) throw new FramegateError(ErrorCodes.FileRefused, `${path} is outside the import directories`);
+    if (isInside(real, this.dataDir)) throw new FramegateError(ErrorCodes.FileRefused, `${path} is inside the gateway data directory`);
     if (!statSync(real).isFile()) throw new FramegateError(ErrorCodes.FileRefused, `${path} is not a file`);
     return real;
   }

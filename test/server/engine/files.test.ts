@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Bool, Dictionary, Float64, Int32, Int64, TimestampMicrosecond, Utf8, Field, Schema, tableFromIPC, tableToIPC, vectorFromArray, makeTable, tableFromArrays, Table, RecordBatch } from 'apache-arrow';
@@ -187,5 +187,22 @@ describe('local files (CLI helpers)', () => {
     writeFileSync(join(dir, 'rows.json'), '[{"a": 1}, {"a": 2}, {"a": 3}]');
     const fromJson = tableFromIPC(await collect(await readLocalFileAsArrow(join(dir, 'rows.json'))));
     assert.equal(fromJson.numRows, 3);
+  });
+});
+
+describe('an import dir that contains the data dir', () => {
+  test('the catalog files stay unreadable by loads and SQL', async () => {
+    const dir = tempDir();
+    const t = await openTempEngine({ dataDir: join(dir, 'data'), importDirs: [dir] });
+    try {
+      await rejectsWith(t.engine.loadFile('x', join(dir, 'data', 'catalog.duckdb'), 'csv', owner), 'FileRefused', /data directory/);
+      const s = t.engine.openSession();
+      await rejectsWith(s.runSql(`SELECT * FROM read_csv('${join(dir, 'data', 'catalog.duckdb')}')`), 'SqlRefused', /data directory/);
+      await rejectsWith(s.runSql(`SELECT * FROM read_csv('${join(dir, 'data')}/*')`), 'SqlRefused', /data directory/);
+      await s.close();
+    } finally {
+      await t.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

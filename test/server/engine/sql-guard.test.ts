@@ -78,6 +78,8 @@ describe('SQL sandbox', () => {
     await rejectsWith(session.runSql(`SELECT * FROM read_csv('${outside}')`), 'SqlRefused', /outside the import directories/);
     await rejectsWith(session.runSql(`SELECT * FROM read_csv_auto('${t.importDir}/../data/catalog.duckdb')`), 'SqlRefused', /may not contain \.\./);
     await rejectsWith(session.runSql(`SELECT * FROM read_csv(['${join(t.importDir, 'ok.csv')}', '${outside}'])`), 'SqlRefused');
+    // DuckDB itself would let SQL read its own database file; the guard does not.
+    await rejectsWith(session.runSql(`SELECT * FROM read_csv('${join(t.dataDir, 'catalog.duckdb')}')`), 'SqlRefused', /data directory/);
     await rejectsWith(session.runSql("SELECT * FROM read_csv('ok.csv')"), 'SqlRefused', /absolute/);
     await rejectsWith(session.runSql("SELECT * FROM read_csv('/' || 'etc/passwd')"), 'SqlRefused', /constant/);
     await rejectsWith(session.runSql("SELECT * FROM read_parquet('http://example.com/x.parquet')"), 'SqlRefused');
