@@ -69,7 +69,8 @@ async function main() {
       extensionDevelopmentPath: root,
       extensionTestsPath: join(outDir, 'index.js'),
       extensionTestsEnv: { FRAMEGATE_TEST_URL: url },
-      launchArgs: [workspace, '--user-data-dir', userDataDir, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+      // A fresh profile holding our settings; other installed extensions stay out of the way.
+      launchArgs: [workspace, `--user-data-dir=${userDataDir}`, '--disable-extensions'],
     });
   } finally {
     gateway.child.kill('SIGTERM');
