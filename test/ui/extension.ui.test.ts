@@ -109,14 +109,18 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     await screenshot(page, 'tree.png');
   });
 
-  let grid: Frame;
+  let previewGrid: Frame | undefined;
+  const openedGrid = (): Frame => {
+    assert.ok(previewGrid, 'needs the grid the Preview test opened');
+    return previewGrid;
+  };
 
   test('Framegate: Preview on sales opens a grid of the real rows with column names and types', { timeout: 90_000 }, async () => {
     await runCommand(page, 'Framegate: Preview');
     await pickQuickItem(page, 'sales');
-    grid = await gridFrame(page, 'sales');
+    previewGrid = await gridFrame(page, 'sales');
 
-    const shown = await readGrid(grid);
+    const shown = await readGrid(previewGrid);
     assert.deepEqual(shown.columns, sales.columns.map((c) => c.name));
     assert.deepEqual(shown.types, sales.columns.map((c) => c.type));
     assert.equal(shown.rowCount, sales.rowCount);
@@ -132,6 +136,7 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
   });
 
   test('scrolling far down fetches further windows from the gateway', { timeout: 60_000 }, async () => {
+    const grid = openedGrid();
     const before = await readGrid(grid);
     await scrollGrid(grid, 0.6);
     const target = Math.floor(sales.rowCount * 0.5);
@@ -149,6 +154,7 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
   });
 
   test('clicking a column header sorts the whole frame on the gateway', { timeout: 60_000 }, async () => {
+    const grid = openedGrid();
     const header = grid.locator(`${Selectors.columnHeader}[data-column="amount"]`);
     await header.click();
     await grid.locator(`${Selectors.columnHeader}[data-column="amount"][data-sort="asc"]`).waitFor({ timeout: 15_000 });
@@ -167,12 +173,10 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     await screenshot(page, 'grid-sorted.png');
   });
 
-  let resultGrid: Frame;
-
   test('Framegate: Run SQL… shows the query result in a grid', { timeout: 90_000 }, async () => {
     await runCommand(page, 'Framegate: Run SQL…');
     await answerInput(page, SQL);
-    resultGrid = await gridFrame(page, /^Result: SELECT region/);
+    const resultGrid = await gridFrame(page, /^Result: SELECT region/);
 
     // The same query through the gateway: group order is unspecified, so compare as a map.
     const expected = await client.request(Methods.sql, { sql: SQL });

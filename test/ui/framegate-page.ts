@@ -37,6 +37,20 @@ export async function gridFrame(page: Page, title: string | RegExp): Promise<Fra
 
 /** Waits until the grid's first body row shows values (its window has arrived). */
 export async function waitForCells(frame: Frame, rowNumberAbove = 0): Promise<void> {
+  try {
+    await waitForFirstRow(frame, rowNumberAbove);
+  } catch (error) {
+    // Say what the grid shows instead, so a failure explains itself.
+    const status = await frame.locator(Selectors.status).textContent().catch(() => null);
+    const firstRow = await frame.locator(`${Selectors.grid} tbody tr`).first().innerHTML().catch(() => null);
+    throw new Error(
+      `the grid drew no cell values${rowNumberAbove ? ` below row ${rowNumberAbove}` : ''}: status line "${status ?? '?'}", ` +
+        `first row ${firstRow ?? '(none)'} (${String(error)})`,
+    );
+  }
+}
+
+async function waitForFirstRow(frame: Frame, rowNumberAbove: number): Promise<void> {
   await frame.waitForFunction(
     ({ cell, rowHeader, above }) => {
       const firstHeader = document.querySelector(rowHeader);
