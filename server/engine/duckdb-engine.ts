@@ -15,32 +15,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve, sep } from 'node:path';
-import {
-  DEFAULT_NAMESPACE,
-  ErrorCodes,
-  FramegateError,
-  splitFrameName,
-  type ColumnInfo,
-  type FileFormat,
-  type FrameInfo,
-  type ResultInfo,
-  type SelectParams,
-  type SortKey,
-  type Source,
-} from '../../protocol';
-import { encodeIpc, encodeIpcParts } from './arrow-encoder';
+import { DEFAULT_NAMESPACE, ErrorCodes, FramegateError, splitFrameName, type ColumnInfo, type FileFormat, type FrameInfo } from '../../protocol';
 import { decodeIpc, fieldsOf, toBatches } from './arrow-decoder';
-import { KeyedLock, Mutex } from './async-lock';
-import type { ColumnBatch, ColumnField } from './columns';
-import { arrowSafeType, DUCKDB_TYPE_OF_KIND, DuckDatabase, type DuckConnection, type ResultColumn } from './duckdb/duckdb';
-import type { ArrowExport, ArrowWindow, Engine, EngineOptions, EngineSession, WindowRequest, WriteOptions } from './engine';
-import { isConflict, toFramegateError } from './errors';
+import { KeyedLock } from './async-lock';
+import { DUCKDB_TYPE_OF_KIND, DuckDatabase, type DuckConnection } from './duckdb/duckdb';
+import { DuckDBSessionImpl, type SessionHost, type TableSource } from './duckdb-session';
+import type { Engine, EngineOptions, EngineSession, WriteOptions } from './engine';
+import { isConflict, timed } from './errors';
 import { SortCache, type SortCacheStats } from './sort-cache';
 import { checkParseTree, onlySelectMessage } from './sql-guard';
-import { fileReader, quoteIdent, quoteLiteral } from './sql-text';
+import { fileReader, INTERNAL_SCHEMA, MEMORY_DB, quoteIdent, quoteLiteral, toColumnInfo } from './sql-text';
 
-const INTERNAL_SCHEMA = '_fg';
-const MEMORY_DB = '_fgmem';
 /** Namespaces a frame may not use: ours, DuckDB's catalogs and system schemas. */
 const RESERVED_NAMESPACES = new Set(['catalog', 'system', 'temp', 'memory', 'information_schema', 'pg_catalog']);
 const RESERVED_PREFIXES = ['_fg', 'duckdb_', 'pragma_', 'sqlite_', 'pg_'];
@@ -62,13 +47,6 @@ interface FrameRecord {
   table: string;
 }
 
-/** A readable table: a frame's live version, a result, or a sorted copy. */
-interface TableSource {
-  /** Qualified, quoted table name. */
-  table: string;
-  columns: ColumnInfo[];
-  rowCount: number;
-}
 
 function frameKey(namespace: string, name: string): string {
   return `${namespace}.${name}`.toLowerCase();
@@ -89,57 +67,8 @@ function sqlList(values: string[]): string {
   return `[${values.map(quoteLiteral).join(', ')}]`;
 }
 
-/** `SELECT` list reading columns as Arrow-friendly types (see `arrowSafeType`). */
-function projection(columns: ColumnInfo[]): string {
-  return columns
-    .map((c) => {
-      const cast = arrowSafeType(c.type);
-      return cast ? `CAST(${quoteIdent(c.name)} AS ${cast}) AS ${quoteIdent(c.name)}` : quoteIdent(c.name);
-    })
-    .join(', ');
-}
-
-function findColumn(columns: ColumnInfo[], name: string): ColumnInfo {
-  const found = columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
-  if (!found) throw new FramegateError(ErrorCodes.ColumnNotFound, `no column named ${name}`, { column: name, columns: columns.map((c) => c.name) });
-  return found;
-}
-
-function pickColumns(columns: ColumnInfo[], names: string[] | undefined): ColumnInfo[] {
-  return names ? names.map((n) => findColumn(columns, n)) : columns;
-}
-
-function orderBy(columns: ColumnInfo[], sort: SortKey[]): string {
-  return sort.map((k) => `${quoteIdent(findColumn(columns, k.column).name)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`).join(', ');
-}
-
-function toColumnInfo(columns: ResultColumn[]): ColumnInfo[] {
-  return columns.map((c) => ({ name: c.name, type: c.type }));
-}
-
-/** Runs `task` with the application timeout: past it, the connection is interrupted. */
-async function timed<T>(conn: DuckConnection, timeoutMs: number, task: () => Promise<T>): Promise<T> {
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    conn.interrupt();
-  }, timeoutMs);
-  try {
-    return await task();
-  } catch (error) {
-    throw toFramegateError(error, timedOut, timeoutMs);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 function isInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-}
-
-function isMissingTable(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return /Catalog Error: Table with name .* does not exist/.test(message);
 }
 
 function guessFormat(path: string): FileFormat {
@@ -197,7 +126,7 @@ export async function openDuckDBEngine(options: EngineOptions, tuning: EngineTun
   }
 }
 
-class DuckDBEngineImpl implements DuckDBEngine {
+class DuckDBEngineImpl implements DuckDBEngine, SessionHost {
   private readonly frames = new Map<string, FrameRecord>();
   private readonly maxVersion = new Map<string, number>();
   private readonly writeLocks = new KeyedLock();
@@ -515,189 +444,5 @@ class DuckDBEngineImpl implements DuckDBEngine {
     await this.sortCache.clear();
     await this.withConnection((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
     this.db.close();
-  }
-}
-
-interface ResultRecord {
-  info: ResultInfo;
-  /** Qualified, quoted table in the in-memory database. */
-  table: string;
-}
-
-class DuckDBSessionImpl implements EngineSession {
-  private readonly connection: Promise<DuckConnection>;
-  private readonly mutex = new Mutex();
-  private readonly results = new Map<string, ResultRecord>();
-  private readonly streams = new Set<DuckConnection>();
-  private readonly closeListeners: (() => void)[] = [];
-  private resultCounter = 0;
-  private closed = false;
-  private conn: DuckConnection | null = null;
-
-  constructor(
-    private readonly engine: DuckDBEngineImpl,
-    private readonly id: number,
-  ) {
-    this.connection = engine.db.connect().then((conn) => (this.conn = conn));
-    this.connection.catch(() => undefined);
-  }
-
-  onClose(listener: () => void): void {
-    this.closeListeners.push(listener);
-  }
-
-  /** Runs one piece of work on this session's connection, after the previous one. */
-  private exclusive<T>(task: (conn: DuckConnection) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
-    return this.engine.track(this.mutex.run(async () => task(await this.connection)));
-  }
-
-  private timeoutMs(): number {
-    return this.engine.options.queryTimeoutMs;
-  }
-
-  runSql(sql: string): Promise<ResultInfo> {
-    return this.exclusive(async (conn) => {
-      await this.engine.guard(conn, sql);
-      return this.materialize(conn, sql);
-    });
-  }
-
-  runSelect(params: SelectParams): Promise<ResultInfo> {
-    return this.exclusive(async (conn) => {
-      const record = this.engine.findFrame(params.from);
-      const { namespace, name } = splitFrameName(params.from);
-      const columns = pickColumns(record.info.columns, params.columns);
-      let sql = `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(namespace)}.${quoteIdent(name)}`;
-      if (params.filter) sql += ` WHERE (\n${params.filter}\n)`;
-      if (params.sort?.length) sql += ` ORDER BY ${orderBy(record.info.columns, params.sort)}`;
-      if (params.limit) sql += ` LIMIT ${params.limit}`;
-      await this.engine.guard(conn, sql);
-      return this.materialize(conn, sql);
-    });
-  }
-
-  /** Runs guarded SQL once into a result table of the in-memory database. */
-  private async materialize(conn: DuckConnection, sql: string): Promise<ResultInfo> {
-    const id = `r${this.id}_${++this.resultCounter}`;
-    const table = `${MEMORY_DB}.${quoteIdent(id)}`;
-    await timed(conn, this.timeoutMs(), () => conn.run(`CREATE TABLE ${table} AS\n${sql}\n`));
-    const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
-    const count = await conn.rows(`SELECT count(*) AS n FROM ${table}`);
-    const info: ResultInfo = { id, columns, rowCount: Number(count[0]?.n ?? 0), sql };
-    this.results.set(id, { info, table });
-    return info;
-  }
-
-  closeResult(id: string): boolean {
-    const record = this.results.get(id);
-    if (!record) return false;
-    this.results.delete(id);
-    void this.exclusive(async (conn) => {
-      await this.engine.sortCache.forget(record.table);
-      await conn.run(`DROP TABLE IF EXISTS ${record.table}`);
-    }).catch(() => undefined);
-    return true;
-  }
-
-  saveResult(name: string, resultId: string, options: WriteOptions): Promise<FrameInfo> {
-    const record = this.results.get(resultId);
-    if (!record) return Promise.reject(new FramegateError(ErrorCodes.ResultNotFound, `no result ${resultId}`, { id: resultId }));
-    return this.engine.track(
-      this.engine.writeFrame(name, options, record.info.sql, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${record.table}`)),
-    );
-  }
-
-  private source(source: Source): TableSource {
-    if (source.kind === 'frame') return this.engine.frameSource(source.name);
-    const record = this.results.get(source.id);
-    if (!record) throw new FramegateError(ErrorCodes.ResultNotFound, `no result ${source.id}`, { id: source.id });
-    return { table: record.table, columns: record.info.columns, rowCount: record.info.rowCount };
-  }
-
-  window(request: WindowRequest): Promise<ArrowWindow> {
-    return this.exclusive(async (conn) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.readWindow(conn, request);
-        } catch (error) {
-          // The frame was replaced between resolving and reading: resolve again.
-          if (attempt < 3 && request.source.kind === 'frame' && isMissingTable(error)) continue;
-          throw toFramegateError(error);
-        }
-      }
-    });
-  }
-
-  private async readWindow(conn: DuckConnection, request: WindowRequest): Promise<ArrowWindow> {
-    const src = this.source(request.source);
-    const columns = pickColumns(src.columns, request.columns);
-    const first = request.offset;
-    const last = Math.min(request.offset + request.limit, src.rowCount) - 1;
-    const read = async (table: string): Promise<{ fields: ColumnField[]; batches: ColumnBatch[] }> => {
-      const sql = `SELECT ${projection(columns)} FROM ${table} WHERE rowid BETWEEN ${first} AND ${last}`;
-      const { columns: resultColumns, batches } = await timed(conn, this.timeoutMs(), () => conn.readBatches(sql, Math.max(1, last - first + 1)));
-      return { fields: resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' })), batches };
-    };
-    const { fields, batches } = request.sort?.length
-      ? await this.engine.sortCache.withSorted(src.table, orderBy(src.columns, request.sort), src.rowCount, (t) => read(`${MEMORY_DB}.${t}`))
-      : await read(src.table);
-    const rows = batches.reduce((n, b) => n + b.rowCount, 0);
-    return { rowCount: src.rowCount, offset: request.offset, rows, columns, ipc: encodeIpc(fields, batches) };
-  }
-
-  async export(source: Source, sort?: SortKey[], columnNames?: string[]): Promise<ArrowExport> {
-    const src = this.source(source);
-    const columns = pickColumns(src.columns, columnNames);
-    let sql = `SELECT ${projection(columns)} FROM ${src.table}`;
-    sql += sort?.length ? ` ORDER BY ${orderBy(src.columns, sort)}, rowid` : '';
-    const conn = await this.engine.db.connect();
-    this.streams.add(conn);
-    const release = () => {
-      if (this.streams.delete(conn)) conn.close();
-    };
-    try {
-      const { columns: resultColumns, batches } = await conn.streamBatches(sql);
-      const fields = resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' }));
-      const parts = async function* (): AsyncGenerator<Uint8Array> {
-        try {
-          yield* encodeIpcParts(fields, batches);
-        } catch (error) {
-          throw toFramegateError(error);
-        } finally {
-          release();
-        }
-      };
-      return { columns, rowCount: src.rowCount, parts: parts() };
-    } catch (error) {
-      release();
-      throw toFramegateError(error);
-    }
-  }
-
-  interrupt(): void {
-    this.conn?.interrupt();
-    for (const stream of this.streams) stream.interrupt();
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.interrupt();
-    const tables = [...this.results.values()].map((r) => r.table);
-    this.results.clear();
-    await this.mutex
-      .run(async () => {
-        const conn = await this.connection;
-        for (const table of tables) {
-          await this.engine.sortCache.forget(table);
-          await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
-        }
-        conn.close();
-      })
-      .catch(() => undefined);
-    for (const stream of this.streams) stream.close();
-    this.streams.clear();
-    for (const listener of this.closeListeners) listener();
   }
 }

@@ -1,6 +1,6 @@
 /** Maps DuckDB failures to protocol errors. DuckDB messages start with their class: "Binder Error: …". */
 import { ErrorCodes, FramegateError } from '../../protocol';
-import { duckErrorClass } from './duckdb/duckdb';
+import { duckErrorClass, type DuckConnection } from './duckdb/duckdb';
 
 export function toFramegateError(error: unknown, timedOut = false, timeoutMs?: number): FramegateError {
   if (error instanceof FramegateError) return error;
@@ -31,4 +31,25 @@ export function toFramegateError(error: unknown, timedOut = false, timeoutMs?: n
 export function isConflict(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
   return /conflict/i.test(message) && /transaction/i.test(message);
+}
+
+/** Runs `task` with the application timeout: past it, the connection is interrupted. */
+export async function timed<T>(conn: DuckConnection, timeoutMs: number, task: () => Promise<T>): Promise<T> {
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    conn.interrupt();
+  }, timeoutMs);
+  try {
+    return await task();
+  } catch (error) {
+    throw toFramegateError(error, timedOut, timeoutMs);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function isMissingTable(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Catalog Error: Table with name .* does not exist/.test(message);
 }

@@ -1,6 +1,12 @@
-import type { FileFormat } from '../../protocol';
+/** Pieces of the SQL the engine builds itself: names, quoting, projections, sort keys, file readers. */
+import { ErrorCodes, FramegateError, type ColumnInfo, type FileFormat, type SortKey } from '../../protocol';
+import { arrowSafeType, type ResultColumn } from './duckdb/duckdb';
 
-/** Quoting for SQL the engine builds itself (identifiers and string literals only). */
+/** Schema of the catalog holding version tables and their metadata. */
+export const INTERNAL_SCHEMA = '_fg';
+/** Attached in-memory database holding results and sorted copies. */
+export const MEMORY_DB = '_fgmem';
+
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -20,4 +26,32 @@ export function fileReader(path: string, format: FileFormat): string {
     case 'json':
       return `read_json_auto(${literal})`;
   }
+}
+
+/** `SELECT` list reading columns as Arrow-friendly types (see `arrowSafeType`). */
+export function projection(columns: ColumnInfo[]): string {
+  return columns
+    .map((c) => {
+      const cast = arrowSafeType(c.type);
+      return cast ? `CAST(${quoteIdent(c.name)} AS ${cast}) AS ${quoteIdent(c.name)}` : quoteIdent(c.name);
+    })
+    .join(', ');
+}
+
+export function findColumn(columns: ColumnInfo[], name: string): ColumnInfo {
+  const found = columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  if (!found) throw new FramegateError(ErrorCodes.ColumnNotFound, `no column named ${name}`, { column: name, columns: columns.map((c) => c.name) });
+  return found;
+}
+
+export function pickColumns(columns: ColumnInfo[], names: string[] | undefined): ColumnInfo[] {
+  return names ? names.map((n) => findColumn(columns, n)) : columns;
+}
+
+export function orderBy(columns: ColumnInfo[], sort: SortKey[]): string {
+  return sort.map((k) => `${quoteIdent(findColumn(columns, k.column).name)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`).join(', ');
+}
+
+export function toColumnInfo(columns: ResultColumn[]): ColumnInfo[] {
+  return columns.map((c) => ({ name: c.name, type: c.type }));
 }

@@ -1,0 +1,233 @@
+/**
+ * A client's session on the DuckDB engine: its own connection (one query at a time), its query
+ * results materialized once into the in-memory database, windows as rowid ranges (sorted ones
+ * through the shared sort cache), and exports streamed on a connection of their own.
+ */
+import {
+  ErrorCodes,
+  FramegateError,
+  splitFrameName,
+  type ColumnInfo,
+  type FrameInfo,
+  type ResultInfo,
+  type SelectParams,
+  type SortKey,
+  type Source,
+} from '../../protocol';
+import { encodeIpc, encodeIpcParts } from './arrow-encoder';
+import { Mutex } from './async-lock';
+import type { ColumnBatch, ColumnField } from './columns';
+import type { DuckConnection, DuckDatabase } from './duckdb/duckdb';
+import type { ArrowExport, ArrowWindow, EngineOptions, EngineSession, WindowRequest, WriteOptions } from './engine';
+import { isMissingTable, timed, toFramegateError } from './errors';
+import type { SortCache } from './sort-cache';
+import { MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, toColumnInfo } from './sql-text';
+
+/** A readable table: a frame's live version, a result, or a sorted copy. */
+export interface TableSource {
+  /** Qualified, quoted table name. */
+  table: string;
+  columns: ColumnInfo[];
+  rowCount: number;
+}
+
+/** What a session needs from its engine. */
+export interface SessionHost {
+  readonly db: DuckDatabase;
+  readonly options: EngineOptions;
+  readonly sortCache: SortCache;
+  track<T>(work: Promise<T>): Promise<T>;
+  guard(conn: DuckConnection, sql: string): Promise<void>;
+  findFrame(name: string): { info: FrameInfo };
+  frameSource(name: string): TableSource;
+  writeFrame(
+    name: string,
+    options: WriteOptions,
+    source: string,
+    create: (conn: DuckConnection, qualifiedTable: string, tableName: string) => Promise<void>,
+  ): Promise<FrameInfo>;
+}
+
+interface ResultRecord {
+  info: ResultInfo;
+  /** Qualified, quoted table in the in-memory database. */
+  table: string;
+}
+
+export class DuckDBSessionImpl implements EngineSession {
+  private readonly connection: Promise<DuckConnection>;
+  private readonly mutex = new Mutex();
+  private readonly results = new Map<string, ResultRecord>();
+  private readonly streams = new Set<DuckConnection>();
+  private readonly closeListeners: (() => void)[] = [];
+  private resultCounter = 0;
+  private closed = false;
+  private conn: DuckConnection | null = null;
+
+  constructor(
+    private readonly engine: SessionHost,
+    private readonly id: number,
+  ) {
+    this.connection = engine.db.connect().then((conn) => (this.conn = conn));
+    this.connection.catch(() => undefined);
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  /** Runs one piece of work on this session's connection, after the previous one. */
+  private exclusive<T>(task: (conn: DuckConnection) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
+    return this.engine.track(this.mutex.run(async () => task(await this.connection)));
+  }
+
+  private timeoutMs(): number {
+    return this.engine.options.queryTimeoutMs;
+  }
+
+  runSql(sql: string): Promise<ResultInfo> {
+    return this.exclusive(async (conn) => {
+      await this.engine.guard(conn, sql);
+      return this.materialize(conn, sql);
+    });
+  }
+
+  runSelect(params: SelectParams): Promise<ResultInfo> {
+    return this.exclusive(async (conn) => {
+      const record = this.engine.findFrame(params.from);
+      const { namespace, name } = splitFrameName(params.from);
+      const columns = pickColumns(record.info.columns, params.columns);
+      let sql = `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(namespace)}.${quoteIdent(name)}`;
+      if (params.filter) sql += ` WHERE (\n${params.filter}\n)`;
+      if (params.sort?.length) sql += ` ORDER BY ${orderBy(record.info.columns, params.sort)}`;
+      if (params.limit) sql += ` LIMIT ${params.limit}`;
+      await this.engine.guard(conn, sql);
+      return this.materialize(conn, sql);
+    });
+  }
+
+  /** Runs guarded SQL once into a result table of the in-memory database. */
+  private async materialize(conn: DuckConnection, sql: string): Promise<ResultInfo> {
+    const id = `r${this.id}_${++this.resultCounter}`;
+    const table = `${MEMORY_DB}.${quoteIdent(id)}`;
+    await timed(conn, this.timeoutMs(), () => conn.run(`CREATE TABLE ${table} AS\n${sql}\n`));
+    const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
+    const count = await conn.rows(`SELECT count(*) AS n FROM ${table}`);
+    const info: ResultInfo = { id, columns, rowCount: Number(count[0]?.n ?? 0), sql };
+    this.results.set(id, { info, table });
+    return info;
+  }
+
+  closeResult(id: string): boolean {
+    const record = this.results.get(id);
+    if (!record) return false;
+    this.results.delete(id);
+    void this.exclusive(async (conn) => {
+      await this.engine.sortCache.forget(record.table);
+      await conn.run(`DROP TABLE IF EXISTS ${record.table}`);
+    }).catch(() => undefined);
+    return true;
+  }
+
+  saveResult(name: string, resultId: string, options: WriteOptions): Promise<FrameInfo> {
+    const record = this.results.get(resultId);
+    if (!record) return Promise.reject(new FramegateError(ErrorCodes.ResultNotFound, `no result ${resultId}`, { id: resultId }));
+    return this.engine.track(
+      this.engine.writeFrame(name, options, record.info.sql, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${record.table}`)),
+    );
+  }
+
+  private source(source: Source): TableSource {
+    if (source.kind === 'frame') return this.engine.frameSource(source.name);
+    const record = this.results.get(source.id);
+    if (!record) throw new FramegateError(ErrorCodes.ResultNotFound, `no result ${source.id}`, { id: source.id });
+    return { table: record.table, columns: record.info.columns, rowCount: record.info.rowCount };
+  }
+
+  window(request: WindowRequest): Promise<ArrowWindow> {
+    return this.exclusive(async (conn) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.readWindow(conn, request);
+        } catch (error) {
+          // The frame was replaced between resolving and reading: resolve again.
+          if (attempt < 3 && request.source.kind === 'frame' && isMissingTable(error)) continue;
+          throw toFramegateError(error);
+        }
+      }
+    });
+  }
+
+  private async readWindow(conn: DuckConnection, request: WindowRequest): Promise<ArrowWindow> {
+    const src = this.source(request.source);
+    const columns = pickColumns(src.columns, request.columns);
+    const first = request.offset;
+    const last = Math.min(request.offset + request.limit, src.rowCount) - 1;
+    const read = async (table: string): Promise<{ fields: ColumnField[]; batches: ColumnBatch[] }> => {
+      const sql = `SELECT ${projection(columns)} FROM ${table} WHERE rowid BETWEEN ${first} AND ${last}`;
+      const { columns: resultColumns, batches } = await timed(conn, this.timeoutMs(), () => conn.readBatches(sql, Math.max(1, last - first + 1)));
+      return { fields: resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' })), batches };
+    };
+    const { fields, batches } = request.sort?.length
+      ? await this.engine.sortCache.withSorted(src.table, orderBy(src.columns, request.sort), src.rowCount, (t) => read(`${MEMORY_DB}.${t}`))
+      : await read(src.table);
+    const rows = batches.reduce((n, b) => n + b.rowCount, 0);
+    return { rowCount: src.rowCount, offset: request.offset, rows, columns, ipc: encodeIpc(fields, batches) };
+  }
+
+  async export(source: Source, sort?: SortKey[], columnNames?: string[]): Promise<ArrowExport> {
+    const src = this.source(source);
+    const columns = pickColumns(src.columns, columnNames);
+    let sql = `SELECT ${projection(columns)} FROM ${src.table}`;
+    sql += sort?.length ? ` ORDER BY ${orderBy(src.columns, sort)}, rowid` : '';
+    const conn = await this.engine.db.connect();
+    this.streams.add(conn);
+    const release = () => {
+      if (this.streams.delete(conn)) conn.close();
+    };
+    try {
+      const { columns: resultColumns, batches } = await conn.streamBatches(sql);
+      const fields = resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' }));
+      const parts = async function* (): AsyncGenerator<Uint8Array> {
+        try {
+          yield* encodeIpcParts(fields, batches);
+        } catch (error) {
+          throw toFramegateError(error);
+        } finally {
+          release();
+        }
+      };
+      return { columns, rowCount: src.rowCount, parts: parts() };
+    } catch (error) {
+      release();
+      throw toFramegateError(error);
+    }
+  }
+
+  interrupt(): void {
+    this.conn?.interrupt();
+    for (const stream of this.streams) stream.interrupt();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.interrupt();
+    const tables = [...this.results.values()].map((r) => r.table);
+    this.results.clear();
+    await this.mutex
+      .run(async () => {
+        const conn = await this.connection;
+        for (const table of tables) {
+          await this.engine.sortCache.forget(table);
+          await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+        }
+        conn.close();
+      })
+      .catch(() => undefined);
+    for (const stream of this.streams) stream.close();
+    this.streams.clear();
+    for (const listener of this.closeListeners) listener();
+  }
+}
