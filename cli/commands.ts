@@ -3,11 +3,12 @@
  * prints through Output. The gateway and engine modules (and DuckDB's native module) are imported
  * only by the commands that need them, so client commands start fast.
  */
-import { extname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import { Methods, type SortKey } from '../protocol';
 import { GatewayClient } from '../rpc/client';
 import type { GatewayConfig } from '../server/config';
-import { UsageError } from './errors';
+import { LocalFileError, UsageError } from './errors';
 import { loadEngine, loadServe } from './lazy';
 import { formatCount, Output } from './output';
 import type { GlobalOptions } from './program';
@@ -157,8 +158,12 @@ export function load(globals: GlobalOptions, path: string, options: LoadOptions)
 export async function put(globals: GlobalOptions, file: string, options: PutOptions): Promise<void> {
   // Open the file before connecting: a bad local file is not the gateway's business. It is then
   // converted and streamed to the gateway in parts.
+  const path = resolve(file);
+  if (!statSync(path, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`no such file: ${file}`);
   const { readLocalFileAsArrow } = loadEngine();
-  const ipc = await readLocalFileAsArrow(resolve(file));
+  const ipc = await readLocalFileAsArrow(path).catch((error: unknown) => {
+    throw new LocalFileError(`cannot read ${file}: ${firstLine(error)}`);
+  });
   await withClient(globals, async (client, output) => {
     const frame = await client.upload({ name: options.as, replace: options.replace }, ipc);
     output.frame(frame, 'uploaded');
@@ -172,10 +177,13 @@ export function get(globals: GlobalOptions, name: string, file: string): Promise
   const format = extname(file).slice(1).toLowerCase();
   if (!OUTPUT_FORMATS.has(format)) throw new UsageError(`-o must name a .arrow, .parquet or .csv file, got "${file}"`);
   const path = resolve(file);
+  if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`no such folder for -o: ${dirname(path)}`);
   return withClient(globals, async (client, output) => {
     const { result, ipc } = await client.export({ source: { kind: 'frame', name } });
     const { writeArrowToFile } = loadEngine();
-    await writeArrowToFile(ipc, path, format as OutputFormat);
+    await writeArrowToFile(ipc, path, format as OutputFormat).catch((error: unknown) => {
+      throw new LocalFileError(`cannot write ${file}: ${firstLine(error)}`);
+    });
     output.result({ name, path, format, rows: result.rows, bytes: result.bytes }, () => `wrote ${formatCount(result.rows)} rows of ${name} to ${path}`);
   });
 }
@@ -192,4 +200,9 @@ export function shutdown(globals: GlobalOptions, token: string | undefined): Pro
     const result = await client.request(Methods.shutdown, token === undefined ? {} : { token });
     output.result(result, () => `gateway at ${client.url} is stopping`);
   });
+}
+
+/** Engine errors can span several lines (SQL context); the first one says what went wrong. */
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

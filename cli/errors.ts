@@ -7,7 +7,7 @@ import { ConnectError } from '../rpc/client';
 
 export const ExitCodes = {
   ok: 0,
-  /** The gateway answered with an error (frame not found, invalid SQL, …). */
+  /** The gateway answered with an error (frame not found, invalid SQL, …), or a local file failed. */
   gateway: 1,
   /** The command line itself is wrong. */
   usage: 2,
@@ -23,9 +23,18 @@ export class UsageError extends Error {
   }
 }
 
+/** A local file could not be read or written. */
+export class LocalFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalFileError';
+  }
+}
+
 export function describeError(error: unknown): { line: string; exitCode: number } {
   if (error instanceof ConnectError) return { line: `framegate: ${error.message} (CannotConnect)`, exitCode: ExitCodes.connect };
   if (error instanceof UsageError) return { line: `framegate: ${error.message} (UsageError)`, exitCode: ExitCodes.usage };
+  if (error instanceof LocalFileError) return { line: `framegate: ${error.message} (LocalFileError)`, exitCode: ExitCodes.gateway };
   if (error instanceof FramegateError) return { line: `framegate: ${error.message} (${error.kind})`, exitCode: ExitCodes.gateway };
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -3,7 +3,7 @@
  * speaking the same protocol as the VS Code extension.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_URL, FileFormat, MAX_WINDOW_ROWS } from '../protocol';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_URL, FileFormat, FRAME_NAME_PATTERN, MAX_WINDOW_ROWS } from '../protocol';
 import { DEFAULT_DATA_DIR, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_QUERY_TIMEOUT_MS } from '../server/config';
 import { GATEWAY_VERSION } from '../server/version';
 import * as commands from './commands';
@@ -23,6 +23,14 @@ function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
     }
     return n;
   };
+}
+
+/** Frame names are checked here so a typo is a usage error, not a round trip to the gateway. */
+function frameName(value: string): string {
+  if (!FRAME_NAME_PATTERN.test(value)) {
+    throw new InvalidArgumentError('a frame name is an identifier (letters, digits, _), optionally prefixed by a namespace: "sales" or "alice.sales"');
+  }
+  return value;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -87,13 +95,13 @@ export function buildProgram(): Command {
   program
     .command('schema')
     .description('show a frame: columns, types, rows, owner, source')
-    .argument('<name>', 'frame name')
+    .argument('<name>', 'frame name', frameName)
     .action((name: string, _options: object, command: Command) => commands.schema(globals(command), name));
 
   program
     .command('head')
     .description('show rows of a frame')
-    .argument('<name>', 'frame name')
+    .argument('<name>', 'frame name', frameName)
     .option('-n, --rows <n>', 'rows to show', integer('-n', 1, MAX_WINDOW_ROWS), 10)
     .option('--offset <k>', 'skip the first k rows', integer('--offset', 0), 0)
     .option('--sort <col[:desc]>', 'sort by a column first (repeatable)', collect, [])
@@ -103,7 +111,7 @@ export function buildProgram(): Command {
     .command('sql')
     .description('run a read-only SQL query over frames (frames are tables: SELECT * FROM sales)')
     .argument('<query>', 'the SQL query')
-    .option('--save <name>', 'save the result as a frame instead of showing it')
+    .option('--save <name>', 'save the result as a frame instead of showing it', frameName)
     .option('--replace', 'with --save: replace an existing frame', false)
     .option('-n, --rows <n>', 'rows to show', integer('-n', 1, MAX_WINDOW_ROWS), 20)
     .action((query: string, options: commands.SqlOptions, command: Command) => commands.sql(globals(command), query, options));
@@ -112,7 +120,7 @@ export function buildProgram(): Command {
     .command('load')
     .description("load a file on the gateway's machine (inside one of its import dirs) as a frame")
     .argument('<path>', "path on the gateway's machine; relative paths are inside its first import dir")
-    .requiredOption('--as <name>', 'frame name')
+    .requiredOption('--as <name>', 'frame name', frameName)
     .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(FileFormat.options))
     .option('--replace', 'replace an existing frame', false)
     .action((path: string, options: commands.LoadOptions, command: Command) => commands.load(globals(command), path, options));
@@ -121,21 +129,21 @@ export function buildProgram(): Command {
     .command('put')
     .description('upload a local CSV, Parquet, JSON or Arrow file as a frame')
     .argument('<file>', 'local file (.csv, .parquet, .json, .arrow)')
-    .requiredOption('--as <name>', 'frame name')
+    .requiredOption('--as <name>', 'frame name', frameName)
     .option('--replace', 'replace an existing frame', false)
     .action((file: string, options: commands.PutOptions, command: Command) => commands.put(globals(command), file, options));
 
   program
     .command('get')
     .description('download a frame to a local file')
-    .argument('<name>', 'frame name')
+    .argument('<name>', 'frame name', frameName)
     .requiredOption('-o, --output <file>', 'output file: .arrow, .parquet or .csv')
     .action((name: string, options: { output: string }, command: Command) => commands.get(globals(command), name, options.output));
 
   program
     .command('rm')
     .description('delete a frame')
-    .argument('<name>', 'frame name')
+    .argument('<name>', 'frame name', frameName)
     .action((name: string, _options: object, command: Command) => commands.rm(globals(command), name));
 
   program

@@ -36,11 +36,31 @@ export interface GatewayDependencies {
 const MAX_USER_LENGTH = 128;
 /** Pings find clients that vanished without closing (sleeping laptops, dropped networks). */
 const HEARTBEAT_MS = 30_000;
+/** How long a stopping gateway waits for clients to answer its close frame. */
+const CLOSE_GRACE_MS = 2_000;
 
 /** The connecting user, from the `user` query parameter of the WebSocket URL. */
 function userOf(request: IncomingMessage): string {
   const user = new URL(request.url ?? '/', 'ws://gateway').searchParams.get('user')?.trim();
   return user ? user.slice(0, MAX_USER_LENGTH) : 'anonymous';
+}
+
+/** Resolves once every socket has closed, or after `graceMs`, whichever comes first. */
+function allClosed(sockets: WebSocket[], graceMs: number): Promise<void> {
+  const open = sockets.filter((socket) => socket.readyState !== socket.CLOSED);
+  if (open.length === 0) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, graceMs);
+    let left = open.length;
+    for (const socket of open) {
+      socket.once('close', () => {
+        if (--left === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+  });
 }
 
 function formatUrl(host: string, port: number): string {
@@ -131,7 +151,9 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
       const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       for (const client of wss.clients) client.close(CloseCodes.goingAway, 'gateway shutting down');
       await Promise.all([...sessions].map((session) => session.close()));
-      // Sockets that did not finish the close handshake are cut, so close() never hangs.
+      // Give clients a moment to finish the close handshake (so they see 1001, not a dropped
+      // connection), then cut whatever is left so close() never hangs.
+      await allClosed([...wss.clients], CLOSE_GRACE_MS);
       for (const client of wss.clients) client.terminate();
       httpServer.closeAllConnections();
       await serverClosed;

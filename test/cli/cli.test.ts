@@ -182,12 +182,32 @@ describe('framegate CLI against a real gateway', () => {
   });
 
   test('usage errors exit 2', async () => {
-    for (const args of [['bogus'], ['head'], ['head', 'people', '-n', 'many'], ['get', 'people', '-o', join(work, 'x.txt')], ['put', 'x.csv'], ['load', 'x.csv', '--as', 'x', '--format', 'xml']]) {
-      const run = await cli(args, env);
-      assert.equal(run.code, 2, `framegate ${args.join(' ')}: ${run.stderr}`);
-      assert.match(run.stderr, /^framegate: /);
+    const cases = [
+      ['bogus'],
+      ['head'],
+      ['head', 'people', '-n', 'many'],
+      ['head', 'bad name!'],
+      ['get', 'people', '-o', join(work, 'x.txt')],
+      ['get', 'people', '-o', join(work, 'no-dir', 'x.csv')],
+      ['put', 'x.csv'],
+      ['put', join(work, 'missing.csv'), '--as', 'm'],
+      ['load', 'x.csv', '--as', 'x', '--format', 'xml'],
+      ['sql', 'SELECT 1', '--replace'],
+    ];
+    const runs = await Promise.all(cases.map((args) => cli(args, env)));
+    runs.forEach((run, i) => {
+      assert.equal(run.code, 2, `framegate ${cases[i]?.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, /^framegate: .*\(UsageError\)/);
       assert.equal(run.stdout, '');
-    }
+    });
+  });
+
+  test('a local file that cannot be read exits 1 with the reason', async () => {
+    const odd = join(work, 'data.xyz');
+    writeFileSync(odd, 'a,b\n1,2\n');
+    const run = await cli(['put', odd, '--as', 'odd'], env);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^framegate: cannot read .*data\.xyz: .*format.*\(LocalFileError\)\n$/);
   });
 
   test('no gateway at the URL exits 3', async () => {

@@ -519,9 +519,13 @@ describe('gateway limits and lifecycle', () => {
     assert.equal((await failure(() => client.request(Methods.shutdown, { token: 'guess' }))).code, ErrorCodes.Forbidden);
     assert.equal((await client.request(Methods.info, {})).name, 'framegate');
     const closed = new Promise<void>((resolve) => client.onClose(resolve));
+    const bystander = await rawSocket(gw.url);
+    const bystanderClosed = closeOf(bystander);
     assert.deepEqual(await client.request(Methods.shutdown, { token: 's3cret' }), { stopping: true });
     await gw.gateway.stopped;
     await closed;
+    // Other clients are told why: "going away", not a dropped connection.
+    assert.deepEqual(await bystanderClosed, { code: 1001, reason: 'gateway shutting down' });
     await assert.rejects(GatewayClient.connect(gw.url, { connectTimeoutMs: 2_000 }));
   });
 
