@@ -27,6 +27,8 @@ export async function serve(options: Partial<GatewayConfig>): Promise<never> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A stray rejection is a bug, but not a reason to drop every client: log it loudly and go on.
+  process.on('unhandledRejection', (reason) => logger.error({ event: 'unhandled-rejection', err: reason }, 'unhandled promise rejection'));
 
   try {
     gateway = await startGateway(options, { logger });
