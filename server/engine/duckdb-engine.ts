@@ -239,8 +239,11 @@ class DuckDBEngineImpl implements DuckDBEngine, SessionHost {
     return { table: `${INTERNAL_SCHEMA}.${quoteIdent(record.table)}`, columns: record.info.columns, rowCount: record.info.rowCount };
   }
 
-  /** Checks client SQL (see sql-guard.ts): one SELECT, allowed functions, frames only. */
-  async guard(conn: DuckConnection, sql: string): Promise<void> {
+  /**
+   * Checks client SQL (see sql-guard.ts): one SELECT, allowed functions, frames only. Returns the
+   * SQL to embed after `CREATE TABLE … AS` (DESCRIBE/SUMMARIZE need to be wrapped in a subquery).
+   */
+  async guard(conn: DuckConnection, sql: string): Promise<string> {
     let count: number;
     try {
       count = await conn.countStatements(sql);
@@ -256,7 +259,8 @@ class DuckDBEngineImpl implements DuckDBEngine, SessionHost {
       if (tree.error_type === 'not implemented') throw new FramegateError(ErrorCodes.SqlRefused, onlySelectMessage(sql));
       throw new FramegateError(ErrorCodes.InvalidSql, `Parser Error: ${String(tree.error_message)}`);
     }
-    checkParseTree(tree as Parameters<typeof checkParseTree>[0], { frameExists: this.frameExists, pathRefusal: this.pathRefusal }, sql);
+    const checked = checkParseTree(tree as Parameters<typeof checkParseTree>[0], { frameExists: this.frameExists, pathRefusal: this.pathRefusal }, sql);
+    return checked.isShow ? `SELECT * FROM (\n${sql.replace(/[\s;]+$/, '')}\n)` : sql;
   }
 
   listFrames(): Promise<FrameInfo[]> {
@@ -270,8 +274,8 @@ class DuckDBEngineImpl implements DuckDBEngine, SessionHost {
   saveQuery(name: string, sql: string, options: WriteOptions): Promise<FrameInfo> {
     return this.track(
       this.writeFrame(name, options, sql, async (conn, table) => {
-        await this.guard(conn, sql);
-        await conn.run(`CREATE TABLE ${table} AS\n${sql}\n`);
+        const checked = await this.guard(conn, sql);
+        await conn.run(`CREATE TABLE ${table} AS\n${checked}\n`);
       }),
     );
   }

@@ -37,7 +37,8 @@ export interface SessionHost {
   readonly options: EngineOptions;
   readonly sortCache: SortCache;
   track<T>(work: Promise<T>): Promise<T>;
-  guard(conn: DuckConnection, sql: string): Promise<void>;
+  /** Checks client SQL; returns the SQL to materialize. */
+  guard(conn: DuckConnection, sql: string): Promise<string>;
   findFrame(name: string): { info: FrameInfo };
   frameSource(name: string): TableSource;
   writeFrame(
@@ -88,8 +89,7 @@ export class DuckDBSessionImpl implements EngineSession {
 
   runSql(sql: string): Promise<ResultInfo> {
     return this.exclusive(async (conn) => {
-      await this.engine.guard(conn, sql);
-      return this.materialize(conn, sql);
+      return this.materialize(conn, await this.engine.guard(conn, sql), sql);
     });
   }
 
@@ -102,16 +102,15 @@ export class DuckDBSessionImpl implements EngineSession {
       if (params.filter) sql += ` WHERE (\n${params.filter}\n)`;
       if (params.sort?.length) sql += ` ORDER BY ${orderBy(record.info.columns, params.sort)}`;
       if (params.limit) sql += ` LIMIT ${params.limit}`;
-      await this.engine.guard(conn, sql);
-      return this.materialize(conn, sql);
+      return this.materialize(conn, await this.engine.guard(conn, sql), sql);
     });
   }
 
   /** Runs guarded SQL once into a result table of the in-memory database. */
-  private async materialize(conn: DuckConnection, sql: string): Promise<ResultInfo> {
+  private async materialize(conn: DuckConnection, checkedSql: string, sql: string): Promise<ResultInfo> {
     const id = `r${this.id}_${++this.resultCounter}`;
     const table = `${MEMORY_DB}.${quoteIdent(id)}`;
-    await timed(conn, this.timeoutMs(), () => conn.run(`CREATE TABLE ${table} AS\n${sql}\n`));
+    await timed(conn, this.timeoutMs(), () => conn.run(`CREATE TABLE ${table} AS\n${checkedSql}\n`));
     const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
     const count = await conn.rows(`SELECT count(*) AS n FROM ${table}`);
     const info: ResultInfo = { id, columns, rowCount: Number(count[0]?.n ?? 0), sql };

@@ -86,11 +86,18 @@ function str(node: { [key: string]: Json }, key: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+export interface GuardResult {
+  /** Frames referenced, as `name` or `namespace.name`. */
+  frames: string[];
+  /** A top-level DESCRIBE / SUMMARIZE: it can only be embedded as a subquery. */
+  isShow: boolean;
+}
+
 /**
  * Checks the serialized statements of one query. `tree` is the parsed output of
- * `json_serialize_sql`. Returns the frames referenced, as `namespace.name`.
+ * `json_serialize_sql`.
  */
-export function checkParseTree(tree: Json, lookup: GuardLookup, sql: string): string[] {
+export function checkParseTree(tree: Json, lookup: GuardLookup, sql: string): GuardResult {
   if (!tree || typeof tree !== 'object' || Array.isArray(tree)) throw refused('could not inspect the query');
   const statements = tree.statements;
   if (!Array.isArray(statements) || statements.length !== 1) throw refused(onlySelectMessage(sql) + ' (several statements)');
@@ -126,6 +133,8 @@ export function checkParseTree(tree: Json, lookup: GuardLookup, sql: string): st
       visit(fn.children ?? null);
       visit(node.subquery ?? null);
       return;
+    } else if (str(node, 'class') === 'PARAMETER') {
+      throw new FramegateError(ErrorCodes.InvalidSql, 'query parameters ($1, ?) are not supported; write the values into the query');
     } else if (type === 'SHOW_REF') {
       if (!node.query) throw refused('SHOW/DESCRIBE of the database is not allowed; DESCRIBE a query or a frame instead');
     } else if (str(node, 'class') === 'FUNCTION' || type === 'FUNCTION') {
@@ -165,5 +174,9 @@ export function checkParseTree(tree: Json, lookup: GuardLookup, sql: string): st
     }
     frames.add(namespace === 'main' ? table : `${namespace}.${table}`);
   }
-  return [...frames];
+  const top = statements[0];
+  const node = top && typeof top === 'object' && !Array.isArray(top) ? top.node : null;
+  const from = node && typeof node === 'object' && !Array.isArray(node) ? node.from_table : null;
+  const isShow = !!from && typeof from === 'object' && !Array.isArray(from) && from.type === 'SHOW_REF';
+  return { frames: [...frames], isShow };
 }

@@ -33,6 +33,10 @@ describe('SQL sandbox', () => {
     assert.equal(csv.rowCount, 2);
     const from = await session.runSql('FROM sales LIMIT 3');
     assert.equal(from.rowCount, 3);
+    const described = await session.runSql('DESCRIBE sales;');
+    assert.equal(described.rowCount, 2);
+    const summary = await session.runSql('SUMMARIZE sales -- stats');
+    assert.equal(summary.rowCount, 2);
   });
 
   test('refuses several statements', async () => {
@@ -106,6 +110,7 @@ describe('SQL sandbox', () => {
     await rejectsWith(session.runSql('SELEC 1'), 'InvalidSql', /syntax error/);
     await rejectsWith(session.runSql('SELECT nope FROM sales'), 'InvalidSql', /nope/);
     await rejectsWith(session.runSql('SELECT no_such_function(1)'), 'InvalidSql', /no_such_function/);
+    await rejectsWith(session.runSql('SELECT * FROM sales WHERE id = $1'), 'InvalidSql', /parameters/);
   });
 
   test('select filters go through the same guard', async () => {
