@@ -9,6 +9,17 @@ import type { Gateway } from './connection';
 import { describeError } from './errors';
 import type { Logger } from './log';
 
+/**
+ * A plain Uint8Array copy of `bytes`. VS Code serializes webview messages with JSON.stringify and
+ * a replacer that lifts out typed arrays, but a Node Buffer's toJSON runs first and would turn the
+ * bytes into a JSON array; a copy also avoids sending the rest of a pooled or larger buffer.
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
+}
+
 export interface GridSessionOptions {
   source: Source;
   title: string;
@@ -85,8 +96,7 @@ export class GridSession {
         ...(request.sort.length > 0 ? { sort: request.sort } : {}),
       });
       this.options.log.debug('grid.window', { offset: result.offset, rows: result.rows, columns: result.columns.length, bytes: ipc.byteLength, ms: Date.now() - started });
-      // VS Code transfers a view's whole underlying buffer; send a tight copy when ipc is a slice.
-      const bytes = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+      const bytes = plainBytes(ipc);
       this.lastWindowError = undefined;
       await this.options.post({
         type: 'window',

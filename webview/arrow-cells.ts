@@ -54,8 +54,20 @@ function columnCells(field: Field, vector: Vector | null, rows: number): CellSca
   return cells;
 }
 
-export function decodeWindow(ipc: Uint8Array): DecodedWindow {
-  const table = tableFromIPC(ipc);
+/** The bytes of a window reply as they arrived through postMessage; anything else is a bug to report. */
+export function windowBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  const shape = value === null || typeof value !== 'object' ? typeof value : `${Object.prototype.toString.call(value)} ${JSON.stringify(value).slice(0, 40)}`;
+  throw new Error(`window bytes arrived as ${shape}, not as a Uint8Array`);
+}
+
+export function decodeWindow(ipc: unknown): DecodedWindow {
+  const bytes = windowBytes(ipc);
+  const table = tableFromIPC(bytes);
+  // tableFromIPC reads garbage as an empty table; a window always has a schema.
+  if (table.schema.fields.length === 0) throw new Error(`the window's ${bytes.byteLength} bytes are not an Arrow IPC stream`);
   const fields = table.schema.fields;
   return {
     names: fields.map((f) => f.name),

@@ -69,7 +69,9 @@ test('a window request returns exactly those rows and columns as Arrow bytes', a
   const reply = posted[0] as WindowReplyMessage;
   assert.equal(reply.type, 'window');
   assert.equal(reply.requestId, 7);
-  assert.ok(reply.ipc instanceof Uint8Array);
+  // A plain Uint8Array, not a Node Buffer: VS Code's JSON-based message serialization would
+  // turn a Buffer into {"type":"Buffer","data":[…]} through its toJSON.
+  assert.equal(Object.getPrototypeOf(reply.ipc), Uint8Array.prototype);
   assert.equal(reply.rowCount, ROWS);
   assert.equal(reply.offset, 40_000);
   const decoded = decodeWindow(reply.ipc);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Bool, DateDay, Decimal, Float64, Int64, makeData, Table, tableToIPC, TimestampMicrosecond, Utf8, vectorFromArray } from 'apache-arrow';
-import { decodeWindow, scaleDecimal } from '../../webview/arrow-cells';
+import { decodeWindow, scaleDecimal, windowBytes } from '../../webview/arrow-cells';
 
 test('decodeWindow turns Arrow IPC into column-major display cells', () => {
   const table = new Table({
@@ -39,4 +39,14 @@ test('an empty window decodes to empty columns', () => {
   const table = new Table({ a: vectorFromArray([] as number[], new Float64()) });
   const decoded = decodeWindow(tableToIPC(table, 'stream'));
   assert.deepEqual(decoded, { names: ['a'], columns: [[]], rows: 0 });
+});
+
+test('window bytes must arrive as bytes of an Arrow stream, never silently as nothing', () => {
+  const ipc = tableToIPC(new Table({ a: vectorFromArray([1, 2], new Float64()) }), 'stream');
+  assert.equal(windowBytes(ipc), ipc);
+  assert.deepEqual(decodeWindow(ipc.slice().buffer).columns, [[1, 2]]);
+  // What JSON does to a Node Buffer (the bug VS Code's message serialization exposes).
+  assert.throws(() => decodeWindow(JSON.parse(JSON.stringify(Buffer.from(ipc)))), /arrived as \[object Object\] \{"type":"Buffer"/);
+  assert.throws(() => decodeWindow(undefined), /arrived as undefined/);
+  assert.throws(() => decodeWindow(new Uint8Array([1, 2, 3, 4])), /not an Arrow IPC stream|Arrow|offset|length/i);
 });

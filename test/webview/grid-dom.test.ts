@@ -91,14 +91,22 @@ async function openGrid(source: Source, options: { result?: { columns: { name: s
     client: () => client,
     log: silentLogger,
     post: async (message: ExtensionToWebview) => {
-      // Arrow bytes cross into the page as base64 and are posted as a Uint8Array, as VS Code does.
-      const ipc = message.type === 'window' ? Buffer.from(message.ipc).toString('base64') : undefined;
+      // Like VS Code: JSON.stringify with a replacer that lifts typed arrays out of the message
+      // (a Node Buffer's toJSON runs first, so it would not survive), revived on the page side.
+      const buffers: string[] = [];
+      const json = JSON.stringify(message, (_key, value: unknown) => {
+        if (!ArrayBuffer.isView(value)) return value;
+        buffers.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'));
+        return { $$buffer: buffers.length - 1 };
+      });
       await page.evaluate(
-        ([m, b64]) => {
-          const data = b64 === undefined ? m : { ...m, ipc: Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)) };
+        ([text, parts]) => {
+          const data: unknown = JSON.parse(text, (_key, value: { $$buffer?: number } | null) =>
+            value && typeof value.$$buffer === 'number' ? Uint8Array.from(atob(parts[value.$$buffer]!), (c) => c.charCodeAt(0)) : value,
+          );
           window.postMessage(data, '*');
         },
-        [message.type === 'window' ? { ...message, ipc: undefined } : message, ipc] as const,
+        [json, buffers] as const,
       );
       return true;
     },
