@@ -47,6 +47,7 @@ function isMethodName(method: string): method is MethodName {
 
 /** Window calls come at scroll speed: logging each at info would flood the log. */
 const QUIET_METHODS = new Set<string>(['data/window']);
+const INTERRUPT_REPEAT_MS = 50;
 
 export class Session {
   private readonly engineSession: EngineSession;
@@ -75,15 +76,27 @@ export class Session {
   /** Interrupts running work and frees the engine session; idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.engineSession.interrupt();
       try {
-        await this.engineSession.close();
+        const closed = this.engineSession.close();
+        this.interruptUntil(closed);
+        await closed;
       } catch (error) {
         this.context.logger.warn({ event: 'session-close-failed', user: this.user, err: error }, 'engine session close failed');
       }
       this.peer.close();
     })();
     return this.closing;
+  }
+
+  /**
+   * Interrupts the engine session now and again until `work` settles: an interrupt only stops a
+   * statement already running, and the work may be between statements when it arrives.
+   */
+  private interruptUntil(work: Promise<unknown>): void {
+    this.engineSession.interrupt();
+    const timer = setInterval(() => this.engineSession.interrupt(), INTERRUPT_REPEAT_MS);
+    const stop = () => clearInterval(timer);
+    work.then(stop, stop);
   }
 
   private async dispatch(method: string, rawParams: unknown, token: CancellationToken): Promise<unknown> {
@@ -98,10 +111,15 @@ export class Session {
       log('MethodNotFound');
       throw new ResponseError<ErrorData>(ErrorCodes.MethodNotFound, `unknown method "${method}"`, { kind: 'MethodNotFound' });
     }
+    let work: Promise<unknown> | undefined;
     // A client cancelling its request stops what this session's engine connection is running.
-    const cancellation = token.onCancellationRequested(() => this.engineSession.interrupt());
+    const cancellation = token.onCancellationRequested(() => {
+      if (work) this.interruptUntil(work);
+    });
     try {
-      const result = await this.handle(method, rawParams);
+      work = this.handle(method, rawParams);
+      if (token.isCancellationRequested) this.interruptUntil(work);
+      const result = await work;
       log('ok');
       return result;
     } catch (error) {

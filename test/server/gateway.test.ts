@@ -376,6 +376,25 @@ describe('gateway with one shared instance', () => {
     await stillServes();
   });
 
+  test('$/cancelRequest interrupts the running query of that session', async () => {
+    const socket = await rawSocket(gw.url);
+    try {
+      const reply = new Promise<{ id: number; error?: { code: number } }>((resolve) =>
+        socket.on('message', (data: Buffer) => resolve(JSON.parse(data.toString()) as { id: number; error?: { code: number } })),
+      );
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'query/sql', params: { sql: SLOW_SQL } }));
+      await waitFor(() => gw.logs.some((l) => l.event === 'request-start' && l.method === 'query/sql' && l.user === 'raw'), 'the query to start');
+      socket.send(JSON.stringify({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 9 } }));
+      const answer = await reply;
+      assert.equal(answer.id, 9);
+      assert.ok(answer.error, 'a cancelled query answers with an error');
+      assert.notEqual(answer.error.code, ErrorCodes.QueryTimeout);
+    } finally {
+      socket.close();
+    }
+    await stillServes();
+  });
+
   test('requests are logged with method, duration and outcome; window calls at debug level', async () => {
     await bob.request(Methods.schema, { name: 'numbers' });
     const entry = await waitFor(() => gw.logs.findLast((l) => l.event === 'request' && l.method === 'frames/schema' && l.user === 'bob'), 'a schema log line');
