@@ -59,6 +59,7 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON document on stdout (for scripts)', false)
     .addHelpText('after', JSON_HELP)
     .showHelpAfterError('(run framegate --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`framegate: ${text.replace(/^error: /, '').trimEnd()} (UsageError)\n`) });
 
@@ -77,7 +78,7 @@ export function buildProgram(): Command {
     .option('--memory-limit <size>', 'engine memory cap, e.g. 4GB')
     .option('--threads <n>', 'engine worker threads', integer('--threads', 1, 1024))
     .option('--allow-origin <origin>', 'browser origin allowed to connect (repeatable); browsers are refused otherwise', collect, [])
-    .addOption(new Option('--admin-token <token>', 'token required by shutdown (else shutdown only from loopback)').env('FRAMEGATE_ADMIN_TOKEN'))
+    .addOption(new Option('--admin-token <token>', 'token required by shutdown (else shutdown only from loopback); prefer the env variable, argv is visible to other users').env('FRAMEGATE_ADMIN_TOKEN'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('FRAMEGATE_LOG_LEVEL').default('info'))
     .action((options: commands.ServeOptions) => commands.serve(options));
 
