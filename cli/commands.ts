@@ -107,9 +107,10 @@ export function schema(globals: GlobalOptions, name: string): Promise<void> {
 
 /** `col` or `col:desc` / `col:asc`. */
 export function parseSortKey(text: string): SortKey {
-  const match = /^(.+?)(?::(asc|desc))?$/i.exec(text.trim());
-  if (!match?.[1]) throw new UsageError(`--sort expects COLUMN or COLUMN:desc, got "${text}"`);
-  return { column: match[1], descending: match[2]?.toLowerCase() === 'desc' };
+  const match = /^(.*?)(?::(asc|desc))?$/i.exec(text.trim());
+  const column = match?.[1];
+  if (!column) throw new UsageError(`--sort expects COLUMN or COLUMN:desc, got "${text}"`);
+  return { column, descending: match[2]?.toLowerCase() === 'desc' };
 }
 
 export function head(globals: GlobalOptions, name: string, options: HeadOptions): Promise<void> {
