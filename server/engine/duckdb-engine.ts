@@ -24,7 +24,7 @@ import type { Engine, EngineOptions, EngineSession, WriteOptions } from './engin
 import { isConflict, timed } from './errors';
 import { SortCache, type SortCacheStats } from './sort-cache';
 import { checkParseTree, onlySelectMessage } from './sql-guard';
-import { fileReader, INTERNAL_SCHEMA, MEMORY_DB, quoteIdent, quoteLiteral, toColumnInfo } from './sql-text';
+import { fileReader, INTERNAL_SCHEMA, MEMORY_DB, quoteIdent, quoteLiteral, SORT_SOURCE, toColumnInfo } from './sql-text';
 
 /** Namespaces a frame may not use: ours, DuckDB's catalogs and system schemas. */
 const RESERVED_NAMESPACES = new Set(['catalog', 'system', 'temp', 'memory', 'information_schema', 'pg_catalog']);
@@ -151,7 +151,7 @@ class DuckDBEngineImpl implements DuckDBEngine, SessionHost {
         build: (source, order, target) =>
           this.withConnection((conn) =>
             timed(conn, this.options.queryTimeoutMs, () =>
-              conn.run(`CREATE TABLE ${MEMORY_DB}.${target} AS SELECT * FROM ${source} ORDER BY ${order}, rowid`),
+              conn.run(`CREATE TABLE ${MEMORY_DB}.${target} AS SELECT * FROM ${source} AS ${SORT_SOURCE} ORDER BY ${order}`),
             ),
           ),
         drop: (target) => this.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${MEMORY_DB}.${target}`)),

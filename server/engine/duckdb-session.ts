@@ -21,7 +21,10 @@ import type { DuckConnection, DuckDatabase } from './duckdb/duckdb';
 import type { ArrowExport, ArrowWindow, EngineOptions, EngineSession, WindowRequest, WriteOptions } from './engine';
 import { isMissingTable, timed, toFramegateError } from './errors';
 import type { SortCache } from './sort-cache';
-import { MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, toColumnInfo } from './sql-text';
+import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, toColumnInfo } from './sql-text';
+
+/** Windows ending before this row of a not-yet-sorted source are answered by a top-N query. */
+const TOP_N_ROWS = 10_000;
 
 /** A readable table: a frame's live version, a result, or a sorted copy. */
 export interface TableSource {
@@ -99,8 +102,12 @@ export class DuckDBSessionImpl implements EngineSession {
       const { namespace, name } = splitFrameName(params.from);
       const columns = pickColumns(record.info.columns, params.columns);
       let sql = `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(namespace)}.${quoteIdent(name)}`;
+      // A view has no rowid: sort by the user's keys only.
       if (params.filter) sql += ` WHERE (\n${params.filter}\n)`;
-      if (params.sort?.length) sql += ` ORDER BY ${orderBy(record.info.columns, params.sort)}`;
+      if (params.sort?.length) {
+        const keys = params.sort.map((k) => `${quoteIdent(findColumn(record.info.columns, k.column).name)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`);
+        sql += ` ORDER BY ${keys.join(', ')}`;
+      }
       if (params.limit) sql += ` LIMIT ${params.limit}`;
       return this.materialize(conn, await this.engine.guard(conn, sql), sql);
     });
@@ -164,13 +171,26 @@ export class DuckDBSessionImpl implements EngineSession {
     const first = request.offset;
     const last = Math.min(request.offset + request.limit, src.rowCount) - 1;
     const read = async (table: string): Promise<{ fields: ColumnField[]; batches: ColumnBatch[] }> => {
-      const sql = `SELECT ${projection(columns)} FROM ${table} WHERE rowid BETWEEN ${first} AND ${last}`;
+      // Tables: a rowid range. A top-N subquery: already just the window's rows.
+      const sql = table.startsWith('(')
+        ? `SELECT ${projection(columns)} FROM ${table} AS top`
+        : `SELECT ${projection(columns)} FROM ${table} WHERE rowid BETWEEN ${first} AND ${last}`;
       const { columns: resultColumns, batches } = await timed(conn, this.timeoutMs(), () => conn.readBatches(sql, Math.max(1, last - first + 1)));
       return { fields: resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' })), batches };
     };
-    const { fields, batches } = request.sort?.length
-      ? await this.engine.sortCache.withSorted(src.table, orderBy(src.columns, request.sort), src.rowCount, (t) => read(`${MEMORY_DB}.${t}`))
-      : await read(src.table);
+    const order = request.sort?.length ? orderBy(src.columns, request.sort) : null;
+    let result: { fields: ColumnField[]; batches: ColumnBatch[] };
+    if (!order || last < first) {
+      result = await read(src.table); // unsorted, or past the end (empty either way)
+    } else if (!this.engine.sortCache.isBuilt(src.table, order) && last < TOP_N_ROWS) {
+      // The first rows of a new sort: a top-N query answers at once while the sorted copy, which
+      // later windows read, is built in the background. Both order by the same keys and rowid.
+      void this.engine.track(this.engine.sortCache.prefetch(src.table, order, src.rowCount)).catch(() => undefined);
+      result = await read(`(SELECT * FROM ${src.table} AS ${SORT_SOURCE} ORDER BY ${order} LIMIT ${last - first + 1} OFFSET ${first})`);
+    } else {
+      result = await this.engine.sortCache.withSorted(src.table, order, src.rowCount, (t) => read(`${MEMORY_DB}.${t}`));
+    }
+    const { fields, batches } = result;
     const rows = batches.reduce((n, b) => n + b.rowCount, 0);
     return { rowCount: src.rowCount, offset: request.offset, rows, columns, ipc: encodeIpc(fields, batches) };
   }
@@ -178,8 +198,8 @@ export class DuckDBSessionImpl implements EngineSession {
   async export(source: Source, sort?: SortKey[], columnNames?: string[]): Promise<ArrowExport> {
     const src = this.source(source);
     const columns = pickColumns(src.columns, columnNames);
-    let sql = `SELECT ${projection(columns)} FROM ${src.table}`;
-    sql += sort?.length ? ` ORDER BY ${orderBy(src.columns, sort)}, rowid` : '';
+    let sql = `SELECT ${projection(columns)} FROM ${src.table} AS ${SORT_SOURCE}`;
+    sql += sort?.length ? ` ORDER BY ${orderBy(src.columns, sort)}` : '';
     const conn = await this.engine.db.connect();
     this.streams.add(conn);
     const release = () => {

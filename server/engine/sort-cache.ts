@@ -39,33 +39,49 @@ export class SortCache {
     private readonly targetPrefix: string,
   ) {}
 
+  private entryFor(source: string, orderBy: string, rows: number): { entry: Entry; existed: boolean } {
+    const key = `${source}\u0000${orderBy}`;
+    const found = this.entries.get(key);
+    if (found) {
+      this.entries.delete(key);
+      this.entries.set(key, found); // most recently used last
+      return { entry: found, existed: true };
+    }
+    const target = `${this.targetPrefix}${++this.counter}`;
+    const created: Entry = { source, target, rows, built: false, users: 0, removed: false, ready: Promise.resolve() };
+    created.ready = this.backend.build(source, orderBy, target).then(
+      () => {
+        created.built = true;
+      },
+      (error: unknown) => {
+        if (this.entries.get(key) === created) this.entries.delete(key);
+        throw error;
+      },
+    );
+    created.ready.catch(() => undefined); // a build nobody waits for must not be an unhandled rejection
+    this.entries.set(key, created);
+    this.stats.builds++;
+    return { entry: created, existed: false };
+  }
+
+  /** True when the sorted copy exists and is built. */
+  isBuilt(source: string, orderBy: string): boolean {
+    return this.entries.get(`${source}\u0000${orderBy}`)?.built ?? false;
+  }
+
+  /** Starts building the sorted copy in the background unless it exists or is being built. */
+  prefetch(source: string, orderBy: string, rows: number): Promise<void> {
+    const { entry } = this.entryFor(source, orderBy, rows);
+    return entry.ready.then(() => this.evict());
+  }
+
   /**
    * Runs `read` against the sorted copy of `source` (building it if needed). The copy is not
    * dropped while `read` runs.
    */
   async withSorted<T>(source: string, orderBy: string, rows: number, read: (table: string) => Promise<T>): Promise<T> {
-    const key = `${source}\u0000${orderBy}`;
-    let entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      this.stats.hits++;
-    } else {
-      const target = `${this.targetPrefix}${++this.counter}`;
-      const created: Entry = { source, target, rows, built: false, users: 0, removed: false, ready: Promise.resolve() };
-      created.ready = this.backend.build(source, orderBy, target).then(
-        () => {
-          created.built = true;
-        },
-        (error: unknown) => {
-          if (this.entries.get(key) === created) this.entries.delete(key);
-          throw error;
-        },
-      );
-      entry = created;
-      this.entries.set(key, entry);
-      this.stats.builds++;
-    }
+    const { entry, existed } = this.entryFor(source, orderBy, rows);
+    if (existed) this.stats.hits++;
     entry.users++;
     try {
       await entry.ready;

@@ -48,8 +48,16 @@ export function pickColumns(columns: ColumnInfo[], names: string[] | undefined):
   return names ? names.map((n) => findColumn(columns, n)) : columns;
 }
 
+/** Alias sorted queries give their source, so sort keys bind to its columns, not to projected casts. */
+export const SORT_SOURCE = 'src';
+
+/**
+ * ORDER BY keys over `src` (nulls last), ending with the rowid so ties keep their row order and
+ * every sorted read of a source agrees with its sorted copy.
+ */
 export function orderBy(columns: ColumnInfo[], sort: SortKey[]): string {
-  return sort.map((k) => `${quoteIdent(findColumn(columns, k.column).name)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`).join(', ');
+  const keys = sort.map((k) => `${SORT_SOURCE}.${quoteIdent(findColumn(columns, k.column).name)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`);
+  return [...keys, `${SORT_SOURCE}.rowid`].join(', ');
 }
 
 export function toColumnInfo(columns: ResultColumn[]): ColumnInfo[] {

@@ -92,6 +92,21 @@ describe('windows, results and export', () => {
     await other.close();
   });
 
+  test('the first window of a new sort comes from a top-N query and agrees with the sorted copy', async () => {
+    const sort = [{ column: 'k', descending: true }];
+    await t.engine.saveQuery('ties', 'SELECT range AS id, range % 4 AS k FROM range(50000)', owner);
+    const builds = t.engine.sortCacheStats().builds;
+    const top = await session.window({ source: { kind: 'frame', name: 'ties' }, offset: 4, limit: 6, sort });
+    assert.equal(t.engine.sortCacheStats().builds, builds + 1, 'the copy is being built');
+    // Later: the same rows, now read from the sorted copy (offset past the top-N range first, so it waits).
+    await session.window({ source: { kind: 'frame', name: 'ties' }, offset: 20_000, limit: 1, sort });
+    const again = await session.window({ source: { kind: 'frame', name: 'ties' }, offset: 4, limit: 6, sort });
+    assert.equal(t.engine.sortCacheStats().builds, builds + 1);
+    const ids = (w: { ipc: Uint8Array }) => [...(decode(w.ipc).getChild('id')!.toArray() as BigInt64Array)];
+    assert.deepEqual(ids(top), [19n, 23n, 27n, 31n, 35n, 39n]);
+    assert.deepEqual(ids(again), ids(top));
+  });
+
   test('sorting with ties and nulls is stable (ties by row order, nulls last)', async () => {
     const w = await session.window({ source: { kind: 'frame', name: 'big' }, offset: 0, limit: 5, sort: [{ column: 'maybe', descending: false }], columns: ['maybe', 'id'] });
     const table = decode(w.ipc);
@@ -102,8 +117,9 @@ describe('windows, results and export', () => {
 
   test('the sort cache drops least recently used copies beyond its row bound', async () => {
     const builds = t.engine.sortCacheStats().builds;
-    await session.window({ source: { kind: 'frame', name: 'big' }, offset: 0, limit: 1, sort: [{ column: 'label', descending: false }] });
-    await session.window({ source: { kind: 'frame', name: 'big' }, offset: 0, limit: 1, sort: [{ column: 'id', descending: true }] });
+    // Offsets past the top-N range wait for the sorted copies.
+    await session.window({ source: { kind: 'frame', name: 'big' }, offset: 50_000, limit: 1, sort: [{ column: 'label', descending: false }] });
+    await session.window({ source: { kind: 'frame', name: 'big' }, offset: 50_000, limit: 1, sort: [{ column: 'id', descending: true }] });
     const stats = t.engine.sortCacheStats();
     assert.equal(stats.builds, builds + 2);
     assert.ok(stats.rows <= 2 * ROWS, `cache holds ${stats.rows} rows`);
