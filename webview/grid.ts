@@ -6,6 +6,7 @@ import 'regular-table';
 import type { RegularTableElement } from 'regular-table';
 import type { ColumnInfo, SortKey } from '../protocol';
 import { decodeWindow } from './arrow-cells';
+import { isNumericType } from './column-types';
 import type { GridInit, WindowReplyMessage } from './messages';
 import { nextSort, SORT_ARROWS, sortCacheKey, sortDirection } from './sort';
 import { planWindow, sliceWindow, WindowCache, type CachedWindow, type CellScalar, type Viewport } from './window-cache';
@@ -133,7 +134,8 @@ export class Grid {
   private styleHeaders(): void {
     for (const td of this.table.querySelectorAll<HTMLTableCellElement>('tbody td')) {
       const meta = this.table.getMeta(td);
-      td.classList.toggle('fg-num', typeof meta?.value === 'number');
+      const column = meta?.type === 'body' ? this.columns[meta.x] : undefined;
+      td.classList.toggle('fg-num', column !== undefined && isNumericType(column.type));
     }
     for (const th of this.table.querySelectorAll<HTMLTableCellElement>('thead th')) {
       const meta = this.table.getMeta(th);
