@@ -25,7 +25,9 @@ export function toTreeItem(spec: TreeNodeSpec): vscode.TreeItem {
 
 export class FramesTreeProvider implements vscode.TreeDataProvider<TreeNodeSpec>, vscode.Disposable {
   private frames: FrameInfo[] | undefined;
-  private loading: Promise<void> | undefined;
+  /** Bumped by every refresh, so a list that was running when the catalog changed is dropped. */
+  private version = 0;
+  private loading: { version: number; done: Promise<void> } | undefined;
   private readonly changed = new vscode.EventEmitter<TreeNodeSpec | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
@@ -42,12 +44,14 @@ export class FramesTreeProvider implements vscode.TreeDataProvider<TreeNodeSpec>
 
   /** Forgets the list and redraws; getChildren lists the frames again. */
   refresh(): void {
+    this.version++;
     this.frames = undefined;
     this.changed.fire(undefined);
   }
 
   /** Lists the frames now (the tree view may be hidden); resolves once listed. */
   async reload(): Promise<readonly FrameInfo[] | undefined> {
+    this.version++;
     this.frames = undefined;
     await this.load();
     this.changed.fire(undefined);
@@ -65,20 +69,27 @@ export class FramesTreeProvider implements vscode.TreeDataProvider<TreeNodeSpec>
   }
 
   private load(): Promise<void> {
-    this.loading ??= (async () => {
+    const version = this.version;
+    if (this.loading?.version === version) return this.loading.done;
+    const done = (async () => {
       const client = this.connection.client;
       if (!client) return;
       try {
         const { frames } = await client.request(Methods.listFrames, {});
+        if (version !== this.version) return; // refreshed meanwhile: that refresh lists again
         this.frames = frames;
         this.log.info('frames.listed', { count: frames.length });
       } catch (error) {
+        if (version !== this.version) return;
         this.frames = [];
         this.log.error('frames.list.failed', { error });
         this.showError(describeError(error));
       }
-    })().finally(() => (this.loading = undefined));
-    return this.loading;
+    })().finally(() => {
+      if (this.loading?.version === version) this.loading = undefined;
+    });
+    this.loading = { version, done };
+    return done;
   }
 
   dispose(): void {
