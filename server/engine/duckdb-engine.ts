@@ -188,9 +188,10 @@ class DuckDBEngineImpl implements DuckDBEngine, SessionHost {
     return this.sortCache.getStats();
   }
 
-  /** Tracks work so `close` can wait for it. */
-  track<T>(work: Promise<T>): Promise<T> {
+  /** Starts work unless the engine is closing, and tracks it so `close` can wait for it. */
+  track<T>(start: () => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the engine is closing'));
+    const work = start();
     this.running.add(work);
     const done = () => this.running.delete(work);
     work.then(done, done);
@@ -272,7 +273,7 @@ class DuckDBEngineImpl implements DuckDBEngine, SessionHost {
   }
 
   saveQuery(name: string, sql: string, options: WriteOptions): Promise<FrameInfo> {
-    return this.track(
+    return this.track(() =>
       this.writeFrame(name, options, sql, async (conn, table) => {
         const checked = await this.guard(conn, sql);
         await conn.run(`CREATE TABLE ${table} AS\n${checked}\n`);
@@ -281,57 +282,51 @@ class DuckDBEngineImpl implements DuckDBEngine, SessionHost {
   }
 
   loadFile(name: string, path: string, format: FileFormat | undefined, options: WriteOptions): Promise<FrameInfo> {
-    return this.track(
-      (async () => {
-        const real = this.resolveImportPath(path);
-        const reader = fileReader(real, format ?? guessFormat(real));
-        try {
-          return await this.writeFrame(name, options, `load ${real}`, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${reader}`));
-        } catch (error) {
-          if (error instanceof FramegateError && error.code === ErrorCodes.QueryFailed) {
-            throw new FramegateError(ErrorCodes.FileRefused, `cannot read ${path}: ${error.message}`);
-          }
-          throw error;
+    return this.track(async () => {
+      const real = this.resolveImportPath(path);
+      const reader = fileReader(real, format ?? guessFormat(real));
+      try {
+        return await this.writeFrame(name, options, `load ${real}`, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${reader}`));
+      } catch (error) {
+        if (error instanceof FramegateError && error.code === ErrorCodes.QueryFailed) {
+          throw new FramegateError(ErrorCodes.FileRefused, `cannot read ${path}: ${error.message}`);
         }
-      })(),
-    );
+        throw error;
+      }
+    });
   }
 
   saveArrow(name: string, ipc: Uint8Array, options: WriteOptions): Promise<FrameInfo> {
-    return this.track(
-      (async () => {
-        const table = decodeIpc(ipc);
-        const fields = fieldsOf(table);
-        return this.writeFrame(name, options, 'upload', async (conn, qualified, tableName) => {
-          const columns = fields.map((f) => `${quoteIdent(f.name)} ${DUCKDB_TYPE_OF_KIND[f.kind]}`).join(', ');
-          try {
-            await conn.run(`CREATE TABLE ${qualified} (${columns})`);
-          } catch (error) {
-            throw new FramegateError(ErrorCodes.BadAttachment, `cannot store these columns: ${(error as Error).message}`);
-          }
-          await conn.appendBatches(INTERNAL_SCHEMA, tableName, toBatches(table));
-        });
-      })(),
-    );
+    return this.track(async () => {
+      const table = decodeIpc(ipc);
+      const fields = fieldsOf(table);
+      return this.writeFrame(name, options, 'upload', async (conn, qualified, tableName) => {
+        const columns = fields.map((f) => `${quoteIdent(f.name)} ${DUCKDB_TYPE_OF_KIND[f.kind]}`).join(', ');
+        try {
+          await conn.run(`CREATE TABLE ${qualified} (${columns})`);
+        } catch (error) {
+          throw new FramegateError(ErrorCodes.BadAttachment, `cannot store these columns: ${(error as Error).message}`);
+        }
+        await conn.appendBatches(INTERNAL_SCHEMA, tableName, toBatches(table));
+      });
+    });
   }
 
   deleteFrame(name: string): Promise<void> {
-    return this.track(
-      (async () => {
-        const { namespace, name: short } = splitFrameName(name);
-        const key = frameKey(namespace, short);
-        await this.writeLocks.run(key, async () => {
-          const record = this.findFrame(name);
-          await this.inTransaction(async (conn) => {
-            await conn.run(`UPDATE ${INTERNAL_SCHEMA}.versions SET live = false WHERE key = $1 AND live`, [key]);
-            await conn.run(`DROP VIEW IF EXISTS ${quoteIdent(namespace)}.${quoteIdent(short)}`);
-            await conn.run(`DROP TABLE IF EXISTS ${INTERNAL_SCHEMA}.${quoteIdent(record.table)}`);
-          });
-          this.frames.delete(key);
-          await this.sortCache.forget(`${INTERNAL_SCHEMA}.${quoteIdent(record.table)}`);
+    return this.track(async () => {
+      const { namespace, name: short } = splitFrameName(name);
+      const key = frameKey(namespace, short);
+      await this.writeLocks.run(key, async () => {
+        const record = this.findFrame(name);
+        await this.inTransaction(async (conn) => {
+          await conn.run(`UPDATE ${INTERNAL_SCHEMA}.versions SET live = false WHERE key = $1 AND live`, [key]);
+          await conn.run(`DROP VIEW IF EXISTS ${quoteIdent(namespace)}.${quoteIdent(short)}`);
+          await conn.run(`DROP TABLE IF EXISTS ${INTERNAL_SCHEMA}.${quoteIdent(record.table)}`);
         });
-      })(),
-    );
+        this.frames.delete(key);
+        await this.sortCache.forget(`${INTERNAL_SCHEMA}.${quoteIdent(record.table)}`);
+      });
+    });
   }
 
   /** Runs `body` in one transaction on a fresh connection, retrying DuckDB write conflicts. */

@@ -39,7 +39,7 @@ export interface SessionHost {
   readonly db: DuckDatabase;
   readonly options: EngineOptions;
   readonly sortCache: SortCache;
-  track<T>(work: Promise<T>): Promise<T>;
+  track<T>(start: () => Promise<T>): Promise<T>;
   /** Checks client SQL; returns the SQL to materialize. */
   guard(conn: DuckConnection, sql: string): Promise<string>;
   findFrame(name: string): { info: FrameInfo };
@@ -83,7 +83,7 @@ export class DuckDBSessionImpl implements EngineSession {
   /** Runs one piece of work on this session's connection, after the previous one. */
   private exclusive<T>(task: (conn: DuckConnection) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
-    return this.engine.track(this.mutex.run(async () => task(await this.connection)));
+    return this.engine.track(() => this.mutex.run(async () => task(await this.connection)));
   }
 
   private timeoutMs(): number {
@@ -102,9 +102,9 @@ export class DuckDBSessionImpl implements EngineSession {
       const { namespace, name } = splitFrameName(params.from);
       const columns = pickColumns(record.info.columns, params.columns);
       let sql = `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(namespace)}.${quoteIdent(name)}`;
-      // A view has no rowid: sort by the user's keys only.
       if (params.filter) sql += ` WHERE (\n${params.filter}\n)`;
       if (params.sort?.length) {
+        // Over the view (no rowid): the user's keys only.
         const keys = params.sort.map((k) => `${quoteIdent(findColumn(record.info.columns, k.column).name)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`);
         sql += ` ORDER BY ${keys.join(', ')}`;
       }
@@ -139,7 +139,7 @@ export class DuckDBSessionImpl implements EngineSession {
   saveResult(name: string, resultId: string, options: WriteOptions): Promise<FrameInfo> {
     const record = this.results.get(resultId);
     if (!record) return Promise.reject(new FramegateError(ErrorCodes.ResultNotFound, `no result ${resultId}`, { id: resultId }));
-    return this.engine.track(
+    return this.engine.track(() =>
       this.engine.writeFrame(name, options, record.info.sql, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${record.table}`)),
     );
   }
@@ -185,7 +185,7 @@ export class DuckDBSessionImpl implements EngineSession {
     } else if (!this.engine.sortCache.isBuilt(src.table, order) && last < TOP_N_ROWS) {
       // The first rows of a new sort: a top-N query answers at once while the sorted copy, which
       // later windows read, is built in the background. Both order by the same keys and rowid.
-      void this.engine.track(this.engine.sortCache.prefetch(src.table, order, src.rowCount)).catch(() => undefined);
+      void this.engine.track(() => this.engine.sortCache.prefetch(src.table, order, src.rowCount)).catch(() => undefined);
       result = await read(`(SELECT * FROM ${src.table} AS ${SORT_SOURCE} ORDER BY ${order} LIMIT ${last - first + 1} OFFSET ${first})`);
     } else {
       result = await this.engine.sortCache.withSorted(src.table, order, src.rowCount, (t) => read(`${MEMORY_DB}.${t}`));
