@@ -118,6 +118,22 @@ describe('catalog', () => {
   });
 });
 
+describe('closing', () => {
+  test('close waits for running saves, then refuses new work', async () => {
+    const t = await openTempEngine();
+    try {
+      const running = t.engine.saveQuery('late', 'SELECT range AS id FROM range(200000)', owner);
+      const session = t.engine.openSession();
+      await t.engine.close();
+      assert.equal((await running).rowCount, 200000);
+      await rejectsWith(t.engine.saveQuery('later', 'SELECT 1 AS x', owner), 'InternalError', /closing/);
+      await rejectsWith(session.runSql('SELECT 1 AS x'), 'InternalError');
+    } finally {
+      rmSync(t.dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('persistence', () => {
   test('frames survive close and reopen', async () => {
     const t = await openTempEngine();
