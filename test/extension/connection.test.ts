@@ -101,9 +101,9 @@ async function freePort(): Promise<number> {
 }
 
 test('auto-connect retries until the gateway comes up; disconnect stops the retries', async () => {
-  const { connection, states } = manager();
   let attempts = 0;
-  const counting = new ConnectionManager({
+  const states: ConnectionState[] = [];
+  const connection = new ConnectionManager({
     connect: (url, user) => {
       attempts++;
       return GatewayClient.connect(url, { user, connectTimeoutMs: 2000 });
@@ -111,16 +111,29 @@ test('auto-connect retries until the gateway comes up; disconnect stops the retr
     log: createLogger({ appendLine: () => undefined }),
     backoff: { initialMs: 20, factor: 2, maxMs: 40, jitter: 0 },
   });
-  counting.onDidChangeState((s) => states.push(s));
-  await counting.connect(`ws://127.0.0.1:${await freePort()}`, 'erin', { retry: true });
-  assert.equal(counting.state.kind, 'reconnecting');
-  await waitFor(() => attempts >= 4, 'retries');
-  counting.disconnect();
-  const stoppedAt = attempts;
-  // Several max-backoff periods pass without another attempt.
-  await new Promise((r) => setTimeout(r, 200));
-  assert.equal(attempts, stoppedAt, "no attempt after disconnect");
-  assert.equal(counting.state.kind, 'disconnected');
-  counting.dispose();
-  connection.dispose();
+  connection.onDidChangeState((state) => states.push(state));
+  const port = await freePort();
+  await connection.connect(`ws://127.0.0.1:${port}`, 'erin', { retry: true });
+  assert.equal(connection.state.kind, 'reconnecting');
+  await waitFor(() => attempts >= 3, 'retries against a closed port');
+
+  const lateDirs = tempGatewayDirs();
+  const late = await startGatewayProcess(lateDirs, { port });
+  try {
+    await waitFor(() => connection.state.kind === 'connected', 'connected once the gateway is up');
+    // Drop it again, then give up: no attempt after disconnect.
+    await late.stop();
+    await waitFor(() => attempts >= 6, 'retries after the drop');
+    connection.disconnect();
+    const stoppedAt = attempts;
+    // Several max-backoff periods pass without another attempt.
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(attempts, stoppedAt, 'no attempt after disconnect');
+    assert.equal(connection.state.kind, 'disconnected');
+    assert.equal(states.at(-1)?.kind, 'disconnected');
+  } finally {
+    await late.stop();
+    lateDirs.remove();
+    connection.dispose();
+  }
 });
