@@ -31,7 +31,8 @@ export interface ResultColumn {
 }
 
 const KIND_OF_TYPE_ID: Partial<Record<DuckDBTypeId, ColumnKind>> = {
-  [DuckDBTypeId.BOOLEAN]: 'bool',
+  // One byte per bool is what the copy assumes; otherwise booleans take the slow path.
+  ...(bindings.sizeof_bool === 1 ? { [DuckDBTypeId.BOOLEAN]: 'bool' as const } : {}),
   [DuckDBTypeId.TINYINT]: 'int8',
   [DuckDBTypeId.SMALLINT]: 'int16',
   [DuckDBTypeId.INTEGER]: 'int32',
