@@ -167,7 +167,12 @@ export function checkParseTree(tree: Json, lookup: GuardLookup, sql: string): Gu
     if (ref.catalog) throw refused(`catalog-qualified names are not allowed: ${display}`, { table: display });
     const table = ref.table.toLowerCase();
     const schema = ref.schema.toLowerCase();
-    if (!schema && cteNames.has(table)) continue;
+    if (!schema && cteNames.has(table)) {
+      // CTE scopes are not tracked: a name that could fall through to DuckDB's system views
+      // (searched after `main`) is refused even when some CTE carries it.
+      if (REFUSED_FUNCTION_PREFIXES.some((p) => table.startsWith(p))) throw refused(`the name ${display} is reserved`, { table: display });
+      continue;
+    }
     const namespace = schema || 'main';
     if (!lookup.frameExists(namespace, table)) {
       throw new FramegateError(ErrorCodes.FrameNotFound, `no frame named ${display}`, { name: display });

@@ -102,6 +102,9 @@ describe('SQL sandbox', () => {
     await rejectsWith(session.runSql('SELECT * FROM sqlite_master'), 'FrameNotFound');
     await rejectsWith(session.runSql('SELECT * FROM pg_catalog.pg_class'), 'FrameNotFound');
     await rejectsWith(session.runSql('SHOW TABLES'), 'SqlRefused');
+    // A CTE in another scope does not make a system view name safe.
+    await rejectsWith(session.runSql('SELECT * FROM (WITH duckdb_settings AS (SELECT 1 AS x) SELECT * FROM duckdb_settings), duckdb_settings'), 'SqlRefused', /reserved/);
+    await rejectsWith(session.runSql('SELECT * FROM (WITH pg_class AS (SELECT 1 AS x) SELECT 1) t, pg_class'), 'SqlRefused', /reserved/);
     await rejectsWith(session.runSql('SELECT * FROM catalog.main.sales'), 'SqlRefused', /catalog-qualified/);
     await rejectsWith(session.runSql('SELECT * FROM nothing_here'), 'FrameNotFound', /nothing_here/);
   });
