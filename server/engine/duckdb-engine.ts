@@ -23,7 +23,7 @@ import { DuckDBSessionImpl, type SessionHost, type TableSource } from './duckdb-
 import type { Engine, EngineOptions, EngineSession, WriteOptions } from './engine';
 import { isConflict, timed } from './errors';
 import { SortCache, type SortCacheStats } from './sort-cache';
-import { checkParseTree, onlySelectMessage } from './sql-guard';
+import { checkParseTree, leadingKeyword, onlySelectMessage } from './sql-guard';
 import { fileReader, INTERNAL_SCHEMA, MEMORY_DB, quoteIdent, quoteLiteral, SORT_SOURCE, toColumnInfo } from './sql-text';
 
 /** Namespaces a frame may not use: ours, DuckDB's catalogs and system schemas. */
@@ -257,7 +257,13 @@ class DuckDBEngineImpl implements DuckDBEngine, SessionHost {
     const rows = await conn.rows(`SELECT json_serialize_sql($1::VARCHAR) AS tree`, [sql]);
     const tree = JSON.parse(String(rows[0]?.tree)) as Record<string, unknown>;
     if (tree.error === true) {
-      if (tree.error_type === 'not implemented') throw new FramegateError(ErrorCodes.SqlRefused, onlySelectMessage(sql));
+      if (tree.error_type === 'not implemented') {
+        const selectLike = ['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE'].includes(leadingKeyword(sql));
+        throw new FramegateError(
+          ErrorCodes.SqlRefused,
+          selectLike ? `this query uses a construct the gateway cannot check: ${String(tree.error_message)}` : onlySelectMessage(sql),
+        );
+      }
       throw new FramegateError(ErrorCodes.InvalidSql, `Parser Error: ${String(tree.error_message)}`);
     }
     const checked = checkParseTree(tree as Parameters<typeof checkParseTree>[0], { frameExists: this.frameExists, pathRefusal: this.pathRefusal }, sql);
