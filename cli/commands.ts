@@ -22,6 +22,7 @@ export interface ServeOptions {
   allowOrigin: string[];
   demo: boolean;
   maxMessageBytes: number;
+  maxUploadBytes: number;
   queryTimeoutMs: number;
   memoryLimit?: string;
   threads?: number;
@@ -61,6 +62,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     allowedOrigins: options.allowOrigin,
     demo: options.demo,
     maxMessageBytes: options.maxMessageBytes,
+    maxUploadBytes: options.maxUploadBytes,
     queryTimeoutMs: options.queryTimeoutMs,
     memoryLimit: options.memoryLimit,
     threads: options.threads,
@@ -87,7 +89,7 @@ export function info(globals: GlobalOptions): Promise<void> {
       [
         `${info.name} ${info.version} (protocol ${info.protocolVersion}) at ${client.url}`,
         `engine: ${info.engine}`,
-        `max message: ${formatCount(info.maxMessageBytes)} bytes, query timeout: ${formatCount(info.queryTimeoutMs)} ms`,
+        `max message: ${formatCount(info.maxMessageBytes)} bytes, max upload: ${formatCount(info.maxUploadBytes)} bytes, query timeout: ${formatCount(info.queryTimeoutMs)} ms`,
         `import dirs: ${info.importDirs.length ? info.importDirs.join(', ') : '(none)'}`,
       ].join('\n'),
     );

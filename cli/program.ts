@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_URL, FileFormat, FRAME_NAME_PATTERN, MAX_WINDOW_ROWS } from '../protocol';
-import { DEFAULT_DATA_DIR, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_QUERY_TIMEOUT_MS } from '../server/config';
+import { DEFAULT_DATA_DIR, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_QUERY_TIMEOUT_MS } from '../server/config';
 import { GATEWAY_VERSION } from '../server/version';
 import * as commands from './commands';
 import { describeError, ExitCodes } from './errors';
@@ -73,7 +73,8 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'folder of the persistent catalog', DEFAULT_DATA_DIR)
     .option('--import-dir <dir>', 'folder whose files clients may load (repeatable)', collect, [])
     .option('--demo', 'seed a demo frame "sales" (1,000,000 rows) if absent', false)
-    .option('--max-message-bytes <n>', 'largest message or attachment accepted', integer('--max-message-bytes', 1024), DEFAULT_MAX_MESSAGE_BYTES)
+    .option('--max-message-bytes <n>', 'largest single WebSocket message accepted', integer('--max-message-bytes', 1024), DEFAULT_MAX_MESSAGE_BYTES)
+    .option('--max-upload-bytes <n>', 'largest upload (Arrow sent in parts), held in memory until saved', integer('--max-upload-bytes', 1024), DEFAULT_MAX_UPLOAD_BYTES)
     .option('--query-timeout-ms <ms>', 'interrupt queries running longer', integer('--query-timeout-ms', 1), DEFAULT_QUERY_TIMEOUT_MS)
     .option('--memory-limit <size>', 'engine memory cap, e.g. 4GB')
     .option('--threads <n>', 'engine worker threads', integer('--threads', 1, 1024))

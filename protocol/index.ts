@@ -133,6 +133,8 @@ export interface InfoResult {
   protocolVersion: number;
   engine: string;
   maxMessageBytes: number;
+  /** Largest upload (an attachment assembled from several messages). */
+  maxUploadBytes: number;
   queryTimeoutMs: number;
   importDirs: string[];
 }

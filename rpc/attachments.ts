@@ -63,22 +63,22 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Splits data into attachment frames of at most MAX_PART_BYTES; the last one is marked final. */
-export async function* attachmentFrames(id: number, data: Uint8Array | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+/** Splits data into attachment frames of at most `partBytes` payload; the last one is marked final. */
+export async function* attachmentFrames(id: number, data: Uint8Array | AsyncIterable<Uint8Array>, partBytes = MAX_PART_BYTES): AsyncGenerator<Uint8Array> {
   if (data instanceof Uint8Array) {
     if (data.byteLength === 0) {
       yield encodeAttachmentFrame(id, data, true);
       return;
     }
-    for (let offset = 0; offset < data.byteLength; offset += MAX_PART_BYTES) {
-      const end = Math.min(offset + MAX_PART_BYTES, data.byteLength);
+    for (let offset = 0; offset < data.byteLength; offset += partBytes) {
+      const end = Math.min(offset + partBytes, data.byteLength);
       yield encodeAttachmentFrame(id, data.subarray(offset, end), end === data.byteLength);
     }
     return;
   }
   for await (const chunk of data) {
-    for (let offset = 0; offset < chunk.byteLength; offset += MAX_PART_BYTES) {
-      yield encodeAttachmentFrame(id, chunk.subarray(offset, Math.min(offset + MAX_PART_BYTES, chunk.byteLength)), false);
+    for (let offset = 0; offset < chunk.byteLength; offset += partBytes) {
+      yield encodeAttachmentFrame(id, chunk.subarray(offset, Math.min(offset + partBytes, chunk.byteLength)), false);
     }
   }
   // A stream's end is only known after its last chunk: mark it with an empty final part.

@@ -6,17 +6,20 @@ import { userInfo } from 'node:os';
 import WebSocket from 'ws';
 import { ResponseError, type Disposable } from 'vscode-jsonrpc/node';
 import {
+  ATTACHMENT_HEADER_BYTES,
   ErrorCodes,
   FramegateError,
   Methods,
   type ErrorData,
   type ExportResult,
   type FrameInfo,
+  type InfoResult,
   type MethodName,
   type ParamsOf,
   type ResultOf,
   type WindowResult,
 } from '../protocol';
+import { MAX_PART_BYTES } from './attachments';
 import { RpcPeer } from './peer';
 import { wsChannel } from './ws-channel';
 
@@ -61,6 +64,8 @@ export function toFramegateError(error: unknown): FramegateError {
 }
 
 export class GatewayClient {
+  private gatewayInfo: Promise<InfoResult> | undefined;
+
   private constructor(
     private readonly peer: RpcPeer,
     readonly url: string,
@@ -120,9 +125,11 @@ export class GatewayClient {
     return { result, ipc: this.peer.takeAttachment(result.attachment) };
   }
 
-  /** Sends Arrow IPC stream bytes and saves them as a frame. */
+  /** Sends Arrow IPC stream bytes, in parts that fit the gateway's message cap, and saves them as a frame. */
   async upload(params: { name: string; replace?: boolean }, ipc: Uint8Array | AsyncIterable<Uint8Array>): Promise<FrameInfo> {
-    const attachment = await this.peer.sendAttachment(ipc);
+    this.gatewayInfo ??= this.request(Methods.info, {});
+    const { maxMessageBytes } = await this.gatewayInfo;
+    const attachment = await this.peer.sendAttachment(ipc, Math.min(MAX_PART_BYTES, maxMessageBytes - ATTACHMENT_HEADER_BYTES));
     return this.request(Methods.upload, { ...params, attachment });
   }
 

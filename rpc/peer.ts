@@ -107,10 +107,13 @@ export class RpcPeer {
     this.connection.listen();
   }
 
-  /** Sends data as an attachment (in parts) and returns its id, to be put in the next message. */
-  async sendAttachment(data: Uint8Array | AsyncIterable<Uint8Array>): Promise<number> {
+  /**
+   * Sends data as an attachment and returns its id, to be put in the next message. It goes in
+   * parts of at most `partBytes`, which must fit under the receiver's message cap.
+   */
+  async sendAttachment(data: Uint8Array | AsyncIterable<Uint8Array>, partBytes?: number): Promise<number> {
     const id = this.nextAttachmentId++;
-    for await (const frame of attachmentFrames(id, data)) await this.channel.send(frame);
+    for await (const frame of attachmentFrames(id, data, partBytes)) await this.channel.send(frame);
     return id;
   }
 

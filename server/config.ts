@@ -15,8 +15,13 @@ export interface GatewayConfig {
   importDirs: string[];
   /** Seed the demo frame `sales` if absent. */
   demo: boolean;
-  /** Largest WebSocket message, and largest attachment assembled from several messages. */
+  /** Largest single WebSocket message. */
   maxMessageBytes: number;
+  /**
+   * Largest upload: attachment bytes a connection may hold at once, assembled from messages that
+   * each fit under maxMessageBytes. Uploads are held in memory until saved.
+   */
+  maxUploadBytes: number;
   /** Queries running longer are interrupted. */
   queryTimeoutMs: number;
   memoryLimit?: string;
@@ -34,6 +39,7 @@ export interface GatewayConfig {
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 export const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
 export const DEFAULT_DATA_DIR = './.framegate';
 
@@ -45,6 +51,7 @@ export const defaultConfig: GatewayConfig = {
   allowedOrigins: [],
   demo: false,
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
   queryTimeoutMs: DEFAULT_QUERY_TIMEOUT_MS,
   logLevel: process.env.FRAMEGATE_LOG_LEVEL ?? 'info',
 };

@@ -126,7 +126,7 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     socket.on('close', (code, reason) => logger.info({ event: 'disconnected', user, code, reason: reason.toString() }, 'client disconnected'));
 
     const peer = new RpcPeer(wsChannel(socket, { heartbeatMs: HEARTBEAT_MS }), {
-      maxAttachmentBytes: config.maxMessageBytes,
+      maxAttachmentBytes: config.maxUploadBytes,
       onProtocolError: (message) => logger.warn({ event: 'protocol-error', user, message }, 'rejected a malformed message'),
     });
     const session = new Session(peer, {

@@ -163,6 +163,7 @@ export class Session {
         protocolVersion: PROTOCOL_VERSION,
         engine: engine.description,
         maxMessageBytes: config.maxMessageBytes,
+        maxUploadBytes: config.maxUploadBytes,
         queryTimeoutMs: config.queryTimeoutMs,
         importDirs: config.importDirs,
       });

@@ -60,6 +60,7 @@ describe('gateway with one shared instance', () => {
     assert.equal(info.name, 'framegate');
     assert.match(info.engine, /duckdb/i);
     assert.equal(info.maxMessageBytes, gw.gateway.config.maxMessageBytes);
+    assert.equal(info.maxUploadBytes, gw.gateway.config.maxUploadBytes);
     assert.deepEqual(info.importDirs, [gw.importDir]);
   });
 
@@ -408,7 +409,7 @@ describe('gateway with one shared instance', () => {
 
 describe('gateway limits and lifecycle', () => {
   test('an oversized message closes that client with 1009; others keep working', async (t) => {
-    const gw = await startTestGateway({ maxMessageBytes: 64 * 1024 });
+    const gw = await startTestGateway({ maxMessageBytes: 64 * 1024, maxUploadBytes: 64 * 1024 });
     t.after(() => gw.dispose());
     const other = await GatewayClient.connect(gw.url, { user: 'other' });
     t.after(() => other.close());
@@ -432,6 +433,17 @@ describe('gateway limits and lifecycle', () => {
 
     await other.upload({ name: 'small' }, sampleIpc(10));
     assert.equal((await other.request(Methods.schema, { name: 'small' })).rowCount, 10);
+  });
+
+  test('an upload larger than one message arrives in parts that fit the message cap', async (t) => {
+    const gw = await startTestGateway({ maxMessageBytes: 64 * 1024, maxUploadBytes: 16 * 1024 * 1024 });
+    t.after(() => gw.dispose());
+    const client = await GatewayClient.connect(gw.url, { user: 'uploader' });
+    t.after(() => client.close());
+    const ipc = sampleIpc(50_000);
+    assert.ok(ipc.byteLength > 10 * 64 * 1024, `the upload (${ipc.byteLength} bytes) spans many messages`);
+    const frame = await client.upload({ name: 'parts' }, ipc);
+    assert.equal(frame.rowCount, 50_000);
   });
 
   test('backpressure: a client that stops reading stalls only its own export; others are served', async (t) => {
