@@ -307,6 +307,8 @@ export const ErrorCodes = {
   QueryTimeout: 1012,
   /** The engine failed while running a valid query (out of memory, conversion error, …). */
   QueryFailed: 1013,
+  /** The request was cancelled (`$/cancelRequest`) or its client went away. */
+  Cancelled: 1014,
   /** A file path outside the gateway's import directories, or a file that cannot be read. */
   FileRefused: 1020,
   FileNotFound: 1021,

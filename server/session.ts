@@ -47,7 +47,6 @@ function isMethodName(method: string): method is MethodName {
 
 /** Window calls come at scroll speed: logging each at info would flood the log. */
 const QUIET_METHODS = new Set<string>(['data/window']);
-const INTERRUPT_REPEAT_MS = 50;
 
 export class Session {
   private readonly engineSession: EngineSession;
@@ -77,26 +76,14 @@ export class Session {
   close(): Promise<void> {
     this.closing ??= (async () => {
       try {
-        const closed = this.engineSession.close();
-        this.interruptUntil(closed);
-        await closed;
+        // The engine session's close interrupts what runs and what is queued.
+        await this.engineSession.close();
       } catch (error) {
         this.context.logger.warn({ event: 'session-close-failed', user: this.user, err: error }, 'engine session close failed');
       }
       this.peer.close();
     })();
     return this.closing;
-  }
-
-  /**
-   * Interrupts the engine session now and again until `work` settles: an interrupt only stops a
-   * statement already running, and the work may be between statements when it arrives.
-   */
-  private interruptUntil(work: Promise<unknown>): void {
-    this.engineSession.interrupt();
-    const timer = setInterval(() => this.engineSession.interrupt(), INTERRUPT_REPEAT_MS);
-    const stop = () => clearInterval(timer);
-    work.then(stop, stop);
   }
 
   private async dispatch(method: string, rawParams: unknown, token: CancellationToken): Promise<unknown> {
@@ -111,14 +98,12 @@ export class Session {
       log('MethodNotFound');
       throw new ResponseError<ErrorData>(ErrorCodes.MethodNotFound, `unknown method "${method}"`, { kind: 'MethodNotFound' });
     }
-    let work: Promise<unknown> | undefined;
-    // A client cancelling its request stops what this session's engine connection is running.
-    const cancellation = token.onCancellationRequested(() => {
-      if (work) this.interruptUntil(work);
-    });
+    // A client cancelling its request stops what this session's engine connection is running or
+    // has queued (the engine makes the interrupt stick between statements).
+    const cancellation = token.onCancellationRequested(() => this.engineSession.interrupt());
     try {
-      work = this.handle(method, rawParams);
-      if (token.isCancellationRequested) this.interruptUntil(work);
+      const work = this.handle(method, rawParams);
+      if (token.isCancellationRequested) this.engineSession.interrupt();
       const result = await work;
       log('ok');
       return result;

@@ -249,6 +249,7 @@ class DuckDBEngineImpl implements DuckDBEngine, SessionHost {
     try {
       count = await conn.countStatements(sql);
     } catch (error) {
+      if (error instanceof FramegateError) throw error;
       throw new FramegateError(ErrorCodes.InvalidSql, error instanceof Error ? error.message : String(error));
     }
     if (count !== 1) {

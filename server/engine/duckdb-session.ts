@@ -67,6 +67,8 @@ export class DuckDBSessionImpl implements EngineSession {
   private resultCounter = 0;
   private closed = false;
   private conn: DuckConnection | null = null;
+  /** Bumped by interrupt(): work queued before that must not run any further statement. */
+  private interruptEpoch = 0;
 
   constructor(
     private readonly engine: SessionHost,
@@ -83,7 +85,26 @@ export class DuckDBSessionImpl implements EngineSession {
   /** Runs one piece of work on this session's connection, after the previous one. */
   private exclusive<T>(task: (conn: DuckConnection) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
-    return this.engine.track(() => this.mutex.run(async () => task(await this.connection)));
+    const epoch = this.interruptEpoch;
+    return this.engine.track(() => this.mutex.run(async () => task(this.forTask(await this.connection, epoch))));
+  }
+
+  /**
+   * The connection as one task sees it: once the session is interrupted, every further call fails.
+   * DuckDB's interrupt only stops the statement running at that moment; without this, work that
+   * was queued, or between two statements, would carry on as if nothing had happened.
+   */
+  private forTask(conn: DuckConnection, epoch: number): DuckConnection {
+    return new Proxy(conn, {
+      get: (target, key, receiver) => {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function' || key === 'interrupt') return value;
+        return (...args: unknown[]): unknown => {
+          if (this.interruptEpoch !== epoch) throw new FramegateError(ErrorCodes.Cancelled, 'query was cancelled');
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
   }
 
   private timeoutMs(): number {
@@ -225,6 +246,7 @@ export class DuckDBSessionImpl implements EngineSession {
   }
 
   interrupt(): void {
+    this.interruptEpoch++;
     this.conn?.interrupt();
     for (const stream of this.streams) stream.interrupt();
   }

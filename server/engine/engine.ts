@@ -1,6 +1,6 @@
 /**
  * The engine interface: everything the gateway needs from a data engine. The embedded DuckDB
- * engine implements it (`duckdb-engine.ts`, the only module that imports `@duckdb/node-api`);
+ * engine implements it (`duckdb-engine.ts`, through `duckdb/duckdb.ts`, the only module that imports `@duckdb/node-api`);
  * a second engine (Spark Connect) can implement it without touching the gateway.
  *
  * Errors: implementations throw `FramegateError` with protocol codes (FrameNotFound,

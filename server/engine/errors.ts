@@ -9,7 +9,7 @@ export function toFramegateError(error: unknown, timedOut = false, timeoutMs?: n
   if (timedOut || kind === 'INTERRUPT' || kind === 'Interrupt') {
     return timedOut
       ? new FramegateError(ErrorCodes.QueryTimeout, `query ran longer than ${timeoutMs ?? '?'} ms and was interrupted`)
-      : new FramegateError(ErrorCodes.QueryFailed, 'query was interrupted');
+      : new FramegateError(ErrorCodes.Cancelled, 'query was cancelled');
   }
   switch (kind) {
     case 'Parser':
