@@ -1,12 +1,12 @@
 /**
- * Engine measurements (not a test): `node --import tsx test/server/engine/measure.ts [rows]`.
+ * Engine measurements (not a test): `npm run bench (or tsx bench/engine.ts [rows])`.
  * - Arrow encode throughput for a rows × 4 numeric export, against DuckDB's scan alone;
  * - 1000-row windows at start/middle/end of the frame, unsorted and sorted, first and later calls.
  */
 import { rmSync } from 'node:fs';
-import { encodeIpcParts } from '../../../server/engine/arrow-encoder';
-import { DuckDatabase } from '../../../server/engine/duckdb/duckdb';
-import { openTempEngine, owner } from './helpers';
+import { encodeIpcParts } from '../server/engine/arrow-encoder';
+import { DuckDatabase } from '../server/engine/duckdb/duckdb';
+import { openTempEngine, owner } from '../test/server/engine/helpers';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);
 const MiB = 1024 * 1024;
