@@ -51,7 +51,8 @@ export async function readLocalFileAsArrow(path: string): Promise<AsyncIterable<
   }
 }
 
-async function collect(ipc: Uint8Array | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+/** Arrow IPC stream bytes given whole or in parts, as one buffer. */
+export async function joinIpcParts(ipc: Uint8Array | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   if (ipc instanceof Uint8Array) return ipc;
   const parts: Uint8Array[] = [];
   for await (const part of ipc) parts.push(part);
@@ -60,7 +61,7 @@ async function collect(ipc: Uint8Array | AsyncIterable<Uint8Array>): Promise<Uin
 
 /** Writes Arrow IPC stream bytes to a local file as Parquet, CSV (with header) or Arrow (IPC file). */
 export async function writeArrowToFile(ipc: Uint8Array | AsyncIterable<Uint8Array>, path: string, format: 'parquet' | 'csv' | 'arrow'): Promise<void> {
-  const table = decodeIpc(await collect(ipc));
+  const table = decodeIpc(await joinIpcParts(ipc));
   if (format === 'arrow') {
     await writeFile(path, reencodeIpc(table, extname(path).toLowerCase() === '.arrows' ? 'stream' : 'file'));
     return;

@@ -4,14 +4,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Bool, Dictionary, Float64, Int32, Int64, TimestampMicrosecond, Utf8, Field, Schema, tableFromIPC, tableToIPC, vectorFromArray, makeTable, tableFromArrays, Table, RecordBatch } from 'apache-arrow';
 import { readLocalFileAsArrow, writeArrowToFile } from '../../../server/engine';
+import { joinIpcParts } from '../../../server/engine/local-files';
 import { decode, openTempEngine, owner, rejectsWith, tempDir, type TempEngine } from './helpers';
-
-async function collect(parts: AsyncIterable<Uint8Array> | Uint8Array): Promise<Uint8Array> {
-  if (parts instanceof Uint8Array) return parts;
-  const chunks: Uint8Array[] = [];
-  for await (const part of parts) chunks.push(part);
-  return Buffer.concat(chunks);
-}
 
 describe('loading files', () => {
   let t: TempEngine;
@@ -123,7 +117,7 @@ describe('uploads (saveArrow)', () => {
     ]);
     const s = t.engine.openSession();
     const exported = await s.export({ kind: 'frame', name: 'uploaded' });
-    const back = tableFromIPC(await collect(exported.parts));
+    const back = tableFromIPC(await joinIpcParts(exported.parts));
     assert.equal(back.numRows, n);
     for (const i of [0, 1, 7, 1233, 1234, 1235, 4999]) {
       const row = back.get(i)!;
@@ -163,29 +157,29 @@ describe('local files (CLI helpers)', () => {
   test('CSV → Arrow → Parquet → Arrow → CSV and Arrow files', async () => {
     const csv = join(dir, 'in.csv');
     writeFileSync(csv, 'k,v,when\na,1.5,2024-01-02\nb,,2024-03-04\n');
-    const first = tableFromIPC(await collect(await readLocalFileAsArrow(csv)));
+    const first = tableFromIPC(await joinIpcParts(await readLocalFileAsArrow(csv)));
     assert.equal(first.numRows, 2);
     assert.deepEqual(first.schema.fields.map((f) => f.name), ['k', 'v', 'when']);
     assert.equal(first.get(1)!.v, null);
 
-    const ipc = await collect(await readLocalFileAsArrow(csv));
+    const ipc = await joinIpcParts(await readLocalFileAsArrow(csv));
     await writeArrowToFile(ipc, join(dir, 'out.parquet'), 'parquet');
-    const fromParquet = tableFromIPC(await collect(await readLocalFileAsArrow(join(dir, 'out.parquet'))));
+    const fromParquet = tableFromIPC(await joinIpcParts(await readLocalFileAsArrow(join(dir, 'out.parquet'))));
     const rows = (table: Table) => (table.toArray() as { toJSON(): unknown }[]).map((r) => r.toJSON());
     assert.deepEqual(rows(fromParquet), rows(first));
 
     await writeArrowToFile(await readLocalFileAsArrow(csv), join(dir, 'out.csv'), 'csv');
-    const fromCsv = tableFromIPC(await collect(await readLocalFileAsArrow(join(dir, 'out.csv'))));
+    const fromCsv = tableFromIPC(await joinIpcParts(await readLocalFileAsArrow(join(dir, 'out.csv'))));
     assert.equal(fromCsv.get(0)!.k, 'a');
     assert.equal(fromCsv.get(0)!.v, 1.5);
 
     await writeArrowToFile(ipc, join(dir, 'out.arrow'), 'arrow');
-    const fromArrow = tableFromIPC(await collect(await readLocalFileAsArrow(join(dir, 'out.arrow'))));
+    const fromArrow = tableFromIPC(await joinIpcParts(await readLocalFileAsArrow(join(dir, 'out.arrow'))));
     assert.equal(fromArrow.numRows, 2);
     assert.equal(fromArrow.get(0)!.k, 'a');
 
     writeFileSync(join(dir, 'rows.json'), '[{"a": 1}, {"a": 2}, {"a": 3}]');
-    const fromJson = tableFromIPC(await collect(await readLocalFileAsArrow(join(dir, 'rows.json'))));
+    const fromJson = tableFromIPC(await joinIpcParts(await readLocalFileAsArrow(join(dir, 'rows.json'))));
     assert.equal(fromJson.numRows, 3);
   });
 });
