@@ -186,6 +186,7 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
 
   const port = (httpServer.address() as AddressInfo).port;
   const url = formatUrl(config.host, port);
-  logger.info({ event: 'listening', url, dataDir: config.dataDir, importDirs: config.importDirs, engine: engine.description }, 'gateway listening');
+  // Scripts and tests wait for this line: it is written whatever the log level.
+  logger.child({}, { level: 'info' }).info({ event: 'listening', url, dataDir: config.dataDir, importDirs: config.importDirs, engine: engine.description }, 'gateway listening');
   return { url, port, config, close, stopped };
 }

@@ -250,3 +250,16 @@ test('serve stops cleanly on SIGTERM: exit 0 after the "stopped" log line', asyn
     removeDir(gateway.dataDir);
   }
 });
+
+test('serve announces where it listens even when the log level hides info lines', async () => {
+  // startGatewayProcess waits for the "listening" line: without it this times out.
+  const gateway = await startGatewayProcess({ args: ['--log-level', 'warn'], timeoutMs: 20_000 });
+  try {
+    assert.match(gateway.url, /^ws:\/\/127\.0\.0\.1:\d+$/);
+    const infoLines = gateway.log.filter((line) => line.includes('"level":30,'));
+    assert.deepEqual(infoLines.map((line) => (JSON.parse(line) as { event: string }).event), ['listening'], 'other info lines stay hidden');
+  } finally {
+    await gateway.stop();
+    removeDir(gateway.dataDir);
+  }
+});
