@@ -1,24 +1,26 @@
 /**
  * Starts the real gateway (`node dist/cli.js serve`) as a child process on a free loopback port
- * and waits for its "listening" log line. Used by tests, the benchmark and the UI tests.
- * Needs `npm run build` first.
+ * and waits for its "listening" log line. Used by tests and the benchmark. Builds dist/ first if
+ * it is missing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export const CLI_PATH = resolve(__dirname, '../../dist/cli.js');
+const ROOT = resolve(__dirname, '../..');
+export const CLI_PATH = resolve(ROOT, 'dist/cli.js');
 
 export interface GatewayProcess {
   url: string;
+  port: number;
   dataDir: string;
   child: ChildProcess;
   /** Everything the gateway wrote to stderr so far (its structured log). */
   log: string[];
-  /** SIGTERM and wait for exit. */
-  stop(): Promise<void>;
+  /** A signal (SIGTERM by default; SIGKILL after 10 s) and wait for exit. Keeps the data dir. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /** SIGKILL and wait for exit (crash simulation). */
   kill(): Promise<void>;
 }
@@ -26,6 +28,8 @@ export interface GatewayProcess {
 export interface StartOptions {
   /** Reuse a data dir (restart); a fresh temp dir otherwise, removed by `cleanup`. */
   dataDir?: string;
+  /** 0 (a free port) by default; a fixed port lets a test restart a gateway where it was. */
+  port?: number;
   args?: string[];
   timeoutMs?: number;
 }
@@ -38,9 +42,18 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+function ensureBuilt(): void {
+  if (existsSync(CLI_PATH)) return;
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the build failed; tests need dist/cli.js');
+}
+
 export async function startGatewayProcess(options: StartOptions = {}): Promise<GatewayProcess> {
+  ensureBuilt();
   const dataDir = options.dataDir ?? makeTempDir();
-  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
+  const port = String(options.port ?? 0);
+  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--host', '127.0.0.1', '--port', port, '--data-dir', dataDir, ...(options.args ?? [])], {
+    cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const log: string[] = [];
@@ -68,7 +81,9 @@ export async function startGatewayProcess(options: StartOptions = {}): Promise<G
   });
   const waitExit = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
+    clearTimeout(killer);
   };
-  return { url, dataDir, child, log, stop: () => waitExit('SIGTERM'), kill: () => waitExit('SIGKILL') };
+  return { url, port: Number(new URL(url).port), dataDir, child, log, stop: (signal = 'SIGTERM') => waitExit(signal), kill: () => waitExit('SIGKILL') };
 }

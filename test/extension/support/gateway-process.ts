@@ -1,24 +1,15 @@
 /**
- * A real gateway for the extension tests: `node dist/cli.js serve` on 127.0.0.1 in a temp data
- * dir, as a child process (so a test can kill it and start it again on the same port).
+ * A real gateway for the extension tests (`node dist/cli.js serve` as a child process, so a test
+ * can kill it and start it again on the same port), over the shared test/support helper, with
+ * an import dir of its own.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { startGatewayProcess as startShared, type GatewayProcess as SharedGatewayProcess } from '../../support/gateway-process';
 
-const root = resolve(__dirname, '..', '..', '..');
-const cli = join(root, 'dist', 'cli.js');
-
-export interface GatewayProcess {
-  url: string;
-  port: number;
-  dataDir: string;
+export interface GatewayProcess extends SharedGatewayProcess {
   importDir: string;
-  child: ChildProcess;
-  /** Stops the process (SIGTERM, then SIGKILL) and waits for it to exit. Keeps the dirs. */
-  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface GatewayDirs {
@@ -40,51 +31,11 @@ export function tempGatewayDirs(): GatewayDirs {
   };
 }
 
-function ensureBuilt(): void {
-  if (existsSync(cli)) return;
-  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('npm run build failed; the extension tests need dist/cli.js');
-}
-
-/** Starts `framegate serve` and resolves once it logged its `listening` line. */
+/** Starts `framegate serve` on the dirs and resolves once it logged its `listening` line. */
 export async function startGatewayProcess(dirs: GatewayDirs, { port = 0, demo = false }: { port?: number; demo?: boolean } = {}): Promise<GatewayProcess> {
-  ensureBuilt();
-  const args = [cli, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dirs.dataDir, '--import-dir', dirs.importDir];
-  if (demo) args.push('--demo');
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const stderr: string[] = [];
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not listen within 60 s:\n${stderr.join('\n')}`)), 60_000);
-    const lines = createInterface({ input: child.stderr });
-    lines.on('line', (line) => {
-      stderr.push(line);
-      if (!line.includes('"listening"')) return;
-      const found = (JSON.parse(line) as { url?: string }).url;
-      if (found) {
-        clearTimeout(timer);
-        resolveUrl(found);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gateway exited with ${code} before listening:\n${stderr.join('\n')}`));
-    });
-  });
-  return {
-    url,
-    port: Number(new URL(url).port),
-    dataDir: dirs.dataDir,
-    importDir: dirs.importDir,
-    child,
-    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-    },
-  };
+  const args = ['--import-dir', dirs.importDir, ...(demo ? ['--demo'] : [])];
+  const gateway = await startShared({ dataDir: dirs.dataDir, port, args });
+  return { ...gateway, importDir: dirs.importDir };
 }
 
 /** Polls `condition` until it holds (no fixed sleeps in tests). */
