@@ -58,15 +58,39 @@ interface ResultRecord {
   table: string;
 }
 
-export class DuckDBSessionImpl implements EngineSession {
-  private readonly connection: Promise<DuckConnection>;
+/** One DuckDB connection and the queue of work on it: one statement at a time. */
+class Lane {
   private readonly mutex = new Mutex();
+  private readonly connection: Promise<DuckConnection>;
+  private current: DuckConnection | null = null;
+
+  constructor(db: SessionHost['db']) {
+    this.connection = db.connect().then((conn) => (this.current = conn));
+    this.connection.catch(() => undefined);
+  }
+
+  run<T>(task: (conn: DuckConnection) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => task(await this.connection));
+  }
+
+  interrupt(): void {
+    this.current?.interrupt();
+  }
+}
+
+export class DuckDBSessionImpl implements EngineSession {
+  /** Queries and the bookkeeping of their results. */
+  private readonly queries: Lane;
+  /**
+   * Windows, on a connection of their own: they read immutable tables, and a grid must keep
+   * scrolling while the same client runs a long query.
+   */
+  private readonly windows: Lane;
   private readonly results = new Map<string, ResultRecord>();
   private readonly streams = new Set<DuckConnection>();
   private readonly closeListeners: (() => void)[] = [];
   private resultCounter = 0;
   private closed = false;
-  private conn: DuckConnection | null = null;
   /** Bumped by interrupt(): work queued before that must not run any further statement. */
   private interruptEpoch = 0;
 
@@ -74,19 +98,19 @@ export class DuckDBSessionImpl implements EngineSession {
     private readonly engine: SessionHost,
     private readonly id: number,
   ) {
-    this.connection = engine.db.connect().then((conn) => (this.conn = conn));
-    this.connection.catch(() => undefined);
+    this.queries = new Lane(engine.db);
+    this.windows = new Lane(engine.db);
   }
 
   onClose(listener: () => void): void {
     this.closeListeners.push(listener);
   }
 
-  /** Runs one piece of work on this session's connection, after the previous one. */
-  private exclusive<T>(task: (conn: DuckConnection) => Promise<T>): Promise<T> {
+  /** Runs one piece of work on one of this session's connections, after the previous one there. */
+  private exclusive<T>(lane: Lane, task: (conn: DuckConnection) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
     const epoch = this.interruptEpoch;
-    return this.engine.track(() => this.mutex.run(async () => task(this.forTask(await this.connection, epoch))));
+    return this.engine.track(() => lane.run((conn) => task(this.forTask(conn, epoch))));
   }
 
   /**
@@ -112,13 +136,13 @@ export class DuckDBSessionImpl implements EngineSession {
   }
 
   runSql(sql: string): Promise<ResultInfo> {
-    return this.exclusive(async (conn) => {
+    return this.exclusive(this.queries, async (conn) => {
       return this.materialize(conn, await this.engine.guard(conn, sql), sql);
     });
   }
 
   runSelect(params: SelectParams): Promise<ResultInfo> {
-    return this.exclusive(async (conn) => {
+    return this.exclusive(this.queries, async (conn) => {
       const record = this.engine.findFrame(params.from);
       const { namespace, name } = splitFrameName(params.from);
       const columns = pickColumns(record.info.columns, params.columns);
@@ -150,7 +174,7 @@ export class DuckDBSessionImpl implements EngineSession {
     const record = this.results.get(id);
     if (!record) return false;
     this.results.delete(id);
-    void this.exclusive(async (conn) => {
+    void this.exclusive(this.queries, async (conn) => {
       await this.engine.sortCache.forget(record.table);
       await conn.run(`DROP TABLE IF EXISTS ${record.table}`);
     }).catch(() => undefined);
@@ -173,13 +197,17 @@ export class DuckDBSessionImpl implements EngineSession {
   }
 
   window(request: WindowRequest): Promise<ArrowWindow> {
-    return this.exclusive(async (conn) => {
+    return this.exclusive(this.windows, async (conn) => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.readWindow(conn, request);
         } catch (error) {
           // The frame was replaced between resolving and reading: resolve again.
           if (attempt < 3 && request.source.kind === 'frame' && isMissingTable(error)) continue;
+          // The result was closed while this window waited.
+          if (request.source.kind === 'result' && isMissingTable(error)) {
+            throw new FramegateError(ErrorCodes.ResultNotFound, `no result ${request.source.id}`, { id: request.source.id });
+          }
           throw toFramegateError(error);
         }
       }
@@ -247,7 +275,8 @@ export class DuckDBSessionImpl implements EngineSession {
 
   interrupt(): void {
     this.interruptEpoch++;
-    this.conn?.interrupt();
+    this.queries.interrupt();
+    this.windows.interrupt();
     for (const stream of this.streams) stream.interrupt();
   }
 
@@ -257,16 +286,18 @@ export class DuckDBSessionImpl implements EngineSession {
     this.interrupt();
     const tables = [...this.results.values()].map((r) => r.table);
     this.results.clear();
-    await this.mutex
-      .run(async () => {
-        const conn = await this.connection;
-        for (const table of tables) {
-          await this.engine.sortCache.forget(table);
-          await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
-        }
-        conn.close();
-      })
-      .catch(() => undefined);
+    await Promise.all([
+      this.queries
+        .run(async (conn) => {
+          for (const table of tables) {
+            await this.engine.sortCache.forget(table);
+            await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+          }
+          conn.close();
+        })
+        .catch(() => undefined),
+      this.windows.run((conn) => Promise.resolve(conn.close())).catch(() => undefined),
+    ]);
     for (const stream of this.streams) stream.close();
     this.streams.clear();
     for (const listener of this.closeListeners) listener();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCodes, FramegateError } from '../../../protocol';
-import { openTempEngine } from './helpers';
+import { decode, openTempEngine, owner } from './helpers';
 
 const RUNAWAY = 'SELECT count(*) FROM range(100000000000) a, range(1000) b';
 
@@ -40,4 +40,22 @@ test('an interrupt that lands between two statements of one request still stops 
   const request = session.runSql(RUNAWAY);
   session.interrupt();
   await assert.rejects(request, isCancelled);
+});
+
+test('windows are served while the same session runs a long query', async (t) => {
+  const temp = await openTempEngine({ queryTimeoutMs: 60_000 });
+  t.after(() => temp.cleanup());
+  await temp.engine.saveQuery('numbers', 'SELECT range AS id FROM range(100000)', owner);
+  const session = temp.engine.openSession();
+  t.after(() => session.close());
+
+  let queryDone = false;
+  const running = session.runSql(RUNAWAY).finally(() => (queryDone = true));
+  const window = await session.window({ source: { kind: 'frame', name: 'numbers' }, offset: 5000, limit: 10 });
+  assert.equal(queryDone, false, 'the window came back while the query was still running');
+  assert.equal(window.rows, 10);
+  assert.equal(decode(window.ipc).getChild('id')?.get(0), 5000n);
+
+  session.interrupt();
+  await assert.rejects(running, isCancelled);
 });
