@@ -8,7 +8,7 @@ import type { ColumnInfo, SortKey } from '../protocol';
 import { decodeWindow } from './arrow-cells';
 import { isNumericType } from './column-types';
 import type { GridInit, WindowReplyMessage } from './messages';
-import { nextSort, SORT_ARROWS, sortCacheKey, sortDirection } from './sort';
+import { keepSortOn, nextSort, SORT_ARROWS, sortCacheKey, sortDirection } from './sort';
 import { planWindow, sliceWindow, WindowCache, type CachedWindow, type CellScalar, type Viewport } from './window-cache';
 
 export interface WindowFetch {
@@ -38,6 +38,8 @@ export class Grid {
   private columns: ColumnInfo[] = [];
   private rowCount = 0;
   private sort: SortKey[] = [];
+  /** What is shown, to tell a reload of it (frame saved again, reconnect) from a new source. */
+  private sourceKey = '';
   private readonly cache = new WindowCache(8);
   /** Bumped on each new source so replies for an old source are dropped. */
   private generation = 0;
@@ -51,14 +53,24 @@ export class Grid {
     table.addEventListener('click', (event) => this.onClick(event));
   }
 
-  /** Shows a (new) source: forgets cached windows and the sort. */
+  /**
+   * Shows a source. Cached windows are always dropped (the data may have changed). Showing the
+   * same source again keeps the reader's place: the scroll position and the sort on columns that
+   * still exist. A new source starts at the top, unsorted.
+   */
   async setSource(init: GridInit): Promise<void> {
     this.generation++;
+    const key = JSON.stringify(init.source);
+    const reload = key === this.sourceKey;
+    this.sourceKey = key;
     this.columns = init.columns;
     this.rowCount = init.rowCount;
-    this.sort = [];
+    this.sort = reload ? keepSortOn(this.sort, init.columns) : [];
     this.cache.clear();
-    this.table.resetAutoSize();
+    if (!reload) {
+      this.table.resetAutoSize();
+      this.table.scrollTop = 0;
+    }
     await this.redraw();
   }
 

@@ -20,6 +20,12 @@ export function nextSort(sort: readonly SortKey[], column: string): SortKey[] {
   }
 }
 
+/** The sort to keep when a source is shown again with new columns: keys on columns still there. */
+export function keepSortOn(sort: readonly SortKey[], columns: readonly { name: string }[]): SortKey[] {
+  const names = new Set(columns.map((c) => c.name));
+  return sort.filter((k) => names.has(k.column));
+}
+
 /** A cache key for a sort: windows fetched under different sorts never mix. */
 export function sortCacheKey(sort: readonly SortKey[]): string {
   return JSON.stringify(sort.map((k) => [k.column, k.descending]));

@@ -71,6 +71,7 @@ after(async () => {
 
 interface Harness {
   page: Page;
+  session: GridSession;
   fromWebview: WebviewToExtension[];
   problems: string[];
 }
@@ -128,7 +129,7 @@ async function openGrid(source: Source, options: { result?: { columns: { name: s
     const diagnostics = { problems, fromWebview, csp: await cspViolations(page), status: await page.textContent(Selectors.status) };
     throw new Error(`the grid did not get ready: ${JSON.stringify(diagnostics)}`, { cause: error });
   }
-  return { page, fromWebview, problems };
+  return { page, session, fromWebview, problems };
 }
 
 async function cspViolations(page: Page): Promise<string[]> {
@@ -246,6 +247,29 @@ test('a 10M-row frame scrolls to its middle and its very last row, fetching only
 
   const fetchedRows = fromWebview.reduce((sum, m) => sum + (m.type === 'window' ? m.limit : 0), 0);
   assert.ok(fetchedRows < 20_000, `fetched ${fetchedRows} rows in all, not the frame`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('when the frame is saved again, the grid reloads in place: same sort, same scroll position', async () => {
+  const { page, session, fromWebview, problems } = await openGrid({ kind: 'frame', name: 'grid' });
+  const scoreHeader = `${Selectors.columnHeader}[data-column="score"]`;
+  await page.click(scoreHeader);
+  await waitFor(async () => (await page.getAttribute(scoreHeader, 'data-sort')) === 'asc', 'ascending');
+  await page.$eval(Selectors.grid, (grid) => {
+    grid.scrollTop = (grid.scrollHeight - grid.clientHeight) / 2;
+  });
+  await waitFor(async () => Number((await texts(page, Selectors.rowHeader))[0]) > ROWS / 4, 'rows near the middle');
+  const before = Number((await texts(page, Selectors.rowHeader))[0]);
+  const windowsBefore = fromWebview.length;
+
+  // What the extension does on `frames/changed` for a previewed frame.
+  await session.sendInit();
+  await waitFor(() => fromWebview.slice(windowsBefore).some((m) => m.type === 'window'), 'windows fetched again');
+  assert.equal(await page.getAttribute(scoreHeader, 'data-sort'), 'asc');
+  assert.equal(Number((await texts(page, Selectors.rowHeader))[0]), before);
+  const refetched = fromWebview.slice(windowsBefore).filter((m) => m.type === 'window');
+  assert.ok(refetched.every((m) => m.type === 'window' && JSON.stringify(m.sort) === JSON.stringify([{ column: 'score', descending: false }])));
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextSort, sortCacheKey, sortDirection } from '../../webview/sort';
+import { keepSortOn, nextSort, sortCacheKey, sortDirection } from '../../webview/sort';
 
 test('clicking a header cycles ascending, descending, unsorted', () => {
   const asc = nextSort([], 'amount');
@@ -21,4 +21,10 @@ test('cache keys differ between sorts and match for equal sorts', () => {
   assert.notEqual(sortCacheKey([]), sortCacheKey([{ column: 'a', descending: false }]));
   assert.notEqual(sortCacheKey([{ column: 'a', descending: false }]), sortCacheKey([{ column: 'a', descending: true }]));
   assert.equal(sortCacheKey([{ column: 'a', descending: true }]), sortCacheKey([{ column: 'a', descending: true }]));
+});
+
+test('a reloaded source keeps the sort only on columns that still exist', () => {
+  const sort = [{ column: 'amount', descending: true }];
+  assert.deepEqual(keepSortOn(sort, [{ name: 'id' }, { name: 'amount' }]), sort);
+  assert.deepEqual(keepSortOn(sort, [{ name: 'id' }, { name: 'total' }]), []);
 });
