@@ -65,14 +65,15 @@ export function ensureVsix(): string {
     if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   }
   if (existsSync(vsixPath) && newerThan(vsixPath, inputs)) return vsixPath;
-  const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const run = spawnSync(
-    process.execPath,
-    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsixPath],
-    { cwd: repoRoot, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  // The same packaging as `npm run package`, over the build already in dist/.
+  const run = spawnSync('npm', ['run', '--silent', 'package:vsix'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 120_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (run.status !== 0 || !existsSync(vsixPath)) {
-    throw new Error(`packaging the extension failed (vsce exit ${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`);
+    throw new Error(`packaging the extension failed (npm run package:vsix exit ${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`);
   }
   return vsixPath;
 }
