@@ -1,18 +1,31 @@
 /**
- * The engine interface: everything the gateway needs from a data engine. The embedded DuckDB
- * engine implements it (`duckdb-engine.ts`, through `duckdb/duckdb.ts`, the only module that imports `@duckdb/node-api`);
- * a second engine (Spark Connect) can implement it without touching the gateway.
+ * The engine interface: what the gateway needs from a data engine. The engine stores the data of
+ * frame versions and runs queries; it knows nothing of users, names, grants or versions. Those
+ * belong to the gateway's catalog (server/catalog), which is why a second engine (Spark Connect)
+ * inherits identities, sharing and lineage by implementing only this.
  *
- * Errors: implementations throw `FramegateError` with protocol codes (FrameNotFound,
- * InvalidSql, SqlRefused, QueryTimeout, …) so the gateway can pass them on unchanged.
+ * - Stored data is keyed by a `StorageId` the gateway chooses (`t_` + 16 hex digits). A store call
+ *   either leaves complete data under that id or nothing; the gateway records the version in its
+ *   catalog only afterwards, and drops ids it has no record of at start (crash leftovers).
+ * - Client SQL names frames; the engine parses it with its own parser, hands every table name it
+ *   finds to the caller's `TableResolver` (the gateway's access-checked lookup) and runs the query
+ *   against the stored data the resolver returned, never against anything else. A name the
+ *   resolver refuses fails the query.
+ * - Errors: `FramegateError` with protocol codes (InvalidSql, SqlRefused, QueryTimeout, …); errors
+ *   thrown by the resolver (FrameNotFound, AmbiguousName) pass through unchanged.
  */
-import type { ColumnInfo, FileFormat, FrameInfo, ResultInfo, SelectParams, SortKey, Source } from '../../protocol';
+import type { ColumnInfo, FileFormat, ResultInfo, SortKey } from '../../protocol';
+import type { ImportPolicy } from './import-policy';
+
+export type StorageId = string;
+
+export const STORAGE_ID_PATTERN = /^t_[0-9a-f]{16}$/;
 
 export interface EngineOptions {
-  /** Folder holding the persistent catalog; created if missing. */
+  /** Folder of the engine's own files inside the gateway's data dir; created if missing. */
   dataDir: string;
-  /** Absolute folders whose files clients may load (and SQL may read). */
-  importDirs: string[];
+  /** Which files loads and SQL file readers may read. */
+  importPolicy: ImportPolicy;
   /** Queries running longer are interrupted and fail with QueryTimeout. */
   queryTimeoutMs: number;
   /** Engine memory cap, e.g. "4GB"; engine default when omitted. */
@@ -21,15 +34,47 @@ export interface EngineOptions {
   threads?: number;
 }
 
-/** Who is asking, and the name they want saved. */
-export interface WriteOptions {
-  owner: string;
-  /** Replace an existing frame of that name; otherwise FrameExists. */
-  replace: boolean;
+/** What is stored under one id. */
+export interface StoredInfo {
+  columns: ColumnInfo[];
+  rowCount: number;
+  /** Bytes the engine uses to hold it (an estimate where the engine gives no exact figure). */
+  bytes: number;
 }
 
+export interface StoredFileInfo extends StoredInfo {
+  /** The file's real path (links resolved), its size and SHA-256, for lineage. */
+  path: string;
+  fileBytes: number;
+  sha256: string;
+}
+
+/** A table name as written in client SQL. */
+export interface TableReference {
+  /** Absent when the SQL gave a bare name. */
+  namespace?: string;
+  name: string;
+  /** Set by `name@3` or `AT (VERSION => 3)`. */
+  version?: number;
+  /** As the SQL spelled it, for messages. */
+  text: string;
+}
+
+/** Stored data a reference resolved to: what the engine reads instead of the name. */
+export interface BoundTable {
+  storage: StorageId;
+  columns: ColumnInfo[];
+  rowCount: number;
+}
+
+/** The gateway's access-checked name lookup. Throws FrameNotFound (also when the caller may not read it). */
+export type TableResolver = (ref: TableReference) => BoundTable;
+
+/** What a window or export reads: stored data the gateway resolved, or a result of this session. */
+export type DataSource = { kind: 'stored'; table: BoundTable } | { kind: 'result'; id: string };
+
 export interface WindowRequest {
-  source: Source;
+  source: DataSource;
   offset: number;
   limit: number;
   columns?: string[];
@@ -54,47 +99,78 @@ export interface ArrowExport {
   parts: AsyncIterable<Uint8Array>;
 }
 
+export interface SelectRequest {
+  /** The one frame selected from; resolved through the same resolver as any SQL. */
+  from: TableReference;
+  columns?: string[];
+  /** A SQL boolean expression over the frame's columns (client text: checked like any SQL). */
+  filter?: string;
+  sort?: SortKey[];
+  limit?: number;
+}
+
+/** A version as an earlier Framegate release recorded it inside the engine's own storage. */
+export interface LegacyVersion {
+  namespace: string;
+  name: string;
+  version: number;
+  /** Where its data is stored; null when that release had already dropped it (replaced). */
+  storage: StorageId | null;
+  owner: string;
+  createdAt: string;
+  source: string;
+  columns: ColumnInfo[];
+  rowCount: number;
+  live: boolean;
+}
+
 export interface Engine {
   /** Human-readable engine name and version, e.g. "duckdb 1.5.0". */
   readonly description: string;
 
-  listFrames(): Promise<FrameInfo[]>;
-  /** Throws FrameNotFound. */
-  getFrame(name: string): Promise<FrameInfo>;
+  /** Every id the engine holds data under (the gateway drops those its catalog does not know). */
+  listStorage(): Promise<StorageId[]>;
+  /** Runs read-only client SQL (sandboxed, names through `resolve`) and stores its result. */
+  storeQuery(storage: StorageId, sql: string, resolve: TableResolver): Promise<StoredInfo>;
+  /** Stores a file inside an import dir. Throws FileRefused / FileNotFound. */
+  storeFile(storage: StorageId, path: string, format: FileFormat | undefined): Promise<StoredFileInfo>;
+  /** Stores Arrow IPC stream bytes (from a client). Throws BadAttachment. */
+  storeArrow(storage: StorageId, ipc: Uint8Array): Promise<StoredInfo>;
+  /** Removes stored data; absent ids are fine. Waits for readers of it to finish. */
+  dropStorage(storage: StorageId): Promise<void>;
 
-  /** Runs read-only `sql` (sandboxed like any client SQL) and saves the result atomically. */
-  saveQuery(name: string, sql: string, options: WriteOptions): Promise<FrameInfo>;
-  /** Loads a file inside an import dir. Throws FileRefused / FileNotFound. */
-  loadFile(name: string, path: string, format: FileFormat | undefined, options: WriteOptions): Promise<FrameInfo>;
-  /** Saves Arrow IPC stream bytes (from a client) as a frame. Throws BadAttachment. */
-  saveArrow(name: string, ipc: Uint8Array, options: WriteOptions): Promise<FrameInfo>;
-  /** Throws FrameNotFound. */
-  deleteFrame(name: string): Promise<void>;
+  /**
+   * The catalog of a Framegate 0.1 data dir, which the engine itself held, or null when there is
+   * none. The gateway imports it once, then calls `dropLegacyCatalog`.
+   */
+  readLegacyCatalog(): Promise<LegacyVersion[] | null>;
+  /** Removes what is left of the 0.1 catalog (its tables and views), keeping the stored data. */
+  dropLegacyCatalog(): Promise<void>;
 
-  /** A client's own workspace: its query results and a connection of its own. */
-  openSession(): EngineSession;
+  /** A client's workspace: its query results and connections of its own. `label` names it in logs. */
+  openSession(label: string): EngineSession;
 
-  /** Waits for running work to stop and closes the catalog cleanly. */
+  /** Waits for running work to stop and closes cleanly. */
   close(): Promise<void>;
 }
 
 export interface EngineSession {
-  /** Runs read-only SQL over named frames; the result is held until closed. */
-  runSql(sql: string): Promise<ResultInfo>;
-  /** Runs a select on one frame. Throws FrameNotFound, ColumnNotFound, InvalidSql. */
-  runSelect(params: SelectParams): Promise<ResultInfo>;
+  /** Runs read-only client SQL (names through `resolve`); the result is held until closed. */
+  runSql(sql: string, resolve: TableResolver): Promise<ResultInfo>;
+  /** Runs a select on one frame. Throws ColumnNotFound, InvalidSql, and what `resolve` throws. */
+  runSelect(request: SelectRequest, resolve: TableResolver): Promise<ResultInfo>;
   /** Frees a result; false if it did not exist. */
   closeResult(id: string): boolean;
-  /** Saves one of this session's results as a frame. Throws ResultNotFound. */
-  saveResult(name: string, resultId: string, options: WriteOptions): Promise<FrameInfo>;
+  /** Stores one of this session's results. Throws ResultNotFound. */
+  storeResult(storage: StorageId, resultId: string): Promise<StoredInfo>;
 
-  /** A window of rows of a frame or result, sorted if asked (without a full sort per call). */
+  /** A window of rows, sorted if asked (without a full sort per call). */
   window(request: WindowRequest): Promise<ArrowWindow>;
   /** The whole source as a stream of Arrow bytes. */
-  export(source: Source, sort?: SortKey[], columns?: string[]): Promise<ArrowExport>;
+  export(source: DataSource, sort?: SortKey[], columns?: string[]): Promise<ArrowExport>;
 
-  /** Stops whatever this session is running (client went away). */
+  /** Stops whatever this session is running or has queued (cancel, client gone). */
   interrupt(): void;
-  /** Frees all results and the connection. */
+  /** Frees all results and connections. */
   close(): Promise<void>;
 }
