@@ -25,6 +25,8 @@ export const CloseCodes = {
   protocolError: 1002,
   /** A message, or an attachment assembled from several, exceeded the cap. */
   tooLarge: 1009,
+  /** The token of this connection stopped working (rotated, revoked, user removed): sign in again. */
+  unauthorized: 4001,
   /** The peer stopped reading and its send queue reached the bound. */
   slowConsumer: 4008,
 } as const;

@@ -1,8 +1,9 @@
 /**
- * GatewayClient: the typed client the CLI and the VS Code extension use. One WebSocket, JSON-RPC
- * requests with protocol types, Arrow bytes resolved from attachments, errors as FramegateError.
+ * GatewayClient: the typed client the CLI and the VS Code extension use. One WebSocket
+ * (authenticated by a bearer token on the upgrade), JSON-RPC requests typed by the protocol's
+ * method declarations, Arrow bytes resolved from attachments, errors as FramegateError.
  */
-import { userInfo } from 'node:os';
+import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { ResponseError, type Disposable } from 'vscode-jsonrpc/node';
 import {
@@ -14,9 +15,11 @@ import {
   type ExportResult,
   type FrameInfo,
   type InfoResult,
-  type MethodName,
+  type NotificationType,
   type ParamsOf,
+  type RequestType,
   type ResultOf,
+  type UpgradeRefusal,
   type WindowResult,
 } from '../protocol';
 import { MAX_PART_BYTES } from './attachments';
@@ -24,8 +27,8 @@ import { RpcPeer } from './peer';
 import { wsChannel } from './ws-channel';
 
 export interface ClientOptions {
-  /** Who this client acts as; the owner of what it saves. Defaults to the OS user name. */
-  user?: string;
+  /** The bearer token that says who this client is. Without one the gateway refuses the connection. */
+  token?: string;
   connectTimeoutMs?: number;
   /** Largest single WebSocket message accepted from the gateway. */
   maxMessageBytes?: number;
@@ -39,18 +42,38 @@ export class ConnectError extends Error {
   }
 }
 
-function defaultUser(): string {
-  try {
-    return userInfo().username || 'anonymous';
-  } catch {
-    return 'anonymous';
+/** The gateway refused the connection itself: no token or a wrong or revoked one (401), a browser origin (403). */
+export class AuthError extends Error {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthError';
   }
 }
 
-function withUser(url: string, user: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.set('user', user);
-  return parsed.toString();
+/** Reads the JSON body (`UpgradeRefusal`) of a refused upgrade. */
+function refusalOf(url: string, response: IncomingMessage): Promise<AuthError> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const done = () => {
+      let message = `the gateway refused the connection (HTTP ${response.statusCode ?? '?'})`;
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<UpgradeRefusal>;
+        if (typeof body.message === 'string') message = body.message;
+      } catch {
+        // not JSON: keep the status line
+      }
+      resolve(new AuthError(url, response.statusCode ?? 0, message));
+    };
+    response.on('data', (chunk: Buffer) => {
+      if (chunks.length < 64) chunks.push(chunk);
+    });
+    response.once('end', done);
+    response.once('error', done);
+  });
 }
 
 /** Turns a JSON-RPC error (or a dropped connection) into a FramegateError with its code. */
@@ -69,26 +92,35 @@ export class GatewayClient {
   private constructor(
     private readonly peer: RpcPeer,
     readonly url: string,
-    readonly user: string,
   ) {}
 
   static async connect(url: string, options: ClientOptions = {}): Promise<GatewayClient> {
-    const user = options.user ?? defaultUser();
-    let target: string;
     try {
-      target = withUser(url, user);
+      const protocol = new URL(url).protocol;
+      if (protocol !== 'ws:' && protocol !== 'wss:') throw new Error(protocol);
     } catch {
       throw new ConnectError(url, 'not a valid ws:// or wss:// URL');
     }
-    const socket = new WebSocket(target, { maxPayload: options.maxMessageBytes ?? 1024 * 1024 * 1024 });
+    const socket = new WebSocket(url, {
+      maxPayload: options.maxMessageBytes ?? 1024 * 1024 * 1024,
+      ...(options.token ? { headers: { Authorization: `Bearer ${options.token}` } } : {}),
+    });
+    const timeoutMs = options.connectTimeoutMs ?? 10_000;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.terminate();
-        reject(new ConnectError(url, `no answer within ${options.connectTimeoutMs ?? 10_000} ms`));
-      }, options.connectTimeoutMs ?? 10_000);
+        reject(new ConnectError(url, `no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
       socket.once('open', () => {
         clearTimeout(timer);
         resolve();
+      });
+      socket.once('unexpected-response', (_request, response) => {
+        clearTimeout(timer);
+        void refusalOf(url, response).then((error) => {
+          socket.terminate();
+          reject(error);
+        });
       });
       socket.once('error', (error) => {
         clearTimeout(timer);
@@ -97,17 +129,17 @@ export class GatewayClient {
     });
     const peer = new RpcPeer(wsChannel(socket));
     peer.listen();
-    return new GatewayClient(peer, url, user);
+    return new GatewayClient(peer, url);
   }
 
   get closed(): boolean {
     return this.peer.closed;
   }
 
-  async request<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+  async request<T extends RequestType<unknown, unknown>>(type: T, params: ParamsOf<T>): Promise<ResultOf<T>> {
     if (this.peer.closed) throw new FramegateError(ErrorCodes.InternalError, `not connected to ${this.url}`);
     try {
-      return await this.peer.connection.sendRequest<ResultOf<M>>(method, params);
+      return await this.peer.connection.sendRequest<ResultOf<T>>(type.method, params);
     } catch (error) {
       throw toFramegateError(error);
     }
@@ -133,14 +165,15 @@ export class GatewayClient {
     return this.request(Methods.upload, { ...params, attachment });
   }
 
-  onNotification<P>(method: string, handler: (params: P) => void): Disposable {
-    return this.peer.connection.onNotification(method, (params: P) => handler(params));
+  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): Disposable {
+    return this.peer.connection.onNotification(type.method, (params: P) => handler(params));
   }
 
-  onClose(handler: () => void): Disposable {
+  /** Called once when the connection ends, with the close code and reason the gateway gave. */
+  onClose(handler: (code: number, reason: string) => void): Disposable {
     let active = true;
-    this.peer.onClose(() => {
-      if (active) handler();
+    this.peer.onClose((code, reason) => {
+      if (active) handler(code, reason);
     });
     return { dispose: () => (active = false) };
   }

@@ -83,8 +83,10 @@ export class RpcPeer {
   private readonly inbox: AttachmentInbox;
   private readonly reader = new ChannelReader();
   private nextAttachmentId = 1;
-  private readonly closeListeners: Array<() => void> = [];
+  private readonly closeListeners: Array<(code: number, reason: string) => void> = [];
   private isClosed = false;
+  private closeCode: number = CloseCodes.normal;
+  private closeReason = '';
 
   constructor(
     private readonly channel: Channel,
@@ -95,7 +97,7 @@ export class RpcPeer {
     // Requests of other sessions wait for nobody: reply errors straight away rather than queueing.
     this.connection.onError(() => undefined);
     channel.onMessage((data) => (typeof data === 'string' ? this.receiveText(data) : this.receiveBinary(data)));
-    channel.onClose(() => this.handleClose());
+    channel.onClose((code, reason) => this.handleClose(code, reason));
   }
 
   get closed(): boolean {
@@ -122,14 +124,15 @@ export class RpcPeer {
     return this.inbox.take(id);
   }
 
-  onClose(listener: () => void): void {
-    if (this.isClosed) listener();
+  /** Called once the channel is closed, with the close code and reason (ours or the peer's). */
+  onClose(listener: (code: number, reason: string) => void): void {
+    if (this.isClosed) listener(this.closeCode, this.closeReason);
     else this.closeListeners.push(listener);
   }
 
   close(code: number = CloseCodes.normal, reason = ''): void {
     this.channel.close(code, reason);
-    this.handleClose();
+    this.handleClose(code, reason);
   }
 
   private receiveText(text: string): void {
@@ -163,12 +166,14 @@ export class RpcPeer {
     this.channel.send(errorReply(id, code, message)).catch(() => undefined);
   }
 
-  private handleClose(): void {
+  private handleClose(code: number, reason: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.closeCode = code;
+    this.closeReason = reason;
     this.reader.close();
     // dispose() is what rejects the requests still waiting for an answer.
     this.connection.dispose();
-    for (const listener of this.closeListeners.splice(0)) listener();
+    for (const listener of this.closeListeners.splice(0)) listener(code, reason);
   }
 }

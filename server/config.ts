@@ -5,6 +5,8 @@
 import { resolve } from 'node:path';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol';
 
+export type EngineKind = 'duckdb' | 'spark';
+
 export interface GatewayConfig {
   host: string;
   /** 0 picks a free port. */
@@ -26,8 +28,13 @@ export interface GatewayConfig {
   queryTimeoutMs: number;
   memoryLimit?: string;
   threads?: number;
-  /** When set, `gateway/shutdown` needs it; when not, shutdown is allowed from loopback only. */
-  adminToken?: string;
+  /** Which engine holds the data. */
+  engine: EngineKind;
+  /** Certificate and key (PEM files) to serve `wss://`; both or neither. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Allow a non-loopback host without TLS (tokens would cross the network in clear). */
+  insecure: boolean;
   /**
    * Browser origins allowed to connect. Browsers send an Origin header and Node clients do not, so
    * by default any web page the user visits is refused: it could otherwise reach a gateway on
@@ -53,17 +60,28 @@ export const defaultConfig: GatewayConfig = {
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
   queryTimeoutMs: DEFAULT_QUERY_TIMEOUT_MS,
+  engine: 'duckdb',
+  insecure: false,
   logLevel: process.env.FRAMEGATE_LOG_LEVEL ?? 'info',
 };
 
 /** Fills defaults and makes paths absolute (the engine resolves files against them). */
 export function resolveConfig(partial: Partial<GatewayConfig>): GatewayConfig {
   const config: GatewayConfig = { ...defaultConfig, ...stripUndefined(partial) };
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
   return {
     ...config,
     dataDir: resolve(config.dataDir),
     importDirs: config.importDirs.map((dir) => resolve(dir)),
+    ...(config.tlsCert ? { tlsCert: resolve(config.tlsCert) } : {}),
+    ...(config.tlsKey ? { tlsKey: resolve(config.tlsKey) } : {}),
   };
+}
+
+/** Loopback addresses and names: a gateway there is reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || h.startsWith('127.');
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -1,49 +1,57 @@
 /**
- * The gateway: one WebSocket server, one Session per connection, one engine shared by all.
- * Owns the lifecycle: start (open engine, seed demo, listen), broadcast catalog changes, and a
- * clean stop (close every session, then the engine) on shutdown request or close().
+ * The gateway: one WebSocket server in front of the catalog (who, what, who may) and one engine
+ * (the data). Owns the lifecycle: open the data dir, listen, authenticate every connection at the
+ * upgrade, one Session per connection, and a clean stop (close every session, then the engine and
+ * the catalog) on shutdown request or close().
  */
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { userInfo } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { FramesChangedNotification } from '../protocol';
 import { CloseCodes } from '../rpc/channel';
+import { saveCredential } from '../rpc/credentials';
 import { RpcPeer } from '../rpc/peer';
 import { wsChannel } from '../rpc/ws-channel';
+import { FailureLimiter } from './auth/rate-limit';
+import { createUpgradeGate } from './auth/upgrade';
+import type { BootstrapResult } from './catalog/catalog';
+import type { VerifiedToken } from './catalog/tokens';
 import { resolveConfig, type GatewayConfig } from './config';
 import type { Engine } from './engine/engine';
-import { openDuckDBEngine, seedDemo } from './engine';
+import { FrameWriter } from './frames/writer';
+import type { GatewayServices } from './handlers';
+import { createListener, gatewayUrls, listen } from './listener';
 import { createLogger, type Logger } from './logger';
 import { Session } from './session';
+import { SessionRegistry } from './sessions';
+import { openState, seedDemo } from './startup';
 
 export interface Gateway {
-  /** `ws://host:port`, with the port actually bound. */
+  /** `ws://host:port` (or `wss://`), with the port actually bound. */
   readonly url: string;
   readonly port: number;
   readonly config: GatewayConfig;
-  /** Stops the gateway: closes every connection, then the engine. Idempotent. */
+  /** Set when this start created the first admin: their name and token (also in the credentials file). */
+  readonly bootstrap?: BootstrapResult;
+  /** Stops the gateway: closes every connection, then the engine and the catalog. Idempotent. */
   close(): Promise<void>;
   /** Settles once the gateway has stopped, whether by close() or by a `gateway/shutdown` request. */
   readonly stopped: Promise<void>;
 }
 
 export interface GatewayDependencies {
-  /** Use this engine instead of opening DuckDB from the config (the gateway still closes it). */
+  /** Use this engine instead of opening one from the config (the gateway still closes it). */
   engine?: Engine;
   logger?: Logger;
+  /** Environment for the credentials file location (FRAMEGATE_CONFIG_DIR, XDG_CONFIG_HOME). */
+  env?: NodeJS.ProcessEnv;
+  /** Name of the first admin of a new data dir; the OS user by default. */
+  adminName?: string;
 }
 
-const MAX_USER_LENGTH = 128;
 /** Pings find clients that vanished without closing (sleeping laptops, dropped networks). */
 const HEARTBEAT_MS = 30_000;
 /** How long a stopping gateway waits for clients to answer its close frame. */
 const CLOSE_GRACE_MS = 2_000;
-
-/** The connecting user, from the `user` query parameter of the WebSocket URL. */
-function userOf(request: IncomingMessage): string {
-  const user = new URL(request.url ?? '/', 'ws://gateway').searchParams.get('user')?.trim();
-  return user ? user.slice(0, MAX_USER_LENGTH) : 'anonymous';
-}
 
 /** Resolves once every socket has closed, or after `graceMs`, whichever comes first. */
 function allClosed(sockets: WebSocket[], graceMs: number): Promise<void> {
@@ -63,99 +71,87 @@ function allClosed(sockets: WebSocket[], graceMs: number): Promise<void> {
   });
 }
 
-function formatUrl(host: string, port: number): string {
-  return `ws://${host.includes(':') ? `[${host}]` : host}:${port}`;
+/** The OS user as a Framegate user name. */
+function osUserName(): string {
+  try {
+    const name = userInfo().username.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+    return /^[a-z_]/.test(name) ? name : `_${name}`.slice(0, 63);
+  } catch {
+    return 'admin';
+  }
 }
 
 export async function startGateway(options: Partial<GatewayConfig>, dependencies: GatewayDependencies = {}): Promise<Gateway> {
   const config = resolveConfig(options);
   const logger = dependencies.logger ?? createLogger(config.logLevel);
-  const engine =
-    dependencies.engine ??
-    (await openDuckDBEngine({
-      dataDir: config.dataDir,
-      importDirs: config.importDirs,
-      queryTimeoutMs: config.queryTimeoutMs,
-      memoryLimit: config.memoryLimit,
-      threads: config.threads,
-    }));
-  try {
-    if (config.demo) await seedDemo(engine);
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
-
-  const sessions = new Set<Session>();
+  const server = createListener(config);
+  const { catalog, engine } = await openState(config, logger, dependencies.engine);
+  const sessions = new SessionRegistry(catalog);
+  const writer = new FrameWriter(catalog.frames, engine, logger);
   let stopping: Promise<void> | undefined;
   let markStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
 
-  const broadcast = (notification: FramesChangedNotification) => {
-    for (const session of sessions) session.notify(notification);
+  const services: GatewayServices = {
+    config,
+    logger,
+    catalog,
+    engine,
+    writer,
+    sessions,
+    // After the reply has been handed to the socket (it is written before setImmediate runs).
+    requestShutdown: () => setImmediate(() => void close()),
   };
 
-  const httpServer = createServer((_request, response) => {
-    response.writeHead(426, { 'content-type': 'text/plain' });
-    response.end('This is a Framegate gateway: connect with a WebSocket client (framegate CLI or VS Code extension).\n');
-  });
-  const wss = new WebSocketServer({
-    server: httpServer,
-    maxPayload: config.maxMessageBytes,
-    verifyClient: ({ origin, req }, done) => {
-      if (origin === undefined || config.allowedOrigins.includes(origin)) return done(true);
-      logger.warn({ event: 'origin-refused', origin, remoteAddress: req.socket.remoteAddress }, 'refused a browser origin');
-      done(false, 403, `origin ${origin} is not allowed (see --allow-origin)`);
-    },
-  });
-  // ws re-emits the HTTP server's errors; a failure to listen is reported once, by startGateway.
-  wss.on('error', (error) => {
-    if (httpServer.listening) logger.error({ event: 'server-error', err: error }, 'WebSocket server error');
-  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
+  wss.on('error', (error) => logger.error({ event: 'server-error', err: error }, 'WebSocket server error'));
 
-  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    const user = userOf(request);
+  const onConnection = (socket: WebSocket, request: IncomingMessage, who: VerifiedToken) => {
     const remoteAddress = request.socket.remoteAddress;
-    if (stopping) {
-      socket.close(CloseCodes.goingAway, 'gateway shutting down');
+    const principal = catalog.identity.principal(who.userId);
+    if (stopping || !principal) {
+      socket.close(stopping ? CloseCodes.goingAway : CloseCodes.unauthorized, stopping ? 'gateway shutting down' : 'user removed');
       return;
     }
+    const user = principal.name;
     // ws reports oversize (1009) and malformed frames (1002) as an 'error' then closes the socket;
     // without a listener the error would take the whole gateway down.
     socket.on('error', (error) => logger.warn({ event: 'socket-error', user, err: error.message }, 'client socket error'));
     socket.on('close', (code, reason) => logger.info({ event: 'disconnected', user, code, reason: reason.toString() }, 'client disconnected'));
-
     const peer = new RpcPeer(wsChannel(socket, { heartbeatMs: HEARTBEAT_MS }), {
       maxAttachmentBytes: config.maxUploadBytes,
       onProtocolError: (message) => logger.warn({ event: 'protocol-error', user, message }, 'rejected a malformed message'),
     });
-    const session = new Session(peer, {
-      engine,
-      config,
-      logger,
-      user,
-      remoteAddress,
-      broadcast,
-      // After the reply has been handed to the socket (it is written before setImmediate runs).
-      requestShutdown: () => setImmediate(() => void close()),
-    });
+    const session = new Session(peer, services, { userId: who.userId, name: user, tokenId: who.tokenId, remoteAddress });
     sessions.add(session);
-    peer.onClose(() => sessions.delete(session));
+    peer.onClose(() => sessions.remove(session));
     peer.listen();
     logger.info({ event: 'connected', user, remoteAddress }, 'client connected');
-  });
+  };
+
+  server.on(
+    'upgrade',
+    createUpgradeGate({
+      allowedOrigins: config.allowedOrigins,
+      verify: (token) => catalog.identity.tokens.verify(token),
+      limiter: new FailureLimiter(),
+      logger,
+      isStopping: () => stopping !== undefined,
+      accept: (request, socket, head, who) => wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request, who)),
+    }),
+  );
 
   const close = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info({ event: 'stopping' }, 'gateway stopping');
-      const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const client of wss.clients) client.close(CloseCodes.goingAway, 'gateway shutting down');
-      await Promise.all([...sessions].map((session) => session.close()));
+      await Promise.all(sessions.all().map((session) => session.close()));
       // Give clients a moment to finish the close handshake (so they see 1001, not a dropped
       // connection), then cut whatever is left so close() never hangs.
       await allClosed([...wss.clients], CLOSE_GRACE_MS);
       for (const client of wss.clients) client.terminate();
-      httpServer.closeAllConnections();
+      server.closeAllConnections();
       await serverClosed;
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       try {
@@ -163,30 +159,36 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
       } catch (error) {
         logger.error({ event: 'engine-close-failed', err: error }, 'engine close failed');
       }
+      catalog.close();
       logger.info({ event: 'stopped' }, 'gateway stopped');
       markStopped();
     })();
     return stopping;
   };
 
+  let port: number;
+  let bootstrap: BootstrapResult | undefined;
+  let urls: { url: string; aliases: string[] };
   try {
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(config.port, config.host, () => {
-        httpServer.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listen(server, config);
+    urls = gatewayUrls(config, port);
+    const env = dependencies.env ?? process.env;
+    bootstrap =
+      (await catalog.bootstrapAdmin(dependencies.adminName ?? osUserName(), (admin) => {
+        for (const url of [urls.url, ...urls.aliases]) saveCredential(url, admin, env);
+      })) ?? undefined;
+    if (bootstrap) logger.info({ event: 'admin-created', user: bootstrap.user }, `created the admin user ${bootstrap.user}; their token is saved for this OS user (see README: credentials)`);
+    if (config.demo) {
+      const owner = catalog.identity.principal(catalog.identity.users.admins()[0]!.id)!;
+      if (await seedDemo(catalog, writer, engine, owner)) logger.info({ event: 'demo-seeded' }, 'seeded the demo frame main.sales');
+    }
   } catch (error) {
-    await engine.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? 'the port is in use (another gateway?)' : code === 'EADDRNOTAVAIL' ? 'no such local address' : (code ?? (error as Error).message);
-    throw new Error(`cannot listen on ${config.host}:${config.port}: ${why}`, { cause: error });
+    await close();
+    throw error;
   }
-
-  const port = (httpServer.address() as AddressInfo).port;
-  const url = formatUrl(config.host, port);
   // Scripts and tests wait for this line: it is written whatever the log level.
-  logger.child({}, { level: 'info' }).info({ event: 'listening', url, dataDir: config.dataDir, importDirs: config.importDirs, engine: engine.description }, 'gateway listening');
-  return { url, port, config, close, stopped };
+  logger
+    .child({}, { level: 'info' })
+    .info({ event: 'listening', url: urls.url, dataDir: config.dataDir, importDirs: config.importDirs, engine: engine.description }, 'gateway listening');
+  return { url: urls.url, port, config, close, stopped, ...(bootstrap ? { bootstrap } : {}) };
 }

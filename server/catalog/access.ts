@@ -1,0 +1,63 @@
+/**
+ * Who may do what with an object. One place decides, and every path of the gateway (list,
+ * schema, window, select, SQL, save, load, upload, export, delete, share) asks it.
+ *
+ * - read: admins; the owner; everyone for objects in the team namespace or published to the team;
+ *   users a grant names, directly or through a group.
+ * - write (save new versions): admins; the owner; team writers in the team namespace; write grants.
+ * - manage (share, unshare, delete): admins and the owner.
+ */
+import { TEAM_NAMESPACE, type FrameScope } from '../../protocol';
+import type { GrantRecord, ObjectRecord } from './objects';
+
+export interface Principal {
+  userId: number;
+  name: string;
+  admin: boolean;
+  teamWriter: boolean;
+  groupIds: readonly number[];
+}
+
+export interface Access {
+  read: boolean;
+  write: boolean;
+  manage: boolean;
+  scope: FrameScope;
+  /** The grant that shares it with the principal (for `shared`). */
+  via?: GrantRecord;
+}
+
+const NONE: Access = { read: false, write: false, manage: false, scope: 'admin' };
+
+function reaches(principal: Principal, grant: GrantRecord): boolean {
+  if (grant.granteeKind === 'team') return true;
+  if (grant.granteeKind === 'user') return grant.granteeId === principal.userId;
+  return principal.groupIds.includes(grant.granteeId);
+}
+
+/** What `principal` may do with `object`, given the object's grants. */
+export function accessTo(principal: Principal, object: ObjectRecord, grants: readonly GrantRecord[]): Access {
+  const own = object.ownerId === principal.userId;
+  const inTeam = object.namespace === TEAM_NAMESPACE;
+  const reaching = grants.filter((g) => g.objectId === object.id && reaches(principal, g));
+  const personal = reaching.find((g) => g.granteeKind === 'user') ?? reaching.find((g) => g.granteeKind === 'group');
+  const published = inTeam || grants.some((g) => g.objectId === object.id && g.granteeKind === 'team');
+  const read = principal.admin || own || published || reaching.length > 0;
+  if (!read) return NONE;
+  const write = principal.admin || own || (inTeam && principal.teamWriter) || reaching.some((g) => g.write);
+  const manage = principal.admin || own;
+  const scope: FrameScope = own ? 'mine' : personal ? 'shared' : published ? 'team' : 'admin';
+  return { read, write, manage, scope, ...(personal ? { via: personal } : {}) };
+}
+
+/** Whether the object is published (in the team namespace, or shared with the whole team). */
+export function isPublished(object: ObjectRecord, grants: readonly GrantRecord[]): boolean {
+  return object.namespace === TEAM_NAMESPACE || grants.some((g) => g.objectId === object.id && g.granteeKind === 'team');
+}
+
+/** May `principal` create new objects in `namespace` (whose owner is `namespaceOwner`)? */
+export function canCreateIn(principal: Principal, namespace: string, namespaceOwner: number | null | undefined): boolean {
+  if (principal.admin) return namespace === TEAM_NAMESPACE || namespaceOwner !== undefined;
+  if (namespace === TEAM_NAMESPACE) return principal.teamWriter;
+  return namespaceOwner === principal.userId;
+}

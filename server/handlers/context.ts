@@ -1,0 +1,47 @@
+/** What a request handler works with: who is asking, their connection, and the gateway's services. */
+import type { MethodKey, Methods, ResultOf } from '../../protocol';
+import type { ValidParams } from '../../protocol/schemas';
+import type { RpcPeer } from '../../rpc/peer';
+import type { Principal } from '../catalog/access';
+import type { Catalog } from '../catalog/catalog';
+import type { GatewayConfig } from '../config';
+import type { Engine, EngineSession } from '../engine/engine';
+import type { FrameWriter } from '../frames/writer';
+import type { VersionRead } from '../frames/resolver';
+import type { Logger } from '../logger';
+import type { SessionRegistry } from '../sessions';
+
+export interface GatewayServices {
+  config: GatewayConfig;
+  logger: Logger;
+  catalog: Catalog;
+  engine: Engine;
+  writer: FrameWriter;
+  sessions: SessionRegistry;
+  /** Asks the gateway to stop once the current reply is on its way. */
+  requestShutdown(): void;
+}
+
+/** How a session's query result was made, so that saving it records its lineage. */
+export interface ResultLineage {
+  kind: 'sql' | 'select';
+  sql: string;
+  reads: VersionRead[];
+}
+
+export interface Connection {
+  readonly engine: EngineSession;
+  readonly peer: RpcPeer;
+  readonly results: Map<string, ResultLineage>;
+  readonly remoteAddress: string | undefined;
+}
+
+export interface RequestContext {
+  /** Loaded afresh for each request: admin flags, groups and removal take effect at once. */
+  principal: Principal;
+  connection: Connection;
+  services: GatewayServices;
+}
+
+export type Handler<K extends MethodKey> = (params: ValidParams<K>, context: RequestContext) => Promise<ResultOf<(typeof Methods)[K]>>;
+export type HandlerTable<K extends MethodKey = MethodKey> = { [P in K]: Handler<P> };
