@@ -44,7 +44,7 @@ export interface GatewayDependencies {
   logger?: Logger;
   /** Environment for the credentials file location (FRAMEGATE_CONFIG_DIR, XDG_CONFIG_HOME). */
   env?: NodeJS.ProcessEnv;
-  /** Name of the first admin of a new data dir; the OS user by default. */
+  /** Name of the first admin of a new data dir; FRAMEGATE_ADMIN_NAME, else the OS user. */
   adminName?: string;
 }
 
@@ -174,7 +174,7 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     urls = gatewayUrls(config, port);
     const env = dependencies.env ?? process.env;
     bootstrap =
-      (await catalog.bootstrapAdmin(dependencies.adminName ?? osUserName(), (admin) => {
+      (await catalog.bootstrapAdmin(dependencies.adminName ?? env.FRAMEGATE_ADMIN_NAME ?? osUserName(), (admin) => {
         for (const url of [urls.url, ...urls.aliases]) saveCredential(url, admin, env);
       })) ?? undefined;
     if (bootstrap) logger.info({ event: 'admin-created', user: bootstrap.user }, `created the admin user ${bootstrap.user}; their token is saved for this OS user (see README: credentials)`);

@@ -1,13 +1,17 @@
 /**
  * Starts the real gateway (`node dist/cli.js serve`) as a child process on a free loopback port
  * and waits for its "listening" log line. Used by tests and the benchmark. Builds dist/ first if
- * it is missing.
+ * it is missing. Each gateway gets a config dir of its own (FRAMEGATE_CONFIG_DIR) where it writes
+ * its first admin's credentials; `adminToken` is read from there, and `addUser` makes more users.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Methods } from '../../protocol';
+import { GatewayClient } from '../../rpc/client';
+import { readCredential } from '../../rpc/credentials';
 
 const ROOT = resolve(__dirname, '../..');
 export const CLI_PATH = resolve(ROOT, 'dist/cli.js');
@@ -16,6 +20,15 @@ export interface GatewayProcess {
   url: string;
   port: number;
   dataDir: string;
+  /** FRAMEGATE_CONFIG_DIR of the gateway (and of CLI runs that should find its credentials). */
+  configDir: string;
+  /** The first admin (created when the data dir had none; else the one saved in configDir). */
+  adminUser: string;
+  adminToken: string;
+  /** Adds a user through the gateway (as the admin) and returns their token. */
+  addUser(name: string, flags?: { admin?: boolean; teamWriter?: boolean }): Promise<string>;
+  /** A client connected as the holder of `token` (the admin by default). */
+  connect(token?: string): Promise<GatewayClient>;
   child: ChildProcess;
   /** Everything the gateway wrote to stderr so far (its structured log). */
   log: string[];
@@ -30,6 +43,10 @@ export interface StartOptions {
   dataDir?: string;
   /** 0 (a free port) by default; a fixed port lets a test restart a gateway where it was. */
   port?: number;
+  /** Reuse a config dir (a restart keeps the admin's credentials); a fresh temp dir otherwise. */
+  configDir?: string;
+  /** Name of the first admin of a new data dir (default "admin"). */
+  adminName?: string;
   args?: string[];
   timeoutMs?: number;
 }
@@ -51,9 +68,12 @@ function ensureBuilt(): void {
 export async function startGatewayProcess(options: StartOptions = {}): Promise<GatewayProcess> {
   ensureBuilt();
   const dataDir = options.dataDir ?? makeTempDir();
+  const configDir = options.configDir ?? makeTempDir('framegate-config-');
   const port = String(options.port ?? 0);
+  const env = { ...process.env, FRAMEGATE_CONFIG_DIR: configDir, FRAMEGATE_ADMIN_NAME: options.adminName ?? 'admin' };
   const child = spawn(process.execPath, [CLI_PATH, 'serve', '--host', '127.0.0.1', '--port', port, '--data-dir', dataDir, ...(options.args ?? [])], {
     cwd: ROOT,
+    env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const log: string[] = [];
@@ -85,5 +105,32 @@ export async function startGatewayProcess(options: StartOptions = {}): Promise<G
     await exited;
     clearTimeout(killer);
   };
-  return { url, port: Number(new URL(url).port), dataDir, child, log, stop: (signal = 'SIGTERM') => waitExit(signal), kill: () => waitExit('SIGKILL') };
+  const admin = readCredential(url, { FRAMEGATE_CONFIG_DIR: configDir });
+  if (!admin) {
+    await waitExit('SIGTERM');
+    throw new Error(`the gateway wrote no admin credentials to ${configDir} (a data dir with an admin needs its config dir too)`);
+  }
+  const connect = (token = admin.token) => GatewayClient.connect(url, { token });
+  const addUser = async (name: string, flags: { admin?: boolean; teamWriter?: boolean } = {}) => {
+    const client = await connect();
+    try {
+      return (await client.request(Methods.addUser, { name, ...flags })).token;
+    } finally {
+      client.close();
+    }
+  };
+  return {
+    url,
+    port: Number(new URL(url).port),
+    dataDir,
+    configDir,
+    adminUser: admin.user,
+    adminToken: admin.token,
+    addUser,
+    connect,
+    child,
+    log,
+    stop: (signal = 'SIGTERM') => waitExit(signal),
+    kill: () => waitExit('SIGKILL'),
+  };
 }
