@@ -65,6 +65,7 @@ export function buildProgram(): Command {
     .version(GATEWAY_VERSION)
     .addOption(new Option('--url <url>', 'gateway WebSocket URL').env('FRAMEGATE_URL').default(DEFAULT_URL))
     .addOption(new Option('--token <token>', 'your token (default: the one saved for the URL); prefer the env variable, argv is visible to other users').env('FRAMEGATE_TOKEN'))
+    .addOption(new Option('--ca <file>', 'PEM certificates to trust for a wss:// gateway with its own CA').env('FRAMEGATE_CA'))
     .option('--json', 'print one JSON document on stdout (for scripts)', false)
     .addHelpText('after', JSON_HELP)
     .showHelpAfterError('(run framegate --help for usage)')

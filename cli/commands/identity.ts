@@ -4,7 +4,7 @@ import { GatewayClient } from '../../rpc/client';
 import { credentialsPath, removeCredential, saveCredential } from '../../rpc/credentials';
 import { UsageError } from '../errors';
 import { Output } from '../output';
-import { withClient, type GlobalOptions } from './client';
+import { clientOptions, withClient, type GlobalOptions } from './client';
 
 /** Reads a token: from stdin when it is piped (`echo $T | framegate login`), else a hidden prompt. */
 async function askToken(url: string): Promise<string> {
@@ -22,7 +22,7 @@ export async function login(globals: GlobalOptions, url: string | undefined): Pr
   const target = url ?? globals.url;
   const token = globals.token ?? (await askToken(target));
   if (!token) throw new UsageError('no token given');
-  const client = await GatewayClient.connect(target, { token });
+  const client = await GatewayClient.connect(target, clientOptions(globals, token));
   try {
     const me = await client.request(Methods.whoami, {});
     const path = saveCredential(target, { user: me.user, token });
