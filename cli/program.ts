@@ -71,7 +71,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run framegate --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`framegate: ${text.replace(/^error: /, '').trimEnd()} (UsageError)\n`) });
+    .configureOutput({ outputError: (text, write) => write(`framegate: ${text.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')} (UsageError)\n`) });
 
   const globals = (command: Command) => command.optsWithGlobals<GlobalOptions>();
 
