@@ -283,7 +283,10 @@ export class SqlBinder {
       count = await conn.countStatements(sql);
     } catch (error) {
       if (error instanceof FramegateError) throw error;
-      throw invalid(error instanceof Error ? error.message : String(error));
+      // Blank SQL (white space, comments, ";") fails without a parser message.
+      const message = error instanceof Error ? error.message : String(error);
+      if (!/[A-Za-z]+ Error:/.test(message)) throw refused('no statement given');
+      throw invalid(message);
     }
     if (count !== 1) throw refused(count === 0 ? 'no statement given' : `only a single read-only SELECT is allowed; got ${count} statements`);
     const rows = await conn.rows(`SELECT json_serialize_sql($1::VARCHAR) AS tree`, [sql]);
