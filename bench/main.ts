@@ -8,6 +8,7 @@
  * Prints a table and writes test-artifacts/bench.json.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
@@ -15,7 +16,7 @@ import WebSocket from 'ws';
 import CliTable from 'cli-table3';
 import { GatewayClient } from '../rpc/client';
 import { Methods, type SortKey } from '../protocol';
-import { openDuckDBEngine } from '../server/engine';
+import { createImportPolicy, openDuckDBEngine } from '../server/engine';
 import { makeTempDir, removeDir, startGatewayProcess } from '../test/support/gateway-process';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
@@ -93,9 +94,13 @@ async function main(): Promise<void> {
   try {
     console.error(`creating a ${ROWS.toLocaleString()}-row frame in the gateway and in a bare engine…`);
     const [, createMs] = await timed(() => client.request(Methods.save, { name: 'big', from: { sql: BIG_SQL }, replace: true }));
-    const engine = await openDuckDBEngine({ dataDir: engineDir, importDirs: [], queryTimeoutMs: 600_000 });
-    await engine.saveQuery('big', BIG_SQL, { owner: 'bench', replace: true });
-    const session = engine.openSession();
+    const engine = await openDuckDBEngine({ dataDir: engineDir, importPolicy: createImportPolicy([], engineDir), queryTimeoutMs: 600_000 });
+    const storage = `t_${randomBytes(8).toString('hex')}`;
+    const stored = await engine.storeQuery(storage, BIG_SQL, () => {
+      throw new Error('BIG_SQL names no frame');
+    });
+    const engineSource = { kind: 'stored' as const, table: { storage, columns: stored.columns, rowCount: stored.rowCount } };
+    const session = engine.openSession('bench');
     results.createFrameMs = createMs;
 
     // 1. Window latency.
@@ -108,9 +113,9 @@ async function main(): Promise<void> {
         const [, firstMs] = await timed(() => client.window({ source, offset: offsets[0]!, limit: WINDOW, sort }));
         const viaGateway: number[] = [];
         for (const offset of offsets.slice(1)) viaGateway.push((await timed(() => client.window({ source, offset, limit: WINDOW, sort })))[1]);
-        await session.window({ source, offset: offsets[0]!, limit: WINDOW, sort });
+        await session.window({ source: engineSource, offset: offsets[0]!, limit: WINDOW, sort });
         const alone: number[] = [];
-        for (const offset of offsets.slice(1)) alone.push((await timed(() => session.window({ source, offset, limit: WINDOW, sort })))[1]);
+        for (const offset of offsets.slice(1)) alone.push((await timed(() => session.window({ source: engineSource, offset, limit: WINDOW, sort })))[1]);
         const row = {
           position,
           sorted: Boolean(sort),
@@ -129,7 +134,7 @@ async function main(): Promise<void> {
     const [{ ipc }, exportMs] = await timed(() => client.export({ source: { kind: 'frame', name: 'big' } }));
     const gatewayMiBs = ipc.byteLength / MiB / (exportMs / 1000);
     const [engineBytes, engineMs] = await timed(async () => {
-      const exported = await session.export({ kind: 'frame', name: 'big' });
+      const exported = await session.export(engineSource);
       let bytes = 0;
       for await (const part of exported.parts) bytes += part.byteLength;
       return bytes;
