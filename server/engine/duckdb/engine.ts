@@ -11,7 +11,7 @@ import { SortCache, type SortCacheStats } from '../sort-cache';
 import { WorkTracker } from '../work-tracker';
 import { dataFiles } from './data-files';
 import { DUCKDB_TYPE_OF_KIND, type DuckDatabase } from './duckdb';
-import { timed } from './errors';
+import { boundQueryError, timed } from './errors';
 import { digestFile, FileAccess } from './file-access';
 import { dropLegacyCatalog, readLegacyCatalog } from './legacy-catalog';
 import { openDatabase } from './open';
@@ -86,7 +86,9 @@ class DuckDBEngineImpl implements DuckDBEngine {
       this.storage.store(storage, async (conn, table) => {
         const bound = await this.parts.binder.bind(conn, sql, resolve);
         const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
-        await this.storage.read(bound.storage, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`));
+        await this.storage.read(bound.storage, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`)).catch((error: unknown) => {
+          throw boundQueryError(error, bound.storage);
+        });
       }),
     );
   }

@@ -53,6 +53,7 @@ export interface BoundQuery {
 
 const CTE_PREFIX = '__fgcte_';
 const CTE_NAME = /^__fgcte_[0-9]+$/;
+const RECURRING = 'recurring';
 const VERSION_SUFFIX = /^(.+)@([1-9][0-9]{0,8})$/;
 
 function invalid(message: string): FramegateError {
@@ -62,12 +63,14 @@ function invalid(message: string): FramegateError {
 /** Names visible at one point of the tree: lower-case CTE name → its fresh name. */
 interface Scope {
   names: Map<string, string>;
+  /** Inside a recursive CTE's own definition: its name, for `recurring.<name>` (USING KEY). */
+  recurring?: Map<string, string>;
   parent: Scope | null;
 }
 
-function lookup(scope: Scope | null, name: string): string | undefined {
+function lookup(scope: Scope | null, name: string, recurring = false): string | undefined {
   for (let s = scope; s; s = s.parent) {
-    const found = s.names.get(name);
+    const found = (recurring ? s.recurring : s.names)?.get(name);
     if (found) return found;
   }
   return undefined;
@@ -159,7 +162,7 @@ class Rewriter {
       const inner = isObject(query) ? query.node : undefined;
       const recursive = isObject(inner) && inner.type === 'RECURSIVE_CTE_NODE' && str(inner, 'cte_name').toLowerCase() === key;
       if (recursive) inner.cte_name = fresh;
-      this.visit(entry.value, recursive ? own : scope);
+      this.visit(entry.value, recursive ? { names: own.names, recurring: own.names, parent: scope } : scope);
       entry.key = fresh;
       scope = own;
     }
@@ -170,7 +173,9 @@ class Rewriter {
     const table = str(node, 'table_name');
     const catalog = str(node, 'catalog_name');
     const schema = str(node, 'schema_name');
-    const cte = !catalog && !schema ? lookup(scope, table.toLowerCase()) : undefined;
+    // `recurring.<cte>`: inside a recursive CTE with USING KEY, the rows of its previous iterations.
+    const recurring = schema.toLowerCase() === RECURRING;
+    const cte = !catalog && (!schema || recurring) ? lookup(scope, table.toLowerCase(), recurring) : undefined;
     if (cte) {
       if (isObject(node.at_clause)) throw invalid(`AT (VERSION => …) applies to frames, not to the CTE ${table}`);
       if (!str(node, 'alias')) node.alias = table;
@@ -247,7 +252,7 @@ function verify(node: Json | undefined, storage: Set<string>, ctes: Set<string>,
     const schema = str(node, 'schema_name');
     const table = str(node, 'table_name');
     const isStorage = catalog === DATA_DB && schema === STORAGE_SCHEMA && storage.has(table);
-    const isCte = !catalog && !schema && CTE_NAME.test(table) && ctes.has(table);
+    const isCte = !catalog && (!schema || schema === RECURRING) && CTE_NAME.test(table) && ctes.has(table);
     if (!(isStorage && !isObject(node.at_clause)) && !isCte) throw refused(`the query would read ${[catalog, schema, table].filter(Boolean).join('.')}, which no frame resolved to`);
   } else if (type === 'TABLE_FUNCTION') {
     const fn = node.function;
