@@ -30,6 +30,7 @@ import {
   checkShowRef,
   checkTableFunction,
   constantPaths,
+  fileReaderPathArgument,
   isObject,
   isShowStatement,
   onlySelectMessage,
@@ -211,8 +212,7 @@ class Rewriter {
     if (!isObject(fn)) throw refused('could not inspect a table function');
     const reader = checkTableFunction(fn);
     if (!FILE_READERS.has(reader)) return;
-    const args = Array.isArray(fn.children) ? fn.children : [];
-    const paths = constantPaths(args[0]);
+    const paths = constantPaths(fileReaderPathArgument(reader, fn));
     if (!paths) throw refused(`${reader}() needs constant file paths (a string or a list of strings)`);
     this.files.push({ reader, fn, paths });
   }
@@ -259,7 +259,7 @@ function verify(node: Json | undefined, storage: Set<string>, ctes: Set<string>,
     if (!isObject(fn)) throw refused('could not inspect a table function');
     const reader = checkTableFunction(fn);
     if (FILE_READERS.has(reader)) {
-      const paths = constantPaths(Array.isArray(fn.children) ? fn.children[0] : undefined);
+      const paths = constantPaths(fileReaderPathArgument(reader, fn));
       if (!paths || !paths.every((p) => files.has(p))) throw refused(`${reader}() would read files that were not checked`);
     }
   } else if (type === 'SHOW_REF') checkShowRef(node);
