@@ -26,6 +26,8 @@ export interface ConformanceTarget {
   open(options: EngineOptions): Promise<Engine>;
   /** Rows of the large test frame (default 200,000). */
   rows?: number;
+  /** The engine's quoted identifier (default `"name"`), for names like `sales@1`. */
+  quote?: (identifier: string) => string;
 }
 
 function optionsIn(dir: string, queryTimeoutMs: number): EngineOptions & { importDir: string } {
@@ -71,6 +73,7 @@ const RUNAWAY = 'SELECT count(*) AS n FROM big a, big b WHERE (a.id * 7 + b.id *
 
 export function runConformance(target: ConformanceTarget): void {
   const ROWS = target.rows ?? 200_000;
+  const q = target.quote ?? ((identifier: string) => `"${identifier.replace(/"/g, '""')}"`);
 
   describe(`Engine conformance: ${target.name}`, () => {
     let dir: string;
@@ -242,7 +245,7 @@ export function runConformance(target: ConformanceTarget): void {
         await catalog.saveQuery('versioned', 'SELECT id FROM big WHERE id < 3');
         await catalog.saveQuery('versioned', 'SELECT id FROM big WHERE id < 7');
         const latest = await session.runSql('SELECT count(*) AS n FROM versioned', catalog.resolver());
-        const first = await session.runSql('SELECT count(*) AS n FROM "versioned@1"', catalog.resolver());
+        const first = await session.runSql(`SELECT count(*) AS n FROM ${q('versioned@1')}`, catalog.resolver());
         assert.equal(Number((await rowsOf(session, latest.id))[0]!.n), 7);
         assert.equal(Number((await rowsOf(session, first.id))[0]!.n), 3);
       });
@@ -356,11 +359,11 @@ export function runConformance(target: ConformanceTarget): void {
 
       const notFound: string[] = [
         'SELECT * FROM secret',
-        'SELECT * FROM "secret"',
+        `SELECT * FROM ${q('secret')}`,
         'SELECT * FROM SECRET',
         'SELECT * FROM main.secret',
         'SELECT * FROM bob.private',
-        'SELECT * FROM "secret@1"',
+        `SELECT * FROM ${q('secret@1')}`,
         'SELECT * FROM big JOIN secret ON big.id = secret.id',
         'SELECT * FROM big WHERE id IN (SELECT id FROM secret)',
         'SELECT id FROM big UNION ALL SELECT id FROM secret',
