@@ -50,6 +50,7 @@ class DuckDBEngineImpl implements DuckDBEngine {
   private readonly parts: SessionParts;
   private readonly sessions = new Set<DuckDBSession>();
   private sessionCounter = 0;
+  private closing: Promise<void> | null = null;
 
   constructor(
     private readonly db: DuckDatabase,
@@ -147,13 +148,15 @@ class DuckDBEngineImpl implements DuckDBEngine {
     return session;
   }
 
-  async close(): Promise<void> {
-    if (this.work.isClosing) return;
-    const closing = this.work.close();
-    await Promise.allSettled([...this.sessions].map((s) => s.close()));
-    await closing;
-    await this.parts.sortCache.clear();
-    await this.db.withConnection((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
-    this.db.close();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const running = this.work.close();
+      await Promise.allSettled([...this.sessions].map((s) => s.close()));
+      await running;
+      await this.parts.sortCache.clear();
+      await this.db.withConnection((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
+      this.db.close();
+    })();
+    return this.closing;
   }
 }
