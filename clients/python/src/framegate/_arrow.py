@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.ipc
 
-from .errors import BadAttachment
+from ._attachments import PartWriter
+from .errors import BadAttachment, TooLarge
 
 if TYPE_CHECKING:
     import pandas
@@ -117,3 +118,19 @@ def wire_batches(table: pa.Table, schema: pa.Schema) -> Iterator[pa.RecordBatch]
     at a time so memory stays at one batch beyond the table."""
     for batch in table.to_batches(max_chunksize=UPLOAD_BATCH_ROWS):
         yield batch if batch.schema.equals(schema) else batch.cast(schema)
+
+
+def write_upload(table: pa.Table, sink: PartWriter) -> None:
+    """Encodes ``table`` as an Arrow IPC stream into ``sink``, batch by batch, and finishes it.
+
+    Refused before a byte goes out when it is plainly over the cap: an upload the gateway refuses
+    mid-way costs the connection.
+    """
+    limit = sink.max_bytes
+    if limit is not None and table.nbytes > limit:
+        raise TooLarge(f"the data ({table.nbytes:,} bytes in Arrow) is larger than the gateway's upload cap of {limit:,} bytes")
+    schema = wire_schema(table.schema)
+    with pyarrow.ipc.new_stream(pa.PythonFile(sink, mode="w"), schema) as writer:
+        for batch in wire_batches(table, schema):
+            writer.write_batch(batch)
+    sink.finish()

@@ -8,9 +8,15 @@ the shared vectors in ``test/fixtures/protocol/`` keep the two byte-compatible.
 
 from __future__ import annotations
 
+import io
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 from .errors import BadAttachment, TooLarge
 
@@ -52,46 +58,39 @@ def attachment_frames(attachment_id: int, payload: bytes | memoryview, part_byte
         yield encode_attachment_frame(attachment_id, view[offset:end], end == len(view))
 
 
-class PartWriter:
+class PartWriter(io.RawIOBase):
     """A binary sink (what ``pyarrow.ipc.new_stream`` writes to) that cuts what it is given into parts.
 
     A full part is held back until more bytes come, so the framing is exactly that of
     ``attachment_frames`` over the same bytes: the last part is final, and only no bytes at all make
-    an empty one. ``send`` is called with each encoded part, in order, in the writing thread.
+    an empty one. ``send`` is called with each encoded part, in order, in the writing thread;
+    ``finish()`` sends the final part (``close()`` sends nothing: an abandoned upload stays unfinished).
     """
 
     def __init__(self, attachment_id: int, part_bytes: int, send: Callable[[bytes], None], max_bytes: int | None = None) -> None:
+        super().__init__()
         if part_bytes <= 0:
             raise ValueError("part_bytes must be positive")
         self._id = attachment_id
         self._part_bytes = part_bytes
         self._send = send
-        self._max_bytes = max_bytes
+        self.max_bytes = max_bytes
         self._pending = bytearray()
+        self._finished = False
         self.written = 0
-        self.closed = False
-
-    # pyarrow checks for these on a Python file object.
-    @property
-    def mode(self) -> str:
-        return "wb"
 
     def writable(self) -> bool:
         return True
 
-    def readable(self) -> bool:
-        return False
-
-    def seekable(self) -> bool:
-        return False
-
     def tell(self) -> int:
         return self.written
 
-    def write(self, data: bytes | bytearray | memoryview) -> int:
-        size = len(data)
-        if self._max_bytes is not None and self.written + size > self._max_bytes:
-            raise TooLarge(f"the data is larger than the gateway's upload cap of {self._max_bytes:,} bytes")
+    def write(self, data: Buffer) -> int:
+        if self._finished:
+            raise ValueError("the attachment is finished")
+        size = memoryview(data).nbytes
+        if self.max_bytes is not None and self.written + size > self.max_bytes:
+            raise TooLarge(f"the data is larger than the gateway's upload cap of {self.max_bytes:,} bytes")
         self._pending += data
         self.written += size
         while len(self._pending) > self._part_bytes:
@@ -100,14 +99,11 @@ class PartWriter:
             self._send(encode_attachment_frame(self._id, part, False))
         return size
 
-    def flush(self) -> None:
-        """Parts go out as they fill; nothing to do (pyarrow calls this)."""
-
-    def close(self) -> None:
+    def finish(self) -> None:
         """Sends what is left as the final part. Idempotent."""
-        if self.closed:
+        if self._finished:
             return
-        self.closed = True
+        self._finished = True
         self._send(encode_attachment_frame(self._id, bytes(self._pending), True))
         self._pending.clear()
 

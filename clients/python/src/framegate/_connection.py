@@ -228,8 +228,8 @@ class Connection:
     def _closed_now(self) -> FramegateError:
         if self._close_error is not None:
             return self._close_error
-        received = self._socket.close_rcvd
-        sent = self._socket.close_sent
+        received = self._socket.protocol.close_rcvd
+        sent = self._socket.protocol.close_sent
         close = received or sent
         return _close_error(close.code if close else None, close.reason if close else "")
 

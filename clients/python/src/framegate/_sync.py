@@ -119,23 +119,24 @@ class Frame(_SyncReadable):
 
     def __init__(self, frame: aio.AsyncFrame, io: _IOThread) -> None:
         self._async = frame
+        self._frame = frame
         self._io = io
 
     @property
     def info(self) -> FrameInfo:
-        return self._async.info
+        return self._frame.info
 
     @property
     def name(self) -> str:
-        return self._async.name
+        return self._frame.name
 
     @property
     def version(self) -> int:
-        return self._async.version
+        return self._frame.version
 
     def latest(self) -> Frame:
         """The newest version of this frame (itself if none was saved since)."""
-        return Frame(self._io.run(self._async.latest()), self._io)
+        return Frame(self._io.run(self._frame.latest()), self._io)
 
 
 class Result(_SyncReadable):

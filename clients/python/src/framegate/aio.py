@@ -17,14 +17,13 @@ from types import TracebackType
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.ipc
 
 from . import _arrow, _display
 from ._attachments import ATTACHMENT_HEADER_BYTES, MAX_PART_BYTES, PartWriter
 from ._connection import Connection, Notification
 from ._types import Event, FrameInfo, FrameList, GatewayInfo, Schema, WhoAmI
 from .credentials import read_credential
-from .errors import ConnectionLost, FramegateError, TooLarge, UserNotFound
+from .errors import ConnectionLost, FramegateError, UserNotFound
 
 DEFAULT_URL = "ws://127.0.0.1:7878"
 #: Largest window of rows one ``data/window`` call may ask for (protocol/limits.ts).
@@ -370,16 +369,7 @@ class AsyncGateway:
             asyncio.run_coroutine_threadsafe(self._conn.send_binary([frame]), loop).result()
 
         def encode() -> None:
-            table = _arrow.to_arrow_table(data)
-            # Checked before a byte goes out: an upload the gateway would refuse mid-way would cost the connection.
-            if table.nbytes > max_bytes:
-                raise TooLarge(f"the data ({table.nbytes:,} bytes in Arrow) is larger than the gateway's upload cap of {max_bytes:,} bytes")
-            schema = _arrow.wire_schema(table.schema)
-            sink = PartWriter(attachment, part_bytes, send, max_bytes)
-            with pyarrow.ipc.new_stream(sink, schema) as writer:
-                for batch in _arrow.wire_batches(table, schema):
-                    writer.write_batch(batch)
-            sink.close()
+            _arrow.write_upload(_arrow.to_arrow_table(data), PartWriter(attachment, part_bytes, send, max_bytes))
 
         try:
             await asyncio.to_thread(encode)
