@@ -152,7 +152,8 @@ class Connection:
             except TimeoutError:
                 raise RequestTimeout(f"{method}: no answer from the gateway within {timeout:g} s (cancelled there)") from None
         except (asyncio.CancelledError, RequestTimeout):
-            if not future.done():
+            # Not answered yet (a cancelled wait cancels the future too): the gateway is still at it.
+            if not future.done() or future.cancelled():
                 self._cancel_on_gateway(request_id)
             raise
         finally:

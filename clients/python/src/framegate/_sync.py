@@ -13,6 +13,7 @@ import concurrent.futures
 import os
 import queue
 import threading
+import time
 import weakref
 from collections.abc import Coroutine, Iterator, Sequence
 from types import TracebackType
@@ -26,6 +27,32 @@ from ._types import Event, FrameInfo, FrameList, GatewayInfo, Schema, WhoAmI
 from .errors import ConnectionLost
 
 T = TypeVar("T")
+
+
+#: How often a waiting caller wakes to let Python run its signal handlers.
+#
+# A wait without a timeout would sleep through Ctrl-C (a notebook's interrupt): Python runs signal
+# handlers in the main thread only between bytecodes, and the signal may land in another thread.
+# Waking every _WAKE_S lets the KeyboardInterrupt through at once.
+_WAKE_S = 0.1
+
+
+def _result(future: concurrent.futures.Future[T]) -> T:
+    while not concurrent.futures.wait([future], timeout=_WAKE_S).done:
+        pass
+    return future.result()
+
+
+def _get(items: queue.SimpleQueue[T], timeout: float | None) -> T:
+    """The next item; raises ``queue.Empty`` once ``timeout`` seconds pass."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        step = _WAKE_S if deadline is None else min(_WAKE_S, deadline - time.monotonic())
+        try:
+            return items.get(timeout=max(0.0, step))
+        except queue.Empty:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise
 
 
 class _IOThread:
@@ -45,7 +72,7 @@ class _IOThread:
             raise ConnectionLost("this connection was closed; connect again")
         future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
         try:
-            return future.result()
+            return _result(future)
         except (KeyboardInterrupt, SystemExit):
             # Cancelling the task cancels the request on the gateway ($/cancelRequest).
             future.cancel()
@@ -201,7 +228,7 @@ class Watch(Iterator[Event]):
         """The next event; ``None`` once closed. Raises ``TimeoutError`` after ``timeout`` seconds."""
         while not self._closed:
             try:
-                item = self._queue.get(timeout=timeout)
+                item = _get(self._queue, timeout)
             except queue.Empty:
                 raise TimeoutError(f"no event within {timeout:g} s") from None
             if item is None:
