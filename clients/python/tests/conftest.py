@@ -64,6 +64,10 @@ class GatewayProcess:
     def connect(self, token: str | None = None, **options: object) -> framegate.Gateway:
         return framegate.connect(self.url, token or self.admin_token, **options)  # type: ignore[arg-type]
 
+    def requests(self, method: str, event: str = "request") -> list[dict[str, object]]:
+        """Log entries of ``method``: ``request-start`` when it began, ``request`` (with its outcome) when it ended."""
+        return [e for e in self.logged(event) if e.get("method") == method]
+
     def logged(self, event: str) -> list[dict[str, object]]:
         entries = []
         for line in list(self.log):
@@ -83,7 +87,8 @@ def start_gateway(*args: str) -> GatewayProcess:
     config_dir = Path(tempfile.mkdtemp(prefix="framegate-py-config-"))
     env = {**os.environ, "FRAMEGATE_CONFIG_DIR": str(config_dir), "FRAMEGATE_ADMIN_NAME": "admin"}
     process = subprocess.Popen(
-        ["node", str(CLI), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(data_dir), *args],
+        # Debug logs say when a request starts on the gateway: tests of cancelling wait for that.
+        ["node", str(CLI), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(data_dir), "--log-level", "debug", *args],
         cwd=REPO,
         env=env,
         stdin=subprocess.DEVNULL,

@@ -1,0 +1,79 @@
+"""``watch()``: events about frames the watcher can see, as they happen, and only those."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyarrow as pa
+import pytest
+
+import framegate
+
+from .conftest import GatewayProcess, start_gateway, stop_gateway
+
+Unique = Callable[[str], str]
+DATA = pa.table({"n": [1, 2]})
+WAIT_S = 20
+
+
+def next_about(watch: framegate.Watch, name: str) -> framegate.Event:
+    """The next event about ``name`` (events about other tests' frames are skipped)."""
+    while True:
+        event = watch.get(timeout=WAIT_S)
+        assert event is not None
+        if event.name == name:
+            return event
+
+
+def test_events_of_a_frame_shared_with_the_watcher(gateway: GatewayProcess, unique: Unique) -> None:
+    with gateway.connect(gateway.add_user("eve")) as eve, gateway.connect(gateway.add_user("fred")) as fred, fred.watch() as events:
+        name = eve.save(unique("watched"), DATA).name
+        eve.share(name, "fred")
+        shared = next_about(events, name)
+        assert (shared.action, shared.by, shared.method) == ("shared", "eve", "frames/changed")
+        eve.save(name, DATA, replace=True)
+        assert next_about(events, name).action == "uploaded"
+        eve.sql(f"SELECT n * 2 AS n FROM {name}").save(name, replace=True)
+        assert next_about(events, name).action == "saved"
+        eve.unshare(name, "fred")
+        assert next_about(events, name).action == "unshared"
+
+
+def test_no_events_about_frames_the_watcher_cannot_see(gateway: GatewayProcess, unique: Unique) -> None:
+    with gateway.connect(gateway.add_user("gil")) as gil, gateway.connect(gateway.add_user("hana")) as hana, hana.watch() as events:
+        hidden = gil.save(unique("hidden"), DATA).name
+        visible = gil.save(unique("visible"), DATA).name
+        gil.publish(visible)
+        # Events come in order: by the time the published one arrives, one about the hidden frame would have too.
+        seen = []
+        while True:
+            event = events.get(timeout=WAIT_S)
+            assert event is not None
+            seen.append(event.name)
+            if event.name == visible:
+                break
+        assert hidden not in seen
+
+
+def test_a_watch_ends_when_closed_and_times_out_when_asked(gateway: GatewayProcess) -> None:
+    with gateway.connect() as fg:
+        watch = fg.watch()
+        with pytest.raises(TimeoutError):
+            watch.get(timeout=0.2)
+        watch.close()
+        assert watch.get() is None
+        assert list(watch) == []
+
+
+def test_a_watch_raises_when_the_gateway_goes_away() -> None:
+    own = start_gateway()
+    try:
+        fg = own.connect()
+        watch = fg.watch()
+        own.process.terminate()
+        with pytest.raises(framegate.ConnectionLost, match="shutting down"):
+            for _ in watch:
+                pass
+        fg.close()
+    finally:
+        stop_gateway(own)
