@@ -113,7 +113,7 @@ export class ConnectSession {
     for await (const response of this.execute({ root: relation }, options)) {
       if (response.arrow_batch) {
         batches.push(response.arrow_batch.data);
-        rows += response.arrow_batch.row_count;
+        rows += response.arrow_batch.row_count ?? 0;
       }
       if (response.schema) schema = response.schema;
     }

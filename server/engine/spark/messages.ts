@@ -83,7 +83,7 @@ export interface ExecutePlanRequest extends RequestBase {
 }
 
 export interface ArrowBatch {
-  row_count: number;
+  row_count?: number;
   /** One complete Arrow IPC stream: schema and record batch(es). */
   data: Uint8Array;
   start_offset?: number;

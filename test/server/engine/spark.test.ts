@@ -6,6 +6,7 @@
 import { after } from 'node:test';
 import { stopSparkServer } from './spark/shared';
 import './spark/connect-client.suite';
+import './spark/engine.suite';
 
 after(async () => {
   await stopSparkServer();
