@@ -18,7 +18,7 @@ import type {
   ReleaseSessionRequest,
 } from './messages';
 import { loadSparkConnectService } from './protos';
-import { toSparkError } from './connect-errors';
+import { SparkError, toSparkError } from './connect-errors';
 
 /** Spark Connect's default port. */
 export const DEFAULT_PORT = 15002;
@@ -113,22 +113,36 @@ export class SparkConnectClient {
     return options?.timeoutMs ? { deadline: Date.now() + options.timeoutMs } : {};
   }
 
+  /** Calls wait for the channel to (re)connect instead of failing at once while Spark restarts. */
+  private static metadata(): grpc.Metadata {
+    const metadata = new grpc.Metadata();
+    metadata.setOptions({ waitForReady: true });
+    return metadata;
+  }
+
   private unary<Req, Res>(
     method: (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: Callback<Res>) => grpc.ClientUnaryCall,
     request: Req,
     options?: CallOptions,
   ): Promise<Res> {
-    return new Promise<Res>((resolve, reject) => {
-      method(request, new grpc.Metadata(), SparkConnectClient.options(options), (error, value) => {
-        if (error) reject(toSparkError(error));
-        else resolve(value as Res);
+    const once = () =>
+      new Promise<Res>((resolve, reject) => {
+        method(request, SparkConnectClient.metadata(), SparkConnectClient.options(options), (error, value) => {
+          if (error) reject(toSparkError(error));
+          else resolve(value as Res);
+        });
       });
+    // A call sent on a connection that had just died (Spark restarted) never reached the server:
+    // once more, on the reconnected channel.
+    return once().catch((error: unknown) => {
+      if (error instanceof SparkError && error.unavailable) return once();
+      throw error;
     });
   }
 
   /** Starts ExecutePlan; the caller reads (and if need be cancels) the stream. */
   executePlan(request: ExecutePlanRequest): grpc.ClientReadableStream<ExecutePlanResponse> {
-    return this.stub.ExecutePlan(request, new grpc.Metadata(), {});
+    return this.stub.ExecutePlan(request, SparkConnectClient.metadata(), {});
   }
 
   analyzePlan(request: AnalyzePlanRequest, options?: CallOptions): Promise<AnalyzePlanResponse> {
@@ -150,7 +164,7 @@ export class SparkConnectClient {
   /** Sends the requests of one AddArtifacts call (a client stream) and waits for the summary. */
   addArtifacts(requests: AddArtifactsRequest[], options?: CallOptions): Promise<AddArtifactsResponse> {
     return new Promise<AddArtifactsResponse>((resolve, reject) => {
-      const call = this.stub.AddArtifacts(new grpc.Metadata(), SparkConnectClient.options(options), (error, value) => {
+      const call = this.stub.AddArtifacts(SparkConnectClient.metadata(), SparkConnectClient.options(options), (error, value) => {
         if (error) reject(toSparkError(error));
         else resolve(value!);
       });

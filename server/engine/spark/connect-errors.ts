@@ -31,6 +31,9 @@ const StatusType = rpcTypes.lookupType('google.rpc.Status');
 const ErrorInfoType = rpcTypes.lookupType('google.rpc.ErrorInfo');
 
 export class SparkError extends Error {
+  /** Set by ExecutePlan when the call failed before the server answered anything. */
+  beforeFirstResponse = false;
+
   constructor(
     message: string,
     /** The gRPC status code (13 for most Spark failures, 1 when the call was cancelled). */

@@ -81,21 +81,35 @@ export class ConnectSession {
    * abort cancels the call and interrupts the operation on the server.
    */
   async *execute(plan: Plan, options: ExecuteOptions = {}): AsyncGenerator<ExecutePlanResponse> {
+    try {
+      yield* this.executeOnce(plan, options);
+    } catch (error) {
+      // Sent on a connection that had just died (Spark restarted): it never reached the server.
+      if (!(error instanceof SparkError && error.unavailable && error.beforeFirstResponse)) throw error;
+      yield* this.executeOnce(plan, options);
+    }
+  }
+
+  private async *executeOnce(plan: Plan, options: ExecuteOptions): AsyncGenerator<ExecutePlanResponse> {
     this.checkOpen();
     const operationId = randomUUID();
     const call = this.client.executePlan({ ...this.base(), operation_id: operationId, plan, tags: options.tags ?? [] });
     let finished = false;
+    let responded = false;
     const onAbort = () => call.cancel();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (options.signal?.aborted) call.cancel();
       for await (const response of call as AsyncIterable<ExecutePlanResponse>) {
         this.observe(response.server_side_session_id);
+        responded = true;
         yield response;
       }
       finished = true;
     } catch (error) {
-      throw toSparkError(error);
+      const sparkError = toSparkError(error);
+      if (sparkError instanceof SparkError && !responded) sparkError.beforeFirstResponse = true;
+      throw sparkError;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       if (!finished) {

@@ -15,6 +15,7 @@ import type { BoundTable, Engine, EngineOptions, EngineSession, LegacyVersion, S
 import { STORAGE_ID_PATTERN } from '../engine';
 import { bindQuery, dropViews } from './binder';
 import { SparkConnectClient } from './connect-client';
+import { SparkError } from './connect-errors';
 import type { ConnectSession } from './connect-session';
 import { ConnectSession as RawSession } from './connect-session';
 import { Operation, toFramegateError } from './errors';
@@ -113,7 +114,9 @@ class SparkEngineImpl implements SparkEngine {
   }
 
   newSessionHandle(): SessionHandle {
-    return new SessionHandle(this.client, this.databases.empty, () => this.recover());
+    const ours = new RegExp(`\`(${this.databases.stored}|${this.databases.work})\`\\.`, 'i');
+    const forgotten = (error: unknown) => error instanceof SparkError && error.is('TABLE_OR_VIEW_NOT_FOUND') && ours.test(error.message);
+    return new SessionHandle(this.client, this.databases.empty, () => this.recover(), forgotten);
   }
 
   async start(): Promise<void> {
@@ -152,6 +155,8 @@ class SparkEngineImpl implements SparkEngine {
       try {
         for (const db of Object.values(this.databases)) await session.sql(`CREATE DATABASE IF NOT EXISTS ${db}`);
         await this.reattach(session);
+        // Sorted copies Spark forgot (they were working data) are built again when next asked for.
+        this.sortedCopies.retain(await this.tablesIn(session, this.databases.work), this.databases.work);
       } finally {
         await session.release();
       }

@@ -28,14 +28,16 @@ export function isSessionLost(error: unknown): boolean {
 }
 
 /**
- * One engine operation: its tag (every Spark execution it starts carries it) and its timeout.
- * When the timeout fires, `onTimeout` interrupts the tag on Spark, so the job stops there, and
- * every later step of the operation fails with QueryTimeout.
+ * One engine operation: its tag (every Spark execution it starts carries it), its timeout and
+ * its cancellation. Either aborts the execution in flight (the call is cancelled and its operation
+ * interrupted on Spark by id) and `onTimeout` interrupts the tag; every later step of the
+ * operation then fails with QueryTimeout or Cancelled instead of starting.
  */
 export class Operation {
   readonly tag = `fg-op-${randomBytes(6).toString('hex')}`;
   timedOut = false;
   cancelled = false;
+  private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -45,6 +47,7 @@ export class Operation {
   ) {
     this.timer = setTimeout(() => {
       this.timedOut = true;
+      this.controller.abort();
       onTimeout(this);
     }, timeoutMs);
   }
@@ -52,12 +55,17 @@ export class Operation {
   /** Options for each execution of this operation; throws once it timed out or was cancelled. */
   get execute(): ExecuteOptions {
     this.check();
-    return { tags: [this.sessionTag, this.tag] };
+    return { tags: [this.sessionTag, this.tag], signal: this.controller.signal };
   }
 
   check(): void {
     if (this.timedOut) throw new FramegateError(ErrorCodes.QueryTimeout, `query ran longer than ${this.timeoutMs} ms and was interrupted`);
     if (this.cancelled) throw new FramegateError(ErrorCodes.Cancelled, 'query was cancelled');
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.controller.abort();
   }
 
   done(): void {

@@ -30,6 +30,8 @@ export class SessionHandle {
     private readonly client: SparkConnectClient,
     private readonly emptyDatabase: string,
     private readonly onLost: () => Promise<void>,
+    /** True for errors saying one of the engine's own tables is missing (Spark forgot it). */
+    private readonly forgotten: (error: unknown) => boolean = () => false,
   ) {}
 
   private open(): Promise<ConnectSession> {
@@ -59,6 +61,12 @@ export class SessionHandle {
     try {
       return await task(session);
     } catch (error) {
+      if (this.forgotten(error)) {
+        // A new session on a restarted server does not notice the restart; missing tables do.
+        await this.onLost();
+        if (!retry) throw error;
+        return task(await this.open());
+      }
       if (!isSessionLost(error)) throw error;
       if (this.current) {
         const lost = this.current;

@@ -76,6 +76,7 @@ export class SparkEngineSession implements EngineSession {
   private readonly results = new Map<string, ResultRecord>();
   private readonly closeListeners: (() => void)[] = [];
   private readonly background = new Set<Promise<unknown>>();
+  private readonly live = new Set<Operation>();
   private epoch = 0;
   private closed = false;
   private counter = 0;
@@ -98,17 +99,14 @@ export class SparkEngineSession implements EngineSession {
     const body = async () => {
       if (this.epoch !== epoch) throw new FramegateError(ErrorCodes.Cancelled, 'query was cancelled');
       const op = this.host.operation(this.spark, this.tag);
-      const cancelled = () => this.epoch !== epoch;
+      this.live.add(op);
       try {
-        return await this.spark.run((session) => {
-          if (cancelled()) op.cancelled = true;
-          return task(session, op);
-        }, options.retry ?? false);
+        return await this.spark.run((session) => task(session, op), options.retry ?? false);
       } catch (error) {
-        if (cancelled()) op.cancelled = true;
         throw toFramegateError(error, op);
       } finally {
         op.done();
+        this.live.delete(op);
       }
     };
     return this.host.track(() => (options.queued ? this.queries.run(body) : body()));
@@ -225,7 +223,7 @@ export class SparkEngineSession implements EngineSession {
         return readWindow(session, copy, columns, first, last, op.execute);
       });
       return { rowCount, offset: request.offset, rows: read.rows, columns, ipc: read.ipc };
-    });
+    }, { retry: true });
   }
 
   async export(source: DataSource, sort?: SortKey[], columnNames?: string[]): Promise<ArrowExport> {
@@ -254,6 +252,7 @@ export class SparkEngineSession implements EngineSession {
 
   interrupt(): void {
     this.epoch++;
+    for (const op of this.live) op.cancel();
     const work = this.spark.interruptTag(this.tag);
     this.background.add(work);
     void work.then(() => this.background.delete(work));

@@ -88,6 +88,13 @@ export class SortedCopies {
     }
   }
 
+  /** Forgets built copies whose tables (names in `database`) are not in `existing`. */
+  retain(existing: Set<string>, database: string): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.built && !existing.has(entry.built.table.slice(database.length + 1))) this.entries.delete(key);
+    }
+  }
+
   /** Forgets one copy (its table vanished); the next `get` builds it again. */
   invalidate(source: string, order: string): void {
     this.entries.delete(SortedCopies.key(source, order));

@@ -7,6 +7,7 @@ import { after } from 'node:test';
 import { stopSparkServer } from './spark/shared';
 import './spark/connect-client.suite';
 import './spark/engine.suite';
+import './spark/lifecycle.suite';
 
 after(async () => {
   await stopSparkServer();

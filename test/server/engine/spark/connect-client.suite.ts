@@ -129,7 +129,7 @@ describe('Spark Connect client', { timeout: 600_000 }, () => {
     const started = new Promise<void>((resolveStarted) => (markStarted = resolveStarted));
     const outcome = (async () => {
       // Hours of work on both cores if nothing stops it.
-      for await (const _response of worker.execute({ root: sql('SELECT count(*) FROM range(0, 1000000000000, 1, 2) WHERE rand() > 2') }, options)) markStarted();
+      for await (const _response of worker.execute({ root: sql('SELECT count(*) FROM range(0, 1000000000000, 1, 2) WHERE hash(id) = 7') }, options)) markStarted();
       return 'finished';
     })().catch((error: unknown) => error);
     void outcome.then(() => markStarted());
