@@ -74,6 +74,8 @@ export class GridPanels implements GridOpener, vscode.Disposable {
         log: this.options.log,
         onError: (message) => this.options.showError(message),
         onSaveAs: () => void this.saveFromPanel(grid),
+        // The extension writes the clipboard: navigator.clipboard is not available in every host.
+        writeClipboard: (text) => vscode.env.clipboard.writeText(text),
       }),
     };
     this.grids.add(grid);
@@ -99,6 +101,8 @@ export class GridPanels implements GridOpener, vscode.Disposable {
   }
 
   private disposed(grid: OpenGrid): void {
+    // Replies still being prepared must not be posted to the disposed webview (that throws).
+    grid.session.dispose();
     this.grids.delete(grid);
     if (this.lastActiveResult === grid) this.lastActiveResult = undefined;
     this.updateContext();
