@@ -14,7 +14,8 @@ import { tableFromIPC } from 'apache-arrow';
 import type { Frame, Page } from 'playwright-core';
 import { Methods, type FrameInfo, type SortKey, type Source } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
-import { formatCell } from '../../webview/arrow-cells';
+import { cellValue, columnKind } from '../../webview/arrow-cells';
+import { columnFormatter } from '../../webview/format';
 import { Selectors } from '../../webview/dom-ids';
 import { gridFrame, openFramegateView, readGrid, scrollGrid, treeRow, waitForCells, type GridContents } from './framegate-page';
 import { answerInput, cliPath, launchUi, pickQuickItem, runCommand, screenshot, type UiSession } from './harness';
@@ -37,14 +38,16 @@ async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promi
   }
 }
 
-/** The gateway's own rows for `source` at `offset`, formatted as grid text. */
+/** The gateway's own rows for `source` at `offset`, formatted as grid text (the page's locale is en-US). */
 async function gatewayRows(client: GatewayClient, source: Source, offset: number, limit: number, sort?: SortKey[]): Promise<string[][]> {
   const { ipc } = await client.window({ source, offset, limit, ...(sort ? { sort } : {}) });
   const table = tableFromIPC(ipc);
+  const columns = table.schema.fields.map((field, c) => {
+    const values = Array.from({ length: table.numRows }, (_, r) => cellValue(field, table.getChildAt(c)?.get(r)));
+    return { values, format: columnFormatter(columnKind(field), values, 'en-US') };
+  });
   const rows: string[][] = [];
-  for (let r = 0; r < table.numRows; r++) {
-    rows.push(table.schema.fields.map((field, c) => String(formatCell(field, table.getChildAt(c)?.get(r)) ?? '')));
-  }
+  for (let r = 0; r < table.numRows; r++) rows.push(columns.map((c) => c.format.display(c.values[r]!)));
   return rows;
 }
 
@@ -125,12 +128,12 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     assert.deepEqual(shown.types, sales.columns.map((c) => c.type));
     assert.equal(shown.rowCount, sales.rowCount);
     assert.equal(shown.rows[0]?.number, 1);
-    // Looks like data, not placeholders: ids, ISO dates, names, prices.
+    // Looks like data for people: ids, dates (en-US), names, prices with grouping and two decimals.
     const first = shown.rows[0].cells;
     assert.match(first[sales.columns.findIndex((c) => c.name === 'order_id')]!, /^\d+$/);
-    assert.match(first[sales.columns.findIndex((c) => c.name === 'order_date')]!, /^\d{4}-\d{2}-\d{2}$/);
+    assert.match(first[sales.columns.findIndex((c) => c.name === 'order_date')]!, /^\d{2}\/\d{2}\/\d{4}$/);
     assert.match(first[sales.columns.findIndex((c) => c.name === 'region')]!, /^[A-Z][a-z]+$/);
-    assert.match(first[sales.columns.findIndex((c) => c.name === 'amount')]!, /^[\d,]+(\.\d+)?$/);
+    assert.match(first[sales.columns.findIndex((c) => c.name === 'amount')]!, /^\d{1,3}(,\d{3})*\.\d{2}$/);
     await assertRowsMatchGateway(client, shown, salesSource);
     await screenshot(page, 'grid.png');
   });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { Methods } from '../../protocol';
 import { Selectors } from '../../webview/dom-ids';
-import { cspViolations, firstRow, startGridHarness, texts, waitFor, type GridHarness } from './support/grid-harness';
+import { cspViolations, firstRow, rowNumbers, startGridHarness, texts, waitFor, type GridHarness } from './support/grid-harness';
 
 const ROWS = 50_000;
 let harness: GridHarness;
@@ -37,7 +37,7 @@ test('a frame renders with typed headers, row numbers and count, under the stric
   assert.deepEqual(await texts(page, Selectors.columnHeader), ['id', 'label', 'score']);
   assert.deepEqual(await texts(page, Selectors.columnType), ['INTEGER', 'VARCHAR', 'DOUBLE']);
   assert.deepEqual((await firstRow(page)).slice(0, 2), ['0', 'row-0']);
-  assert.equal((await texts(page, Selectors.rowHeader))[0], '1');
+  assert.equal((await rowNumbers(page))[0], 1);
   assert.equal(await page.isVisible(Selectors.saveButton), false);
   // Only the window needed (plus margin) was fetched, not the frame.
   const windows = fromWebview.filter((m) => m.type === 'window');
@@ -60,10 +60,10 @@ test('scrolling far down fetches just that window and shows those rows', async (
     grid.scrollTop = grid.scrollHeight * 0.8;
   });
   await waitFor(async () => {
-    const headers = await texts(page, Selectors.rowHeader);
-    return Number(headers[0]) > 30_000;
+    const headers = await rowNumbers(page);
+    return headers[0]! > 30_000;
   }, 'rows near 80% to show');
-  const first = Number((await texts(page, Selectors.rowHeader))[0]);
+  const first = Number((await rowNumbers(page))[0]);
   await waitFor(async () => (await firstRow(page))[1] === `row-${first - 1}`, 'cells of the scrolled-to rows');
   const fetched = fromWebview.slice(before).filter((m) => m.type === 'window');
   assert.ok(fetched.length >= 1);
@@ -81,7 +81,7 @@ test('clicking a header sorts on the gateway: ascending, descending, then unsort
   await page.click(scoreHeader);
   await waitFor(async () => (await page.getAttribute(scoreHeader, 'data-sort')) === 'asc' && (await firstScore()) === '0', 'ascending');
   await page.click(scoreHeader);
-  await waitFor(async () => (await page.getAttribute(scoreHeader, 'data-sort')) === 'desc' && (await firstScore()) === String(ROWS - 1), 'descending');
+  await waitFor(async () => (await page.getAttribute(scoreHeader, 'data-sort')) === 'desc' && (await firstScore()) === (ROWS - 1).toLocaleString('en-US'), 'descending');
   await page.click(scoreHeader);
   await waitFor(async () => (await page.getAttribute(scoreHeader, 'data-sort')) === 'none' && (await firstRow(page))[1] === 'row-0', 'unsorted');
   const sorts = fromWebview.flatMap((m) => (m.type === 'window' ? [JSON.stringify(m.sort)] : []));
@@ -116,7 +116,7 @@ test('a 10M-row frame scrolls to its middle and its very last row, fetching only
       },
       fraction,
     );
-  const firstRowNumber = async () => Number((await texts(page, Selectors.rowHeader))[0]);
+  const firstRowNumber = async () => Number((await rowNumbers(page))[0]);
 
   await scrollTo(0.5);
   await waitFor(async () => Math.abs((await firstRowNumber()) - big / 2) < big / 100, 'rows near the middle');
@@ -126,12 +126,12 @@ test('a 10M-row frame scrolls to its middle and its very last row, fetching only
   // The very end: browsers cap an element's height far below 10M rows × row height, so this
   // checks the grid maps its scroll range onto all the rows, not just the first few million.
   await scrollTo(1);
-  await waitFor(async () => (await texts(page, Selectors.rowHeader)).includes(String(big)), 'the last row number');
-  const headers = await texts(page, Selectors.rowHeader);
+  await waitFor(async () => (await rowNumbers(page)).includes(big), 'the last row number');
+  const headers = await rowNumbers(page);
   const lastCells = await page.$$eval(`${Selectors.grid} tbody tr`, (rows) =>
     rows.map((row) => Array.from(row.querySelectorAll('td'), (cell) => (cell.textContent ?? '').trim())),
   );
-  assert.equal(lastCells[headers.indexOf(String(big))]?.[1], `row-${big - 1}`);
+  assert.equal(lastCells[headers.indexOf(big)]?.[1], `row-${big - 1}`);
 
   const fetchedRows = fromWebview.reduce((sum, m) => sum + (m.type === 'window' ? m.limit : 0), 0);
   assert.ok(fetchedRows < 20_000, `fetched ${fetchedRows} rows in all, not the frame`);
@@ -148,15 +148,15 @@ test('when the frame is saved again, the grid reloads in place: same sort, same 
   await page.$eval(Selectors.grid, (grid) => {
     grid.scrollTop = (grid.scrollHeight - grid.clientHeight) / 2;
   });
-  await waitFor(async () => Number((await texts(page, Selectors.rowHeader))[0]) > ROWS / 4, 'rows near the middle');
-  const before = Number((await texts(page, Selectors.rowHeader))[0]);
+  await waitFor(async () => Number((await rowNumbers(page))[0]) > ROWS / 4, 'rows near the middle');
+  const before = Number((await rowNumbers(page))[0]);
   const windowsBefore = fromWebview.length;
 
   // What the extension does on `frames/changed` for a previewed frame.
   await session.sendInit();
   await waitFor(() => fromWebview.slice(windowsBefore).some((m) => m.type === 'window'), 'windows fetched again');
   assert.equal(await page.getAttribute(scoreHeader, 'data-sort'), 'asc');
-  assert.equal(Number((await texts(page, Selectors.rowHeader))[0]), before);
+  assert.equal(Number((await rowNumbers(page))[0]), before);
   const refetched = fromWebview.slice(windowsBefore).filter((m) => m.type === 'window');
   assert.ok(refetched.every((m) => m.type === 'window' && JSON.stringify(m.sort) === JSON.stringify([{ column: 'score', descending: false }])));
   assert.deepEqual(problems, []);

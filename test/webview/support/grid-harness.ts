@@ -187,3 +187,8 @@ export async function renderedRows(page: Page): Promise<{ number: number; cells:
     })),
   );
 }
+
+/** The row numbers shown, as numbers (the grid groups their digits). */
+export async function rowNumbers(page: Page): Promise<number[]> {
+  return (await texts(page, Selectors.rowHeader)).map((t) => Number(t.replace(/\D/g, '')));
+}

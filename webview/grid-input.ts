@@ -1,0 +1,123 @@
+/**
+ * Mouse and keyboard on the grid: the cell cursor and selection (selection.ts, navigation.ts),
+ * header clicks for sorting, and the copy shortcut.
+ *
+ * Gestures: click a cell to put the cursor there, Shift+click to select the range to it; click a
+ * row number for the whole row (Shift: rows); click a column name to sort by it, Shift+click to
+ * add it to the sort, Ctrl/Cmd+click to select the whole column (Ctrl/Cmd+Shift: columns).
+ */
+import type { Grid } from './grid';
+import { navigate } from './navigation';
+import { moveTo, rectContains, selectCell, selectColumns, selectionRect, selectRows, type Cell } from './selection';
+
+export interface InputOptions {
+  /** Ctrl/Cmd+C (and the browser's copy event). */
+  copy(): void;
+  /** A right click on the grid, after the cursor moved there if it was outside the selection. */
+  contextMenu(event: MouseEvent): void;
+}
+
+function isMac(): boolean {
+  return /Mac|iPhone|iPad/.test(navigator.platform);
+}
+
+/** Ctrl, or Cmd on macOS. */
+function primary(event: KeyboardEvent | MouseEvent): boolean {
+  return isMac() ? event.metaKey : event.ctrlKey;
+}
+
+export function attachInput(grid: Grid, options: InputOptions): () => void {
+  const table = grid.table;
+  let busy: Promise<void> = Promise.resolve();
+  /** Key presses are applied one after another, each seeing where the last one scrolled to. */
+  const queue = (work: () => Promise<void>) => {
+    busy = busy.then(work).catch(() => undefined);
+  };
+
+  const cellAt = (target: EventTarget | null): { kind: 'cell'; cell: Cell } | { kind: 'row'; row: number } | { kind: 'column'; col: number; name: boolean } | undefined => {
+    if (!(target instanceof Element) || target.closest('.rt-column-resize')) return undefined;
+    const element = target.closest('td, th');
+    if (!(element instanceof HTMLTableCellElement)) return undefined;
+    const meta = table.getMeta(element);
+    if (meta?.type === 'body') return { kind: 'cell', cell: { row: meta.y, col: meta.x } };
+    if (meta?.type === 'row_header') return { kind: 'row', row: meta.y };
+    if (meta?.type === 'column_header') return { kind: 'column', col: meta.x, name: meta.column_header_y === 0 };
+    return undefined;
+  };
+
+  const onClick = (event: MouseEvent) => {
+    const hit = cellAt(event.target);
+    if (!hit) return;
+    table.focus({ preventScroll: true });
+    const selection = grid.selection;
+    switch (hit.kind) {
+      case 'cell':
+        void grid.select(selection && event.shiftKey ? moveTo(selection, hit.cell, true) : selectCell(hit.cell));
+        return;
+      case 'row':
+        void grid.select(selectRows(selection, hit.row, event.shiftKey));
+        return;
+      case 'column': {
+        if (primary(event)) {
+          void grid.select(selectColumns(selection, hit.col, event.shiftKey, grid.view().top));
+          return;
+        }
+        const column = grid.columnInfo[hit.col];
+        if (!column || !hit.name) return;
+        void (event.shiftKey ? grid.addSortKey(column.name) : grid.toggleSort(column.name));
+      }
+    }
+  };
+
+  const onMouseDown = (event: MouseEvent) => {
+    // Shift+click extends the selection; without this the browser would also select text.
+    if (event.shiftKey && cellAt(event.target)) event.preventDefault();
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (primary(event) && (event.key === 'c' || event.key === 'C')) {
+      event.preventDefault();
+      options.copy();
+      return;
+    }
+    const selection = grid.selection ?? selectCell({ row: grid.view().top, col: 0 });
+    const result = navigate(selection, { key: event.key, shift: event.shiftKey, ctrl: primary(event) }, grid.extent, grid.view());
+    if (!result) return;
+    event.preventDefault();
+    queue(async () => {
+      // Measure again when it is this key's turn: the previous one may have scrolled.
+      const now = navigate(grid.selection ?? selection, { key: event.key, shift: event.shiftKey, ctrl: primary(event) }, grid.extent, grid.view());
+      if (!now) return;
+      await grid.select(now.selection, { ...(now.scrollTop !== undefined ? { top: now.scrollTop } : {}), column: true });
+    });
+  };
+
+  const onContextMenu = (event: MouseEvent) => {
+    const hit = cellAt(event.target);
+    if (!hit) return;
+    event.preventDefault();
+    const selection = grid.selection;
+    const inside = selection !== undefined && hit.kind === 'cell' && rectContains(selectionRect(selection, grid.extent), hit.cell.row, hit.cell.col);
+    if (hit.kind === 'cell' && !inside) void grid.select(selectCell(hit.cell));
+    options.contextMenu(event);
+  };
+
+  const onCopy = (event: ClipboardEvent) => {
+    if (!grid.selection) return;
+    event.preventDefault();
+    options.copy();
+  };
+
+  table.addEventListener('click', onClick);
+  table.addEventListener('mousedown', onMouseDown);
+  table.addEventListener('keydown', onKeyDown);
+  table.addEventListener('contextmenu', onContextMenu);
+  document.addEventListener('copy', onCopy);
+  return () => {
+    table.removeEventListener('click', onClick);
+    table.removeEventListener('mousedown', onMouseDown);
+    table.removeEventListener('keydown', onKeyDown);
+    table.removeEventListener('contextmenu', onContextMenu);
+    document.removeEventListener('copy', onCopy);
+  };
+}
