@@ -29,6 +29,8 @@ function primary(event: KeyboardEvent | MouseEvent): boolean {
 export function attachInput(grid: Grid, options: InputOptions): () => void {
   const table = grid.table;
   let busy: Promise<void> = Promise.resolve();
+  /** When Ctrl/Cmd+C last copied: a host that also runs the browser's copy command must not copy twice. */
+  let keyCopyAt = -Infinity;
   /** Key presses are applied one after another, each seeing where the last one scrolled to. */
   const queue = (work: () => Promise<void>) => {
     busy = busy.then(work).catch(() => undefined);
@@ -77,6 +79,7 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
   const onKeyDown = (event: KeyboardEvent) => {
     if (primary(event) && (event.key === 'c' || event.key === 'C')) {
       event.preventDefault();
+      keyCopyAt = performance.now();
       options.copy();
       return;
     }
@@ -105,7 +108,7 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
   const onCopy = (event: ClipboardEvent) => {
     if (!grid.selection) return;
     event.preventDefault();
-    options.copy();
+    if (performance.now() - keyCopyAt > 1000) options.copy();
   };
 
   table.addEventListener('click', onClick);

@@ -21,7 +21,9 @@ import { gridFrame, openFramegateView, readGrid, scrollGrid, treeRow, waitForCel
 import { answerInput, cliPath, launchUi, pickQuickItem, runCommand, screenshot, type UiSession } from './harness';
 
 const UI_USER = 'ui-tester';
-const SQL = 'SELECT region, sum(amount) AS total FROM sales GROUP BY region';
+// A NULL among the results: the grid shows it as a dimmed NULL (see sql-result.png).
+const SQL = "SELECT region, sum(amount) AS total, CASE WHEN region = 'North' THEN NULL ELSE count(*) END AS orders FROM sales GROUP BY region";
+const SECOND_SQL = 'SELECT product, avg(unit_price) AS price FROM sales GROUP BY product';
 const SAVED_NAME = 'region_totals';
 
 /** Retries `check` until it passes: for assertions on a DOM that is still updating. */
@@ -176,6 +178,38 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     await screenshot(page, 'grid-sorted.png');
   });
 
+  test('a selection copied with Ctrl+C reaches VS Code\'s clipboard as TSV; Shift+click adds a sort key shown as a chip', { timeout: 60_000 }, async () => {
+    const grid = openedGrid();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    const names = sales.columns.map((c) => c.name);
+    const cell = (row: number, column: string) => grid.locator(`${Selectors.cell}[data-row="${row}"][data-col="${names.indexOf(column)}"]`);
+    await cell(0, 'region').click();
+    await cell(2, 'amount').click({ modifiers: ['Shift'] });
+    await grid.locator(Selectors.selectedCell).nth(14).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+c');
+    const sort = [{ column: 'amount', descending: true }];
+    const { ipc } = await client.window({ source: salesSource, offset: 0, limit: 3, sort, columns: ['region', 'product', 'quantity', 'unit_price', 'amount'] });
+    const table = tableFromIPC(ipc);
+    const expected = [
+      'region\tproduct\tquantity\tunit_price\tamount',
+      ...Array.from({ length: 3 }, (_, r) => table.schema.fields.map((f, c) => String(cellValue(f, table.getChildAt(c)?.get(r)))).join('\t')),
+    ].join('\n');
+    await eventually(async () => {
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected);
+      assert.equal(await grid.locator(Selectors.status).textContent(), 'Copied 3 rows × 5 columns as TSV');
+    });
+
+    await grid.locator(`${Selectors.columnHeader}[data-column="region"]`).click({ modifiers: ['Shift'] });
+    await eventually(async () => {
+      assert.equal(await grid.locator(Selectors.sortSql).textContent(), 'ORDER BY "amount" DESC, "region"');
+      assert.equal(await grid.locator(Selectors.sortChip).count(), 2);
+      await assertRowsMatchGateway(client, await readGrid(grid), salesSource, [...sort, { column: 'region', descending: false }]);
+    });
+    // The selection stays on the same cells (data coordinates) while the rows re-sort.
+    assert.equal(await grid.locator(Selectors.selectedCell).count(), 15);
+    await screenshot(page, 'grid-selection.png');
+  });
+
   test('Framegate: Run SQL… shows the query result in a grid', { timeout: 90_000 }, async () => {
     await runCommand(page, 'Framegate: Run SQL…');
     await answerInput(page, SQL);
@@ -201,6 +235,8 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
       assert.ok(Math.abs(got - total) <= Math.abs(total) * 1e-9, `total of ${region}: ${got} vs ${total}`);
     }
     assert.equal(await resultGrid.locator(Selectors.saveButton).isVisible(), true, 'results offer Save as…');
+    assert.equal(await resultGrid.locator(Selectors.nullCell).textContent(), 'NULL');
+    assert.equal(await resultGrid.locator(Selectors.nullCell).count(), 1);
     await screenshot(page, 'sql-result.png');
   });
 
@@ -211,7 +247,7 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     await treeRow(page, SAVED_NAME).waitFor({ state: 'visible', timeout: 30_000 });
     const saved = await client.request(Methods.schema, { name: SAVED_NAME });
     assert.equal(saved.owner, UI_USER);
-    assert.deepEqual(saved.columns.map((c) => c.name), ['region', 'total']);
+    assert.deepEqual(saved.columns.map((c) => c.name), ['region', 'total', 'orders']);
     const regions = await client.request(Methods.sql, { sql: 'SELECT DISTINCT region FROM sales' });
     assert.equal(saved.rowCount, regions.rowCount);
 
@@ -220,5 +256,17 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     assert.ok(entry, `framegate ls lists ${SAVED_NAME}`);
     assert.equal(entry.rowCount, saved.rowCount);
     await screenshot(page, 'saved.png');
+  });
+
+  test('another Run SQL… reuses the result tab instead of opening one more', { timeout: 90_000 }, async () => {
+    const resultTabs = page.locator('.tabs-container .tab', { hasText: /^\s*Result:/ });
+    assert.equal(await resultTabs.count(), 1);
+    await runCommand(page, 'Framegate: Run SQL…');
+    await answerInput(page, SECOND_SQL);
+    const grid = await gridFrame(page, /^Result: SELECT product/);
+    assert.deepEqual((await readGrid(grid)).columns, ['product', 'price']);
+    await eventually(async () => assert.equal(await resultTabs.count(), 1));
+    assert.match((await resultTabs.first().textContent()) ?? '', /Result: SELECT product/);
+    assert.equal(await grid.locator(Selectors.pinButton).isVisible(), true, 'the reused result can be pinned');
   });
 });
