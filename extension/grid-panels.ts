@@ -16,12 +16,18 @@ export const GRID_VIEW_TYPE = 'framegate.grid';
 /** Context key: a result panel is open (enables "Save Result As…" in the palette). */
 const HAS_RESULT_CONTEXT = 'framegate.hasResult';
 
-interface OpenGrid {
-  panel: vscode.WebviewPanel;
+class OpenGrid {
+  pinned = false;
   /** Replaced when the panel is reused for another result. */
   session: GridSession;
-  target: GridTarget;
-  pinned: boolean;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    public target: GridTarget,
+    createSession: (grid: OpenGrid) => GridSession,
+  ) {
+    this.session = createSession(this);
+  }
 }
 
 export interface GridPanelsOptions {
@@ -67,8 +73,7 @@ export class GridPanels implements GridOpener, vscode.Disposable {
       retainContextWhenHidden: true,
       localResourceRoots: [dist],
     });
-    const grid: OpenGrid = { panel, target, pinned: false, session: undefined as unknown as GridSession };
-    grid.session = this.createSession(grid);
+    const grid = new OpenGrid(panel, target, (g) => this.createSession(g));
     this.grids.add(grid);
     if (target.result) this.lastActiveResult = grid;
     this.updateContext();
