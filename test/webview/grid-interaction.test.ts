@@ -152,6 +152,34 @@ test('the cursor moves with arrows and Tab, scrolling the grid; the highlight fo
   await grid.close();
 });
 
+test('moving the cursor across a wide frame scrolls its columns into view', async () => {
+  const columns = Array.from({ length: 40 }, (_, i) => `range * ${i} AS "column_${i}"`).join(', ');
+  await harness.client.request(Methods.save, { name: 'wide', from: { sql: `SELECT ${columns} FROM range(100)` }, replace: true });
+  const grid = await harness.openGrid({ kind: 'frame', name: 'wide' });
+  const { page } = grid;
+  await waitFor(async () => (await cellAt(page, 1, 1)) === '1', 'the first window');
+  /** Is the cursor cell wholly inside the visible body area? */
+  const cursorInView = () =>
+    page.$eval(Selectors.grid, (table) => {
+      const td = table.querySelector('tbody td.fg-cursor');
+      if (!td) return false;
+      const rect = td.getBoundingClientRect();
+      const left = table.querySelector('tbody th')!.getBoundingClientRect().right;
+      const right = table.getBoundingClientRect().left + table.clientWidth;
+      return rect.left >= left - 0.5 && rect.right <= right + 0.5;
+    });
+  await page.click(`${Selectors.cell}[data-row="1"][data-col="0"]`);
+  await page.keyboard.press('Control+ArrowRight');
+  await waitFor(async () => (await cursor(page))?.col === 39 && (await cursorInView()), 'the last column in view');
+  assert.equal(await cellAt(page, 1, 39), '39');
+  await page.keyboard.press('Control+ArrowLeft');
+  await waitFor(async () => (await cursor(page))?.col === 0 && (await cursorInView()), 'the first column in view');
+  for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowRight');
+  await waitFor(async () => (await cursor(page))?.col === 15 && (await cursorInView()), 'column 15 in view');
+  assert.deepEqual(grid.problems, []);
+  await grid.close();
+});
+
 test('ranges, rows, columns and all are selected with Shift, the row numbers, Ctrl+click on a header and Ctrl+A', async () => {
   const grid = await open();
   const { page } = grid;

@@ -21,7 +21,8 @@ import { silentLogger } from '../../../extension/log';
 import { renderWebviewHtml } from '../../../extension/webview-html';
 import { READY_ATTRIBUTE, Selectors } from '../../../webview/dom-ids';
 import type { ExtensionToWebview, WebviewToExtension } from '../../../webview/messages';
-import { startGatewayProcess, tempGatewayDirs, waitFor, type GatewayDirs, type GatewayProcess } from '../../extension/support/gateway-process';
+import { startGatewayProcess, type GatewayProcess } from '../../support/gateway-process';
+import { tempGatewayDirs, waitFor, type GatewayDirs } from '../../extension/support/gateway-process';
 
 export { waitFor };
 
@@ -55,7 +56,12 @@ export async function startGridHarness(user = 'dom'): Promise<GridHarness> {
   assert.ok(existsSync(join(root, 'dist', 'webview.js')), 'run npm run build first (dist/webview.js)');
   assert.ok(existsSync(chromiumPath), `Chromium is needed at ${chromiumPath} (apt-get install chromium, or set FRAMEGATE_CHROMIUM)`);
   const dirs: GatewayDirs = tempGatewayDirs();
-  const gateway: GatewayProcess = await startGatewayProcess(dirs);
+  // Saving the 10M-row test frame can take over a minute on a loaded machine: no production
+  // query timeout for these tests (the gateway's own timeout has tests of its own).
+  const gateway: GatewayProcess = await startGatewayProcess({
+    dataDir: dirs.dataDir,
+    args: ['--import-dir', dirs.importDir, '--query-timeout-ms', '600000'],
+  });
   const client = await GatewayClient.connect(gateway.url, { user });
   let origin = '';
   const server: Server = createServer((request, response) => {
