@@ -2,7 +2,7 @@
  * Mouse and keyboard on the grid: the cell cursor and selection (selection.ts, navigation.ts),
  * header clicks for sorting, and the copy shortcut.
  *
- * Gestures: click a cell to put the cursor there, Shift+click to select the range to it; click a
+ * Gestures: click a cell to put the cursor there, Shift+click (or drag) to select the range to it; click a
  * row number for the whole row (Shift: rows); click a column name to sort by it, Shift+click to
  * add it to the sort, Ctrl/Cmd+click to select the whole column (Ctrl/Cmd+Shift: columns).
  */
@@ -47,7 +47,22 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
     return undefined;
   };
 
+  /** A drag over body cells selects the range from where it started. */
+  let drag: { from: Cell; moved: boolean } | undefined;
+  /** Set between the mouseup that ends a drag and the click the browser sends right after it. */
+  let suppressClick = false;
+
+  const onMouseUp = () => {
+    if (drag?.moved) {
+      suppressClick = true;
+      // The click (if any) is dispatched before this runs.
+      setTimeout(() => (suppressClick = false), 0);
+    }
+    drag = undefined;
+  };
+
   const onClick = (event: MouseEvent) => {
+    if (suppressClick) return; // the drag already selected
     const hit = cellAt(event.target);
     if (!hit) return;
     table.focus({ preventScroll: true });
@@ -72,8 +87,20 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
   };
 
   const onMouseDown = (event: MouseEvent) => {
+    const hit = cellAt(event.target);
     // Shift+click extends the selection; without this the browser would also select text.
-    if (event.shiftKey && cellAt(event.target)) event.preventDefault();
+    if (event.shiftKey && hit) event.preventDefault();
+    drag = event.button === 0 && !event.shiftKey && hit?.kind === 'cell' ? { from: hit.cell, moved: false } : undefined;
+  };
+
+  const onMouseOver = (event: MouseEvent) => {
+    if (!drag || (event.buttons & 1) === 0) return;
+    const hit = cellAt(event.target);
+    if (hit?.kind !== 'cell') return;
+    if (!drag.moved && hit.cell.row === drag.from.row && hit.cell.col === drag.from.col) return;
+    drag.moved = true;
+    table.focus({ preventScroll: true });
+    void grid.select(moveTo(selectCell(drag.from), hit.cell, true));
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -113,12 +140,16 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
 
   table.addEventListener('click', onClick);
   table.addEventListener('mousedown', onMouseDown);
+  table.addEventListener('mouseover', onMouseOver);
+  document.addEventListener('mouseup', onMouseUp);
   table.addEventListener('keydown', onKeyDown);
   table.addEventListener('contextmenu', onContextMenu);
   document.addEventListener('copy', onCopy);
   return () => {
     table.removeEventListener('click', onClick);
     table.removeEventListener('mousedown', onMouseDown);
+    table.removeEventListener('mouseover', onMouseOver);
+    document.removeEventListener('mouseup', onMouseUp);
     table.removeEventListener('keydown', onKeyDown);
     table.removeEventListener('contextmenu', onContextMenu);
     document.removeEventListener('copy', onCopy);

@@ -190,6 +190,20 @@ test('ranges, rows, columns and all are selected with Shift, the row numbers, Ct
   await page.keyboard.press('Shift+ArrowRight');
   await waitFor(async () => (await selected()).length === 6, 'Shift+arrow grows the range');
 
+  // Dragging from a cell selects the range to where the pointer is released.
+  const centre = async (row: number, col: number) => {
+    const box = (await page.locator(`${Selectors.cell}[data-row="${row}"][data-col="${col}"]`).boundingBox())!;
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  };
+  const from = await centre(3, 1);
+  const to = await centre(5, 3);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 5 });
+  await page.mouse.up();
+  await waitFor(async () => (await selected()).length === 9, 'the dragged range');
+  assert.deepEqual(await cursor(page), { row: 5, col: 3 });
+
   await page.click(`${Selectors.rowHeader}[data-row="4"]`);
   assert.deepEqual((await selected()).sort(), ['4:0', '4:1', '4:2', '4:3', '4:4', '4:5']);
   await page.click(`${Selectors.rowHeader}[data-row="5"]`, { modifiers: ['Shift'] });
