@@ -13,8 +13,8 @@ import { moveTo, rectContains, selectCell, selectColumns, selectionRect, selectR
 export interface InputOptions {
   /** Ctrl/Cmd+C (and the browser's copy event). */
   copy(): void;
-  /** A right click on the grid, after the cursor moved there if it was outside the selection. */
-  contextMenu(event: MouseEvent): void;
+  /** A right click (or the context-menu key) at x, y; the cursor moved there if it was outside the selection. */
+  contextMenu(x: number, y: number): void;
 }
 
 function isMac(): boolean {
@@ -104,6 +104,12 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
+      event.preventDefault();
+      const rect = (table.querySelector('tbody td.fg-cursor') ?? table).getBoundingClientRect();
+      options.contextMenu(rect.left + 4, rect.bottom);
+      return;
+    }
     if (primary(event) && (event.key === 'c' || event.key === 'C')) {
       event.preventDefault();
       keyCopyAt = performance.now();
@@ -129,7 +135,7 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
     const selection = grid.selection;
     const inside = selection !== undefined && hit.kind === 'cell' && rectContains(selectionRect(selection, grid.extent), hit.cell.row, hit.cell.col);
     if (hit.kind === 'cell' && !inside) void grid.select(selectCell(hit.cell));
-    options.contextMenu(event);
+    options.contextMenu(event.clientX, event.clientY);
   };
 
   const onCopy = (event: ClipboardEvent) => {

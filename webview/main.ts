@@ -103,7 +103,7 @@ const menu = createContextMenu(element(DomIds.menu), (action) => {
 
 const detachInput = attachInput(grid, {
   copy: () => copy('tsv'),
-  contextMenu: (event) => menu.open(event.clientX, event.clientY),
+  contextMenu: (x, y) => menu.open(x, y),
 });
 
 async function init(message: GridInit): Promise<void> {

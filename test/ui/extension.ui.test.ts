@@ -178,7 +178,7 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     await screenshot(page, 'grid-sorted.png');
   });
 
-  test('a selection copied with Ctrl+C reaches VS Code\'s clipboard as TSV; Shift+click adds a sort key shown as a chip', { timeout: 60_000 }, async () => {
+  test('a selection copied with Ctrl+C (TSV) or the context menu (CSV) reaches VS Code\'s clipboard; Shift+click adds a sort key shown as a chip', { timeout: 60_000 }, async () => {
     const grid = openedGrid();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
     const names = sales.columns.map((c) => c.name);
@@ -197,6 +197,14 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     await eventually(async () => {
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected);
       assert.equal(await grid.locator(Selectors.status).textContent(), 'Copied 3 rows × 5 columns as TSV');
+    });
+
+    // The grid's own context menu (not VS Code's) copies the same cells as CSV.
+    await cell(1, 'product').click({ button: 'right' });
+    await grid.locator(`${Selectors.menuItem}[data-action="csv"]`).click();
+    await eventually(async () => {
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected.replace(/\t/g, ','));
+      assert.equal(await grid.locator(Selectors.status).textContent(), 'Copied 3 rows × 5 columns as CSV');
     });
 
     await grid.locator(`${Selectors.columnHeader}[data-column="region"]`).click({ modifiers: ['Shift'] });

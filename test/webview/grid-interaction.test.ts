@@ -242,6 +242,12 @@ test('Ctrl+C copies TSV with a header; the context menu copies CSV and Markdown;
   await waitFor(() => clipboard.length === 3, 'the Markdown');
   assert.equal(clipboard[2], '| label | grp | amount | note |\n| --- | ---: | ---: | --- |\n| NULL | 0 | 9,368,748.06 | plain |\n| name-1 | 1 | 79.19 | tab\tand<br>line |');
   assert.equal(await page.isVisible(Selectors.menu), false);
+  // From the keyboard too: Shift+F10 opens it at the cursor, Escape closes it.
+  await page.focus(Selectors.grid);
+  await page.keyboard.press('Shift+F10');
+  await page.waitForSelector(`${Selectors.menu}:not([hidden])`);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(Selectors.menu, { state: 'hidden' });
 
   // A whole column of 600,000 rows: fetched from the extension in windows, not from the screen.
   const windowsBefore = grid.fromWebview.filter((m) => m.type === 'window').length;
