@@ -21,7 +21,7 @@ import { silentLogger } from '../../../extension/log';
 import { renderWebviewHtml } from '../../../extension/webview-html';
 import { READY_ATTRIBUTE, Selectors } from '../../../webview/dom-ids';
 import type { ExtensionToWebview, WebviewToExtension } from '../../../webview/messages';
-import { startGatewayProcess, type GatewayProcess } from '../../support/gateway-process';
+import { removeDir, startGatewayProcess, type GatewayProcess } from '../../support/gateway-process';
 import { tempGatewayDirs, waitFor, type GatewayDirs } from '../../extension/support/gateway-process';
 
 export { waitFor };
@@ -62,7 +62,8 @@ export async function startGridHarness(user = 'dom'): Promise<GridHarness> {
     dataDir: dirs.dataDir,
     args: ['--import-dir', dirs.importDir, '--query-timeout-ms', '600000'],
   });
-  const client = await GatewayClient.connect(gateway.url, { user });
+  // A user of its own: the frames the tests upload are theirs, and bare names find them.
+  const client = await gateway.connect(await gateway.addUser(user));
   let origin = '';
   const server: Server = createServer((request, response) => {
     const file = { '/webview.js': 'webview.js', '/webview.css': 'webview.css' }[request.url ?? ''];
@@ -167,6 +168,7 @@ export async function startGridHarness(user = 'dom'): Promise<GridHarness> {
       client.close();
       await gateway.stop();
       dirs.remove();
+      removeDir(gateway.configDir);
     },
   };
 }
