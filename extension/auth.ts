@@ -6,6 +6,8 @@
  */
 import { ErrorCodes } from '../protocol';
 import { AuthError } from '../rpc/client';
+import type { ConnectFn, Gateway } from './connection';
+import type { Logger } from './log';
 import { gatewayKey, readCredential, type SavedCredential } from '../rpc/credentials';
 import { isFramegateError } from './errors';
 
@@ -40,17 +42,9 @@ function signedOutKey(url: string): string {
   return `framegate.signedOut:${gatewayKey(url)}`;
 }
 
-/** No token is known for the gateway: the user has to sign in. */
-export class SignInRequiredError extends Error {
-  constructor(readonly url: string) {
-    super('no token for this gateway: run "Framegate: Sign In" with the token your admin gave you');
-    this.name = 'SignInRequiredError';
-  }
-}
-
 /**
  * What a failure to connect means for the retry loop:
- * - `signIn`: no token, or the gateway refused it (HTTP 401, or Unauthorized from a call):
+ * - `signIn`: the gateway refused the token or its absence (HTTP 401, or Unauthorized from a call):
  *   retrying cannot help, the user must sign in;
  * - `refused`: the gateway refused the connection for another reason that retrying cannot fix
  *   (HTTP 403: a browser origin it does not allow);
@@ -59,7 +53,6 @@ export class SignInRequiredError extends Error {
 export type FailureKind = 'signIn' | 'refused' | 'network';
 
 export function failureKind(error: unknown): FailureKind {
-  if (error instanceof SignInRequiredError) return 'signIn';
   if (error instanceof AuthError) {
     if (error.status === 401) return 'signIn';
     if (error.status === 403) return 'refused';
@@ -129,4 +122,18 @@ export class Credentials {
       return false;
     }
   }
+}
+
+/**
+ * The connection's connect function: each attempt looks the token up again (a Sign In or a
+ * gateway writing its credentials file meanwhile is picked up by the next retry). Without any
+ * token it still connects: an unreachable gateway is then retried like any other, and one that is
+ * up answers 401 with its own words, which leads to Sign In.
+ */
+export function connectWithCredentials(credentials: Credentials, open: (url: string, token: string | undefined) => Promise<Gateway>, log: Logger): ConnectFn {
+  return async (url) => {
+    const found = await credentials.tokenFor(url);
+    log.info('token', { url, source: found?.source ?? 'none', ...(found?.user ? { user: found.user } : {}) });
+    return open(url, found?.token);
+  };
 }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { GatewayClient } from '../rpc/client';
-import { Credentials, SignInRequiredError } from './auth';
+import { connectWithCredentials, Credentials } from './auth';
 import * as commands from './commands';
 import type { CommandContext } from './commands';
 import { readSettings } from './config';
@@ -48,12 +48,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
 
   const credentials = new Credentials({ secrets: context.secrets, state: context.globalState });
   const connection = new ConnectionManager({
-    connect: async (url) => {
-      const found = await credentials.tokenFor(url);
-      if (!found) throw new SignInRequiredError(url);
-      log.info('token', { url, source: found.source, ...(found.user ? { user: found.user } : {}) });
-      return GatewayClient.connect(url, { token: found.token });
-    },
+    connect: connectWithCredentials(credentials, (url, token) => GatewayClient.connect(url, token ? { token } : {}), log),
     log,
   });
   const tree = new FramesTreeProvider(connection, log, showError);

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { ErrorCodes, FramegateError, Notifications, type FramesChangedNotification } from '../../protocol';
 import { CloseCodes } from '../../rpc/channel';
 import { AuthError, ConnectError } from '../../rpc/client';
-import { SignInRequiredError } from '../../extension/auth';
 import { CONNECTION_LOST, ConnectionManager, NotConnectedError, SESSION_REVOKED, type ConnectionState, type Gateway } from '../../extension/connection';
 import { silentLogger } from '../../extension/log';
 import { whoami } from './fixtures';
@@ -84,16 +83,6 @@ test('a refused token at a manual connect is not thrown: the state says sign in'
   const { connection } = manager([refused()]);
   await connection.connect(URL);
   assert.equal(connection.state.kind, 'signInRequired');
-  connection.dispose();
-});
-
-test('no token at all asks for a sign-in without retrying', async () => {
-  const { connection, calls } = manager([new SignInRequiredError(URL)]);
-  await connection.connect(URL, { retry: true });
-  assert.equal(connection.state.kind, 'signInRequired');
-  assert.match((connection.state as { message: string }).message, /Sign In/);
-  await advance(1_000);
-  assert.equal(calls.length, 1);
   connection.dispose();
 });
 
@@ -191,5 +180,17 @@ test('signing in again after a refusal connects; disconnect stops everything', a
   assert.deepEqual(connection.state, { kind: 'disconnected' });
   await advance(1_000);
   assert.equal(calls.length, 2);
+  connection.dispose();
+});
+
+test('disconnecting while reconnecting stops the retries for good', async () => {
+  const { connection, calls } = manager([unreachable()]);
+  await connection.connect(URL, { retry: true });
+  await advance(100 + 200);
+  assert.equal(calls.length, 3);
+  connection.disconnect();
+  await advance(5_000);
+  assert.equal(calls.length, 3, 'no attempt after disconnect');
+  assert.deepEqual(connection.state, { kind: 'disconnected' });
   connection.dispose();
 });

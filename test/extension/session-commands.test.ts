@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { WhoAmIResult } from '../../protocol';
 import { AuthError, ConnectError } from '../../rpc/client';
 import { readCredential, saveCredential } from '../../rpc/credentials';
-import { Credentials, secretKey, SignInRequiredError, type SecretStore, type StateStore } from '../../extension/auth';
+import { connectWithCredentials, Credentials, secretKey, type SecretStore, type StateStore } from '../../extension/auth';
 import { ConnectionManager, type ConnectionState } from '../../extension/connection';
 import { silentLogger } from '../../extension/log';
 import * as session from '../../extension/session-commands';
@@ -65,16 +65,18 @@ function setup({ fileUser }: { fileUser?: string } = {}) {
   const state = new MemoryState();
   const credentials = new Credentials({ secrets, state, readFile: (url) => readCredential(url, env) });
   const tokensUsed: string[] = [];
-  // What main.ts wires: the token from the credentials, a 401 for unknown tokens.
+  // What main.ts wires, over a fake gateway that answers 401 like the real one.
   const connection = new ConnectionManager({
-    connect: async (url) => {
-      const found = await credentials.tokenFor(url);
-      if (!found) throw new SignInRequiredError(url);
-      tokensUsed.push(found.token);
-      const me = users[found.token];
-      if (!me) throw new AuthError(url, 401, 'the gateway did not accept your token');
-      return new FakeGateway(me).asGateway();
-    },
+    connect: connectWithCredentials(
+      credentials,
+      (url, token) => {
+        tokensUsed.push(token ?? '(none)');
+        if (token === undefined) return Promise.reject(new AuthError(url, 401, 'this gateway needs a token'));
+        const me = users[token];
+        return me ? Promise.resolve(new FakeGateway(me).asGateway()) : Promise.reject(new AuthError(url, 401, 'the gateway did not accept your token'));
+      },
+      silentLogger,
+    ),
     log: silentLogger,
   });
   let settingUrl = URL;
@@ -109,10 +111,11 @@ test('with no stored token a gateway on this machine works through its credentia
   connection.dispose();
 });
 
-test('without any token the state asks for a sign-in (no retries)', async () => {
-  const { ctx, connection } = setup();
+test('without any token it connects without one, and the gateway\'s 401 asks for a sign-in (no retries)', async () => {
+  const { ctx, connection, tokensUsed } = setup();
   await session.connect(ctx(new ScriptedUi()), { retry: true, explicit: false });
-  assert.equal(connection.state.kind, 'signInRequired');
+  assert.deepEqual(connection.state, { kind: 'signInRequired', url: URL, message: 'this gateway needs a token' });
+  assert.deepEqual(tokensUsed, ['(none)']);
   connection.dispose();
 });
 
@@ -191,7 +194,7 @@ test('Sign Out forgets the token and disconnects; auto-connect then leaves the c
   // ...an explicit Connect does.
   await session.connect(ctx(new ScriptedUi()));
   assert.deepEqual(connection.state, { kind: 'connected', url: URL, me: users['tok-admin'] });
-  assert.deepEqual(tokensUsed, ['tok-alice', 'tok-admin']);
+  assert.deepEqual(tokensUsed, ['tok-alice', '(none)', 'tok-admin']);
   assert.equal(credentials.isSignedOut(URL), false);
   connection.dispose();
 });
@@ -203,7 +206,7 @@ test('a refusal offers Sign In once per refusal, and the button starts it', asyn
   const offer = session.offerSignIn(connection, ui, () => started++);
   await session.connect(ctx(ui), { retry: true, explicit: false });
   await new Promise<void>((resolve) => setImmediate(resolve));
-  assert.deepEqual(ui.warnings, ['Framegate: 127.0.0.1:7878 needs you to sign in: no token for this gateway: run "Framegate: Sign In" with the token your admin gave you']);
+  assert.deepEqual(ui.warnings, ['Framegate: 127.0.0.1:7878 needs you to sign in: this gateway needs a token']);
   assert.equal(started, 1);
   // Connecting again and being refused again is a new refusal: offered again, dismissed.
   await session.connect(ctx(ui), { retry: true, explicit: false });
