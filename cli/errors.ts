@@ -3,7 +3,7 @@
  * tells scripts what went wrong.
  */
 import { FramegateError } from '../protocol';
-import { ConnectError } from '../rpc/client';
+import { AuthError, ConnectError } from '../rpc/client';
 
 export const ExitCodes = {
   ok: 0,
@@ -13,6 +13,8 @@ export const ExitCodes = {
   usage: 2,
   /** No gateway at the URL. */
   connect: 3,
+  /** The gateway refused the connection: no token, or a wrong or revoked one. */
+  auth: 4,
 } as const;
 
 /** A bad command line noticed after parsing (e.g. an unknown output file type). */
@@ -33,6 +35,7 @@ export class LocalFileError extends Error {
 
 export function describeError(error: unknown): { line: string; exitCode: number } {
   if (error instanceof ConnectError) return { line: `framegate: ${error.message} (CannotConnect)`, exitCode: ExitCodes.connect };
+  if (error instanceof AuthError) return { line: `framegate: ${error.url}: ${error.message} (${error.status === 401 ? 'Unauthorized' : 'Refused'})`, exitCode: ExitCodes.auth };
   if (error instanceof UsageError) return { line: `framegate: ${error.message} (UsageError)`, exitCode: ExitCodes.usage };
   if (error instanceof LocalFileError) return { line: `framegate: ${error.message} (LocalFileError)`, exitCode: ExitCodes.gateway };
   if (error instanceof FramegateError) return { line: `framegate: ${error.message} (${error.kind})`, exitCode: ExitCodes.gateway };

@@ -5,7 +5,7 @@
  * Errors never go to stdout (see errors.ts).
  */
 import Table from 'cli-table3';
-import type { ColumnInfo, FrameInfo } from '../protocol';
+import type { ColumnInfo, FrameInfo, FrameScope, GrantInfo, GroupInfo, ListUsersResult } from '../protocol';
 import { displayValue, type DecodedRows, type JsonValue } from './values';
 
 export interface OutputTarget {
@@ -42,22 +42,41 @@ export class Output {
     return table.toString();
   }
 
+  /** Frames in sections: mine, shared with me, team-wide (and, for admins, everyone else's). */
   frames(frames: FrameInfo[]): void {
-    this.result({ frames }, () =>
-      frames.length === 0
-        ? 'no frames'
-        : this.table(
-            ['name', 'rows', 'columns', 'owner', 'version', 'saved at'],
-            frames.map((f) => [f.name, formatCount(f.rowCount), String(f.columns.length), f.owner, String(f.version), f.createdAt]),
-            [false, true, true, false, true, false],
-          ),
+    this.result({ frames }, () => {
+      if (frames.length === 0) return 'no frames you can see (framegate put FILE --as NAME makes one)';
+      const sections: string[] = [];
+      for (const scope of SCOPE_ORDER) {
+        const shown = frames.filter((f) => f.scope === scope);
+        if (shown.length === 0) continue;
+        const [head, row] = SECTION_COLUMNS[scope];
+        sections.push(`${SCOPE_TITLES[scope]}\n${this.table(['name', 'rows', 'columns', 'version', ...head], shown.map((f) => [f.name, formatCount(f.rowCount), String(f.columns.length), String(f.version), ...row(f)]), [false, true, true, true])}`);
+      }
+      return sections.join('\n\n');
+    });
+  }
+
+  users({ users, groups }: ListUsersResult): void {
+    this.result({ users, groups }, () =>
+      this.table(
+        ['user', 'admin', 'team writer', 'groups', 'since'],
+        users.map((u) => [u.name, u.admin ? 'yes' : '', u.teamWriter ? 'yes' : '', u.groups.join(', '), u.createdAt.slice(0, 10)]),
+      ),
     );
+  }
+
+  groups(groups: GroupInfo[]): void {
+    this.result({ groups }, () => (groups.length === 0 ? 'no groups' : this.table(['group', 'members'], groups.map((g) => [g.name, g.members.join(', ')]))));
   }
 
   frame(frame: FrameInfo, verb?: string): void {
     this.result(frame, () => {
       const summary = `${verb ? `${verb} ` : ''}${frame.name}: ${formatCount(frame.rowCount)} rows, ${frame.columns.length} columns (version ${frame.version}, owner ${frame.owner})`;
-      return verb ? summary : `${summary}\n${this.columns(frame.columns)}\nsource: ${frame.source.trim()}`;
+      if (verb) return summary;
+      const access = [frame.canWrite ? 'you may read and save new versions' : 'you may read', ...(frame.sharedBy ? [`shared with you by ${frame.sharedBy}`] : [])];
+      const grants = frame.grants?.length ? `\nshared with: ${frame.grants.map(grantText).join(', ')}` : frame.canManage ? '\nshared with: nobody (private)' : '';
+      return `${summary}\n${this.columns(frame.columns)}\nsaved by ${frame.author} at ${frame.createdAt}; ${access.join('; ')}${grants}\nsource: ${frame.source.trim()}`;
     });
   }
 
@@ -81,6 +100,21 @@ export class Output {
     });
   }
 }
+
+const SCOPE_ORDER: FrameScope[] = ['mine', 'shared', 'team', 'admin'];
+const SCOPE_TITLES: Record<FrameScope, string> = { mine: 'Mine', shared: 'Shared with me', team: 'Team', admin: 'Others (visible to you as admin)' };
+
+function grantText(grant: GrantInfo): string {
+  const who = grant.to.kind === 'team' ? 'team' : grant.to.kind === 'group' ? `group ${grant.to.name}` : grant.to.name;
+  return grant.write ? `${who} (write)` : who;
+}
+
+const SECTION_COLUMNS: Record<FrameScope, [string[], (f: FrameInfo) => string[]]> = {
+  mine: [['shared with'], (f) => [(f.grants ?? []).map(grantText).join(', ')]],
+  shared: [['owner', 'shared by', 'access'], (f) => [f.owner, f.sharedBy ?? '', f.canWrite ? 'read, write' : 'read']],
+  team: [['owner', 'access'], (f) => [f.owner, f.canWrite ? 'read, write' : 'read']],
+  admin: [['owner', 'shared with'], (f) => [f.owner, (f.grants ?? []).map(grantText).join(', ')]],
+};
 
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)\b/i;
 

@@ -3,17 +3,14 @@
  * speaking the same protocol as the VS Code extension.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_URL, FileFormat, FRAME_NAME_PATTERN, MAX_WINDOW_ROWS } from '../protocol';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_URL, FRAME_NAME_HELP, FRAME_NAME_PATTERN, FRAME_REF_HELP, FRAME_REF_PATTERN, IDENTIFIER_PATTERN, MAX_WINDOW_ROWS } from '../protocol';
 import { DEFAULT_DATA_DIR, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_QUERY_TIMEOUT_MS } from '../server/config';
 import { GATEWAY_VERSION } from '../server/version';
-import * as commands from './commands';
+import type { GlobalOptions } from './commands/client';
+import * as frames from './commands/frames';
+import * as gateway from './commands/gateway';
+import * as identity from './commands/identity';
 import { describeError, ExitCodes } from './errors';
-
-export interface GlobalOptions {
-  url: string;
-  user?: string;
-  json: boolean;
-}
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -25,29 +22,41 @@ function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-/** Frame names are checked here so a typo is a usage error, not a round trip to the gateway. */
-function frameName(value: string): string {
-  if (!FRAME_NAME_PATTERN.test(value)) {
-    throw new InvalidArgumentError('a frame name is an identifier (letters, digits, _), optionally prefixed by a namespace: "sales" or "alice.sales"');
-  }
-  return value;
+/** Names are checked here so a typo is a usage error, not a round trip to the gateway. */
+function checked(pattern: RegExp, help: string) {
+  return (value: string): string => {
+    if (!pattern.test(value)) throw new InvalidArgumentError(help);
+    return value;
+  };
 }
+const frameName = checked(FRAME_NAME_PATTERN, FRAME_NAME_HELP);
+const frameRef = checked(FRAME_REF_PATTERN, FRAME_REF_HELP);
+const identifier = checked(IDENTIFIER_PATTERN, 'a user or group name is an identifier: letters, digits and _, not starting with a digit');
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 const JSON_HELP = `
+Names: a frame is namespace.name (your own namespace is your user name; "main" is the team's).
+A bare name reads your own frame, else the team's, else the one shared with you; it saves into
+your own namespace. NAME@3 reads version 3. In SQL: SELECT * FROM alice.sales (or "alice"."sales@3").
+
+Who you are: --token, else FRAMEGATE_TOKEN, else the token saved for the URL by "framegate login"
+(or by a gateway started on this machine, for its first admin).
+
 Output: tables for people by default. With --json every command prints exactly one JSON
 document, on one line, on stdout:
-  ls -> {"frames":[FrameInfo…]}      schema/load/put/sql --save -> FrameInfo
+  ls -> {"frames":[FrameInfo…]}      schema/load/put/sql --save/share/unshare/publish -> FrameInfo
   head -> {"name","rowCount","offset","columns":[{name,type}],"rows":[{col:value}]}
   sql -> {"sql","rowCount","offset","columns":[{name,type}],"rows":[{col:value}]}
   get -> {"name","path","format","rows","bytes"}   rm -> {"deleted"}   shutdown -> {"stopping":true}
+  user add -> {"user","token"}   user ls -> {"users","groups"}   token rotate -> {"user","token"}
 64-bit integers beyond 2^53 and decimals are strings; dates and timestamps are ISO-8601 strings.
 
 Errors: one line on stderr, "framegate: <message> (<Kind>)". Exit codes: 0 ok, 1 the gateway
-answered with an error (or another failure), 2 usage error, 3 cannot connect to the gateway.`;
+answered with an error (or another failure), 2 usage error, 3 cannot connect to the gateway,
+4 the gateway refused your token (none, wrong or revoked: framegate login).`;
 
 export function buildProgram(): Command {
   const program = new Command('framegate');
@@ -55,106 +64,205 @@ export function buildProgram(): Command {
     .description('Framegate: named dataframes held once in a gateway, shared by a team.')
     .version(GATEWAY_VERSION)
     .addOption(new Option('--url <url>', 'gateway WebSocket URL').env('FRAMEGATE_URL').default(DEFAULT_URL))
-    .addOption(new Option('--user <name>', 'who you are to the gateway (owner of what you save); default: your OS user').env('FRAMEGATE_USER'))
+    .addOption(new Option('--token <token>', 'your token (default: the one saved for the URL); prefer the env variable, argv is visible to other users').env('FRAMEGATE_TOKEN'))
+    .addOption(new Option('--ca <file>', 'PEM certificates to trust for a wss:// gateway with its own CA').env('FRAMEGATE_CA'))
     .option('--json', 'print one JSON document on stdout (for scripts)', false)
     .addHelpText('after', JSON_HELP)
     .showHelpAfterError('(run framegate --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`framegate: ${text.replace(/^error: /, '').trimEnd()} (UsageError)\n`) });
+    .configureOutput({ outputError: (text, write) => write(`framegate: ${text.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')} (UsageError)\n`) });
 
   const globals = (command: Command) => command.optsWithGlobals<GlobalOptions>();
 
   program
     .command('serve')
     .description('run a gateway in this process until shut down (logs: JSON lines on stderr)')
-    .option('--host <host>', 'address to listen on', DEFAULT_HOST)
+    .option('--host <host>', 'address to listen on (beyond loopback needs TLS)', DEFAULT_HOST)
     .option('--port <port>', 'port to listen on; 0 picks a free one', integer('--port', 0, 65535), DEFAULT_PORT)
-    .option('--data-dir <dir>', 'folder of the persistent catalog', DEFAULT_DATA_DIR)
+    .option('--data-dir <dir>', 'folder of the catalog and the data', DEFAULT_DATA_DIR)
     .option('--import-dir <dir>', 'folder whose files clients may load (repeatable)', collect, [])
-    .option('--demo', 'seed a demo frame "sales" (1,000,000 rows) if absent', false)
+    .option('--demo', 'seed a demo frame main.sales (1,000,000 rows) if absent', false)
+    .addOption(new Option('--engine <engine>', 'what holds the data').choices(['duckdb', 'spark']).default('duckdb'))
+    .option('--tls-cert <file>', 'PEM certificate: serve wss://')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--insecure', 'allow a non-loopback --host without TLS (tokens cross the network in clear)', false)
     .option('--max-message-bytes <n>', 'largest single WebSocket message accepted', integer('--max-message-bytes', 1024), DEFAULT_MAX_MESSAGE_BYTES)
     .option('--max-upload-bytes <n>', 'largest upload (Arrow sent in parts), held in memory until saved', integer('--max-upload-bytes', 1024), DEFAULT_MAX_UPLOAD_BYTES)
     .option('--query-timeout-ms <ms>', 'interrupt queries running longer', integer('--query-timeout-ms', 1), DEFAULT_QUERY_TIMEOUT_MS)
     .option('--memory-limit <size>', 'engine memory cap, e.g. 4GB')
     .option('--threads <n>', 'engine worker threads', integer('--threads', 1, 1024))
     .option('--allow-origin <origin>', 'browser origin allowed to connect (repeatable); browsers are refused otherwise', collect, [])
-    .addOption(new Option('--admin-token <token>', 'token required by shutdown (else shutdown only from loopback); prefer the env variable, argv is visible to other users').env('FRAMEGATE_ADMIN_TOKEN'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('FRAMEGATE_LOG_LEVEL').default('info'))
-    .action((options: commands.ServeOptions) => commands.serve(options));
+    .action((options: gateway.ServeOptions) => gateway.serve(options));
 
   program
     .command('info')
     .description('show the gateway version, engine and limits')
-    .action((_options: object, command: Command) => commands.info(globals(command)));
+    .action((_options: object, command: Command) => gateway.info(globals(command)));
+
+  program
+    .command('login')
+    .description('save a token an admin gave you for a gateway (asked for, or read from stdin)')
+    .argument('[url]', 'gateway URL (default: --url)')
+    .action((url: string | undefined, _options: object, command: Command) => identity.login(globals(command), url));
+
+  program
+    .command('logout')
+    .description('forget the token saved for a gateway')
+    .argument('[url]', 'gateway URL (default: --url)')
+    .action((url: string | undefined, _options: object, command: Command) => identity.logout(globals(command), url));
+
+  program
+    .command('whoami')
+    .description('who the gateway says you are: user, admin, groups, namespaces')
+    .action((_options: object, command: Command) => identity.whoami(globals(command)));
 
   program
     .command('ls')
-    .description('list frames')
-    .option('--namespace <ns>', 'only frames in this namespace')
-    .action((options: { namespace?: string }, command: Command) => commands.ls(globals(command), options));
+    .description('list the frames you can see: yours, shared with you, team-wide')
+    .option('--namespace <ns>', 'only frames in this namespace', identifier)
+    .action((options: { namespace?: string }, command: Command) => frames.ls(globals(command), options));
 
   program
     .command('schema')
-    .description('show a frame: columns, types, rows, owner, source')
-    .argument('<name>', 'frame name', frameName)
-    .action((name: string, _options: object, command: Command) => commands.schema(globals(command), name));
+    .description('show a frame: columns, types, rows, owner, version, sharing, source')
+    .argument('<name>', 'frame name (NAME@N for a version)', frameRef)
+    .action((name: string, _options: object, command: Command) => frames.schema(globals(command), name));
 
   program
     .command('head')
     .description('show rows of a frame')
-    .argument('<name>', 'frame name', frameName)
+    .argument('<name>', 'frame name (NAME@N for a version)', frameRef)
     .option('-n, --rows <n>', 'rows to show', integer('-n', 1, MAX_WINDOW_ROWS), 10)
     .option('--offset <k>', 'skip the first k rows', integer('--offset', 0), 0)
     .option('--sort <col[:desc]>', 'sort by a column first (repeatable)', collect, [])
-    .action((name: string, options: commands.HeadOptions, command: Command) => commands.head(globals(command), name, options));
+    .action((name: string, options: frames.HeadOptions, command: Command) => frames.head(globals(command), name, options));
 
   program
     .command('sql')
-    .description('run a read-only SQL query over frames (frames are tables: SELECT * FROM sales)')
-    .argument('<query>', 'the SQL query')
+    .description('run a read-only SQL query over frames (frames are tables: SELECT * FROM alice.sales)')
+    .argument('[query]', 'the SQL query (or -f FILE)')
+    .option('-f, --file <file>', 'read the query from a file (- for stdin)')
     .option('--save <name>', 'save the result as a frame instead of showing it', frameName)
-    .option('--replace', 'with --save: replace an existing frame', false)
+    .option('--replace', 'with --save: add a new version of an existing frame', false)
     .option('-n, --rows <n>', 'rows to show', integer('-n', 1, MAX_WINDOW_ROWS), 20)
-    .action((query: string, options: commands.SqlOptions, command: Command) => commands.sql(globals(command), query, options));
+    .action((query: string | undefined, options: frames.SqlOptions, command: Command) => frames.sql(globals(command), query, options));
 
   program
     .command('load')
     .description("load a file on the gateway's machine (inside one of its import dirs) as a frame")
     .argument('<path>', "path on the gateway's machine; relative paths are inside its first import dir")
     .requiredOption('--as <name>', 'frame name', frameName)
-    .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(FileFormat.options))
-    .option('--replace', 'replace an existing frame', false)
-    .action((path: string, options: commands.LoadOptions, command: Command) => commands.load(globals(command), path, options));
+    .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'parquet', 'json']))
+    .option('--replace', 'add a new version of an existing frame', false)
+    .action((path: string, options: frames.LoadOptions, command: Command) => frames.load(globals(command), path, options));
 
   program
     .command('put')
     .description('upload a local CSV, Parquet, JSON or Arrow file as a frame')
     .argument('<file>', 'local file (.csv, .parquet, .json, .arrow)')
     .requiredOption('--as <name>', 'frame name', frameName)
-    .option('--replace', 'replace an existing frame', false)
-    .action((file: string, options: commands.PutOptions, command: Command) => commands.put(globals(command), file, options));
+    .option('--replace', 'add a new version of an existing frame', false)
+    .action((file: string, options: frames.PutOptions, command: Command) => frames.put(globals(command), file, options));
 
   program
     .command('get')
     .description('download a frame to a local file')
-    .argument('<name>', 'frame name', frameName)
+    .argument('<name>', 'frame name (NAME@N for a version)', frameRef)
     .requiredOption('-o, --output <file>', 'output file: .arrow, .parquet or .csv')
-    .action((name: string, options: { output: string }, command: Command) => commands.get(globals(command), name, options.output));
+    .action((name: string, options: { output: string }, command: Command) => frames.get(globals(command), name, options.output));
 
   program
     .command('rm')
-    .description('delete a frame')
+    .description('delete a frame (its owner or an admin)')
     .argument('<name>', 'frame name', frameName)
-    .action((name: string, _options: object, command: Command) => commands.rm(globals(command), name));
+    .action((name: string, _options: object, command: Command) => frames.rm(globals(command), name));
+
+  program
+    .command('share')
+    .description('share a frame with a user, a group or the whole team (its owner or an admin)')
+    .argument('<name>', 'frame name', frameName)
+    .requiredOption('--with <who>', 'a user, a group, or "team" (user:NAME / group:NAME when it must be said)')
+    .option('--write', 'they may also save new versions of it', false)
+    .action((name: string, options: { with: string; write: boolean }, command: Command) => frames.share(globals(command), name, options));
+
+  program
+    .command('unshare')
+    .description('stop sharing a frame with a user, a group or the team')
+    .argument('<name>', 'frame name', frameName)
+    .requiredOption('--with <who>', 'a user, a group, or "team"')
+    .action((name: string, options: { with: string }, command: Command) => frames.unshare(globals(command), name, options));
+
+  program
+    .command('publish')
+    .description('share a frame with the whole team (read only)')
+    .argument('<name>', 'frame name', frameName)
+    .action((name: string, _options: object, command: Command) => frames.publish(globals(command), name));
+
+  const user = program.command('user').description('users of the gateway (admins manage them)');
+  user
+    .command('add')
+    .description('add a user and print their token, once')
+    .argument('<name>', 'user name (also their namespace)', identifier)
+    .option('--admin', 'they manage users, groups and every frame', false)
+    .option('--team-writer', 'they may save frames in the team namespace', false)
+    .action((name: string, options: { admin: boolean; teamWriter: boolean }, command: Command) => identity.userAdd(globals(command), name, options));
+  user
+    .command('ls')
+    .description('list users and their groups')
+    .action((_options: object, command: Command) => identity.userList(globals(command)));
+  user
+    .command('rm')
+    .description('remove a user: their token stops working, their frames stay')
+    .argument('<name>', 'user name', identifier)
+    .action((name: string, _options: object, command: Command) => identity.userRemove(globals(command), name));
+  user
+    .command('set')
+    .description("change a user's rights")
+    .argument('<name>', 'user name', identifier)
+    .option('--admin', 'make them an admin')
+    .option('--no-admin', 'make them not an admin')
+    .option('--team-writer', 'let them save in the team namespace')
+    .option('--no-team-writer', 'stop them saving in the team namespace')
+    .action((name: string, options: { admin?: boolean; teamWriter?: boolean }, command: Command) => identity.userSet(globals(command), name, options));
+
+  program
+    .command('token')
+    .description('tokens')
+    .command('rotate')
+    .description('a new token for you (saved, replacing the old) or, for admins, for another user')
+    .argument('[name]', 'user name (default: you)', identifier)
+    .action((name: string | undefined, _options: object, command: Command) => identity.tokenRotate(globals(command), name));
+
+  const group = program.command('group').description('groups of users, to share with (admins manage them)');
+  group
+    .command('add')
+    .description('create a group, or add members to it')
+    .argument('<name>', 'group name', identifier)
+    .argument('[users...]', 'members to add', (value: string, previous: string[] = []) => [...previous, identifier(value)])
+    .action((name: string, users: string[] | undefined, _options: object, command: Command) => identity.groupAdd(globals(command), name, users ?? []));
+  group
+    .command('rm')
+    .description('take members out of a group, or remove the group when none are named')
+    .argument('<name>', 'group name', identifier)
+    .argument('[users...]', 'members to take out')
+    .action((name: string, users: string[] | undefined, _options: object, command: Command) => identity.groupRemove(globals(command), name, users ?? []));
+  group
+    .command('ls')
+    .description('list groups and their members')
+    .action((_options: object, command: Command) => identity.groupList(globals(command)));
 
   program
     .command('shutdown')
-    .description('stop the gateway (needs its admin token, or loopback when it has none)')
-    .addOption(new Option('--token <token>', 'admin token').env('FRAMEGATE_ADMIN_TOKEN'))
-    .action((options: { token?: string }, command: Command) => commands.shutdown(globals(command), options.token));
+    .description('stop the gateway (admins)')
+    .action((_options: object, command: Command) => gateway.shutdown(globals(command)));
 
-  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  const override = (command: Command) => {
+    command.exitOverride().configureOutput(program.configureOutput());
+    command.commands.forEach(override);
+  };
+  program.commands.forEach(override);
   return program;
 }
 

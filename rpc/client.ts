@@ -32,6 +32,8 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Largest single WebSocket message accepted from the gateway. */
   maxMessageBytes?: number;
+  /** PEM certificate(s) to trust for `wss://` beside the system's (a gateway with its own CA). */
+  ca?: string | Buffer;
 }
 
 /** The gateway could not be reached at all (as opposed to an error it answered with). */
@@ -104,6 +106,7 @@ export class GatewayClient {
     const socket = new WebSocket(url, {
       maxPayload: options.maxMessageBytes ?? 1024 * 1024 * 1024,
       ...(options.token ? { headers: { Authorization: `Bearer ${options.token}` } } : {}),
+      ...(options.ca ? { ca: options.ca } : {}),
     });
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
     await new Promise<void>((resolve, reject) => {

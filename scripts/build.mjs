@@ -23,8 +23,8 @@ const builds = [
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
-    // DuckDB is a native module: loaded from node_modules at run time, never bundled.
-    external: [...common.external, '@duckdb/node-api', '@duckdb/node-bindings*'],
+    // DuckDB and SQLite are native modules: loaded from node_modules at run time, never bundled.
+    external: [...common.external, '@duckdb/node-api', '@duckdb/node-bindings*', 'better-sqlite3'],
     banner: { js: '#!/usr/bin/env node' },
   },
   {

@@ -81,6 +81,7 @@ export class Session implements RegisteredSession, Connection {
     const started = performance.now();
     const { logger } = this.services;
     const key = methodKeys.get(method);
+    logger.debug({ event: 'request-start', method, user: this.user }, 'request start');
     const log = (outcome: string) => {
       const entry = { event: 'request', method, ms: Math.round((performance.now() - started) * 10) / 10, outcome, user: this.user };
       if (key && QUIET_METHODS.has(key) && outcome === 'ok') logger.debug(entry, 'request');

@@ -1,6 +1,7 @@
-/** The engine package: the DuckDB engine, the demo seed, and the CLI's local file helpers. */
-export type { ArrowExport, ArrowWindow, Engine, EngineOptions, EngineSession, WindowRequest, WriteOptions } from './engine';
-export { openDuckDBEngine, type DuckDBEngine, type EngineTuning } from './duckdb-engine';
-export { seedDemo, DEMO_SALES_SQL, DEMO_ROWS } from './demo';
+/** The engine package: the Engine interface, the factory, the import policy and the CLI's local file helpers. */
+export * from './engine';
+export { openEngine, ENGINE_KINDS, type EngineKind } from './factory';
+export { createImportPolicy, type ImportPolicy } from './import-policy';
+export { openDuckDBEngine, type DuckDBEngine, type EngineTuning } from './duckdb/engine';
 export { readLocalFileAsArrow, writeArrowToFile } from './local-files';
 export type { SortCacheStats } from './sort-cache';

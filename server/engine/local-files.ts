@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import { decodeIpc, fieldsOf, toBatches } from './arrow-decoder';
 import { encodeIpcParts, reencodeIpc } from './arrow-encoder';
 import { DUCKDB_TYPE_OF_KIND, DuckDatabase } from './duckdb/duckdb';
-import { fileReader, quoteIdent, quoteLiteral } from './sql-text';
+import { fileReader, quoteIdent, quoteLiteral } from './duckdb/sql-text';
 
 type LocalFormat = 'csv' | 'parquet' | 'json' | 'arrow';
 

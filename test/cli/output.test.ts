@@ -15,7 +15,8 @@ import {
 } from 'apache-arrow';
 import { Output, type OutputTarget } from '../../cli/output';
 import { decodeArrowRows } from '../../cli/values';
-import { parseSortKey } from '../../cli/commands';
+import { parseSortKey } from '../../cli/commands/frames';
+import type { FrameInfo } from '../../protocol';
 
 function capture(isTTY = false): OutputTarget & { text: string } {
   return {
@@ -58,7 +59,7 @@ test('Arrow values become JSON-safe: big integers as strings, dates/times ISO, d
 });
 
 test('--json prints exactly one JSON document on one line; tables otherwise', () => {
-  const frame = {
+  const frame: FrameInfo = {
     name: 'alice.sales',
     namespace: 'alice',
     owner: 'alice',
@@ -69,7 +70,13 @@ test('--json prints exactly one JSON document on one line; tables otherwise', ()
     rowCount: 1234567,
     createdAt: '2026-01-01T00:00:00.000Z',
     version: 3,
+    author: 'alice',
     source: 'SELECT 1',
+    scope: 'shared',
+    sharedBy: 'alice',
+    published: false,
+    canWrite: false,
+    canManage: false,
   };
   const json = capture();
   new Output(true, json).frames([frame]);
@@ -78,6 +85,7 @@ test('--json prints exactly one JSON document on one line; tables otherwise', ()
 
   const human = capture();
   new Output(false, human).frames([frame]);
+  assert.match(human.text, /^Shared with me\n/);
   assert.match(human.text, /alice\.sales/);
   assert.match(human.text, /1,234,567/);
   // No colour codes when stdout is not a terminal.
@@ -90,7 +98,7 @@ test('--json prints exactly one JSON document on one line; tables otherwise', ()
 
   const empty = capture();
   new Output(false, empty).frames([]);
-  assert.equal(empty.text, 'no frames\n');
+  assert.match(empty.text, /^no frames you can see/);
 });
 
 test('--sort accepts COLUMN, COLUMN:desc and COLUMN:asc', () => {

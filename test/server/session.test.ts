@@ -1,104 +1,113 @@
 /**
- * A Session on its own, over a real WebSocket and a real DuckDB engine, with the connection
- * facts (remote address) under the test's control: what the gateway cannot fake on loopback.
+ * A Session on its own, over an in-memory channel pair, with a real catalog and a real DuckDB
+ * engine: dispatch, validation, the caller's principal loaded afresh for every request, and a bug
+ * in a handler failing only its own request.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { Writable } from 'node:stream';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { WebSocketServer } from 'ws';
-import { ErrorCodes, FramegateError, Methods } from '../../protocol';
-import { GatewayClient } from '../../rpc/client';
+import { ResponseError } from 'vscode-jsonrpc';
+import { ErrorCodes, Methods, type RequestType, type ParamsOf, type ResultOf } from '../../protocol';
+import { channelPair } from '../../rpc/memory-channel';
 import { RpcPeer } from '../../rpc/peer';
-import { wsChannel } from '../../rpc/ws-channel';
+import { Catalog } from '../../server/catalog/catalog';
 import { resolveConfig } from '../../server/config';
-import { openDuckDBEngine, type Engine } from '../../server/engine';
+import type { Engine } from '../../server/engine/engine';
+import { openEngine } from '../../server/engine/factory';
+import { createImportPolicy } from '../../server/engine/import-policy';
+import { FrameWriter } from '../../server/frames/writer';
 import { Session } from '../../server/session';
+import { SessionRegistry } from '../../server/sessions';
 import { tempDir } from './support';
 
-async function sessionServer(remoteAddress: string, adminToken?: string, adapt: (engine: Engine) => Engine = (engine) => engine) {
+interface Harness {
+  call<T extends RequestType<unknown, unknown>>(type: T, params: ParamsOf<T>): Promise<ResultOf<T>>;
+  raw(method: string, params: unknown): Promise<unknown>;
+  catalog: Catalog;
+  logs: Array<{ event?: string; method?: string }>;
+  userId: number;
+}
+
+async function harness(t: TestContext, adapt: (engine: Engine) => Engine = (engine) => engine): Promise<Harness> {
   const dataDir = tempDir('framegate-session-');
-  const config = resolveConfig({ dataDir, adminToken, queryTimeoutMs: 10_000 });
-  const realEngine = await openDuckDBEngine({ dataDir, importDirs: [], queryTimeoutMs: config.queryTimeoutMs });
+  const config = resolveConfig({ dataDir, queryTimeoutMs: 10_000 });
+  const catalog = Catalog.open(dataDir);
+  const realEngine = await openEngine('duckdb', { dataDir, importPolicy: createImportPolicy([], dataDir), queryTimeoutMs: config.queryTimeoutMs });
   const engine = adapt(realEngine);
   const logs: Array<{ event?: string; method?: string }> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as { event?: string });
-      done();
-    },
-  });
-  const shutdowns: string[] = [];
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await once(wss, 'listening');
-  wss.on('connection', (socket) => {
-    const peer = new RpcPeer(wsChannel(socket));
-    new Session(peer, {
-      engine,
-      config,
-      logger: pino({ level: 'info' }, sink),
-      user: 'tester',
-      remoteAddress,
-      broadcast: () => undefined,
-      requestShutdown: () => shutdowns.push(remoteAddress),
-    });
-    peer.listen();
+  const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line) as { event?: string }) });
+  const user = catalog.identity.users.add('tester', { admin: false, teamWriter: false });
+  const [serverEnd, clientEnd] = channelPair();
+  const sessions = new SessionRegistry(catalog);
+  const session = new Session(
+    new RpcPeer(serverEnd),
+    { config, logger, catalog, engine, writer: new FrameWriter(catalog.frames, engine, logger), sessions, requestShutdown: () => undefined },
+    { userId: user.id, name: user.name, tokenId: 'test', remoteAddress: '192.0.2.7' },
+  );
+  session.peer.listen();
+  const client = new RpcPeer(clientEnd);
+  client.listen();
+  t.after(async () => {
+    client.close();
+    await session.close();
+    await realEngine.close();
+    catalog.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
   return {
-    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
-    shutdowns,
+    call: (type, params) => client.connection.sendRequest(type.method, params),
+    raw: (method, params) => client.connection.sendRequest(method, params),
+    catalog,
     logs,
-    close: async () => {
-      for (const client of wss.clients) client.terminate();
-      await new Promise((resolve) => wss.close(resolve));
-      await realEngine.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    userId: user.id,
   };
 }
 
-test('without an admin token, shutdown from a non-loopback address is Forbidden', async (t) => {
-  const server = await sessionServer('192.0.2.50');
-  t.after(() => server.close());
-  const client = await GatewayClient.connect(server.url);
-  t.after(() => client.close());
-  await assert.rejects(client.request(Methods.shutdown, {}), (error: unknown) => error instanceof FramegateError && error.code === ErrorCodes.Forbidden);
-  assert.deepEqual(server.shutdowns, []);
-  // The session is still usable after the refusal.
-  assert.deepEqual(await client.request(Methods.listFrames, {}), { frames: [] });
+function rejectsWith(code: number) {
+  return (error: unknown) => error instanceof ResponseError && error.code === code;
+}
+
+test('requests are validated: unknown methods, bad params and positional params get their JSON-RPC codes', async (t) => {
+  const h = await harness(t);
+  await assert.rejects(h.raw('frames/steal', {}), rejectsWith(ErrorCodes.MethodNotFound));
+  await assert.rejects(h.raw('data/window', { source: { kind: 'frame', name: 'x' }, offset: -1, limit: 1 }), rejectsWith(ErrorCodes.InvalidParams));
+  await assert.rejects(h.raw('frames/schema', ['x']), rejectsWith(ErrorCodes.InvalidParams));
+  await assert.rejects(h.raw('frames/schema', { name: 'a.b.c' }), rejectsWith(ErrorCodes.InvalidParams));
+  assert.deepEqual(await h.raw('frames/list', {}), { frames: [] }, 'and the session goes on');
 });
 
-test('with an admin token, the right token works from any address', async (t) => {
-  const server = await sessionServer('192.0.2.51', 'letmein');
-  t.after(() => server.close());
-  const client = await GatewayClient.connect(server.url);
-  t.after(() => client.close());
-  assert.deepEqual(await client.request(Methods.shutdown, { token: 'letmein' }), { stopping: true });
-  assert.deepEqual(server.shutdowns, ['192.0.2.51']);
+test('the principal is loaded for every request: a new admin flag counts at once, a removed user is refused at once', async (t) => {
+  const h = await harness(t);
+  await assert.rejects(h.call(Methods.addUser, { name: 'eve' }), rejectsWith(ErrorCodes.Forbidden));
+  h.catalog.identity.users.update(h.userId, { admin: true });
+  assert.equal((await h.call(Methods.addUser, { name: 'eve' })).user, 'eve');
+  assert.equal((await h.call(Methods.whoami, {})).admin, true);
+  h.catalog.identity.users.remove(h.userId);
+  await assert.rejects(h.call(Methods.whoami, {}), rejectsWith(ErrorCodes.Unauthorized));
 });
 
 test('an unexpected engine exception becomes InternalError with its message, is logged, and the session goes on', async (t) => {
-  // Fault injection on a real engine: listFrames fails the way a bug would (not a FramegateError).
-  const server = await sessionServer('127.0.0.1', undefined, (engine) => {
+  // Fault injection on a real engine: the first SQL run fails the way a bug would (not a FramegateError).
+  const h = await harness(t, (engine) => {
     let failNext = true;
     return Object.assign(Object.create(engine) as Engine, {
-      listFrames: () => {
-        if (!failNext) return engine.listFrames();
-        failNext = false;
-        return Promise.reject(new TypeError('cannot read properties of undefined (injected)'));
+      openSession: (label: string) => {
+        const session = engine.openSession(label);
+        return Object.assign(Object.create(session) as typeof session, {
+          runSql: (sql: string, resolve: Parameters<typeof session.runSql>[1]) => {
+            if (!failNext) return session.runSql(sql, resolve);
+            failNext = false;
+            return Promise.reject(new TypeError('cannot read properties of undefined (injected)'));
+          },
+        });
       },
     });
   });
-  t.after(() => server.close());
-  const client = await GatewayClient.connect(server.url);
-  t.after(() => client.close());
   await assert.rejects(
-    client.request(Methods.listFrames, {}),
-    (error: unknown) => error instanceof FramegateError && error.code === ErrorCodes.InternalError && /frames\/list: cannot read properties of undefined \(injected\)/.test(error.message),
+    h.call(Methods.sql, { sql: 'SELECT 1' }),
+    (error: unknown) => error instanceof ResponseError && error.code === ErrorCodes.InternalError && /query\/sql: cannot read properties of undefined \(injected\)/.test(error.message),
   );
-  assert.ok(server.logs.some((l) => l.event === 'internal-error' && l.method === 'frames/list'));
-  assert.deepEqual(await client.request(Methods.listFrames, {}), { frames: [] });
+  assert.ok(h.logs.some((l) => l.event === 'internal-error' && l.method === 'query/sql'));
+  assert.equal((await h.call(Methods.sql, { sql: 'SELECT 42 AS answer' })).rowCount, 1);
 });

@@ -10,6 +10,8 @@ import { Writable } from 'node:stream';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
 import pino from 'pino';
 import WebSocket from 'ws';
+import { Methods } from '../../protocol';
+import { GatewayClient } from '../../rpc/client';
 import type { GatewayConfig } from '../../server/config';
 import { startGateway, type Gateway } from '../../server/gateway';
 
@@ -27,7 +29,15 @@ export interface TestGateway {
   url: string;
   dataDir: string;
   importDir: string;
+  /** Where the gateway wrote its first admin's credentials (FRAMEGATE_CONFIG_DIR). */
+  configDir: string;
+  /** The first admin ("root") and their token. */
+  adminToken: string;
   logs: LogEntry[];
+  /** Adds a user (as root) and returns their token. */
+  addUser(name: string, flags?: { admin?: boolean; teamWriter?: boolean }): Promise<string>;
+  /** A client connected with `token` (root's by default). */
+  connect(token?: string): Promise<GatewayClient>;
   /** Closes the gateway (idempotent) and removes its temp dirs. */
   dispose(): Promise<void>;
 }
@@ -37,7 +47,8 @@ export function tempDir(prefix: string): string {
 }
 
 /** A real gateway (real DuckDB) on 127.0.0.1:0 whose JSON log lines are collected in `logs`. */
-export async function startTestGateway(config: Partial<GatewayConfig> = {}, keepDirs = false): Promise<TestGateway> {
+/** `adminToken`: when reopening a data dir whose admin exists already (no new one is made then). */
+export async function startTestGateway(config: Partial<GatewayConfig> = {}, keepDirs = false, reuseAdminToken?: string): Promise<TestGateway> {
   const dataDir = config.dataDir ?? tempDir('framegate-gw-data-');
   const importDir = config.importDirs?.[0] ?? tempDir('framegate-gw-import-');
   const logs: LogEntry[] = [];
@@ -48,15 +59,33 @@ export async function startTestGateway(config: Partial<GatewayConfig> = {}, keep
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  const gateway = await startGateway({ host: '127.0.0.1', port: 0, queryTimeoutMs: 30_000, ...config, dataDir, importDirs: [importDir] }, { logger });
+  const configDir = tempDir('framegate-gw-config-');
+  const gateway = await startGateway(
+    { host: '127.0.0.1', port: 0, queryTimeoutMs: 30_000, ...config, dataDir, importDirs: [importDir] },
+    { logger, env: { FRAMEGATE_CONFIG_DIR: configDir }, adminName: 'root' },
+  );
+  const adminToken = gateway.bootstrap?.token ?? reuseAdminToken ?? '';
+  const connect = (token = adminToken) => GatewayClient.connect(gateway.url, { token });
   return {
     gateway,
     url: gateway.url,
     dataDir,
     importDir,
+    configDir,
+    adminToken,
     logs,
+    connect,
+    addUser: async (name, flags = {}) => {
+      const admin = await connect();
+      try {
+        return (await admin.request(Methods.addUser, { name, ...flags })).token;
+      } finally {
+        admin.close();
+      }
+    },
     dispose: async () => {
       await gateway.close();
+      rmSync(configDir, { recursive: true, force: true });
       if (!keepDirs) {
         rmSync(dataDir, { recursive: true, force: true });
         rmSync(importDir, { recursive: true, force: true });
@@ -95,8 +124,8 @@ export async function waitFor<T>(check: () => T | undefined | false, what: strin
 }
 
 /** A bare WebSocket, for sending what a well-behaved client never would. */
-export async function rawSocket(url: string): Promise<WebSocket> {
-  const socket = new WebSocket(`${url}/?user=raw`);
+export async function rawSocket(url: string, token: string): Promise<WebSocket> {
+  const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` } });
   await once(socket, 'open');
   return socket;
 }

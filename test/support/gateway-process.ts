@@ -45,6 +45,8 @@ export interface StartOptions {
   port?: number;
   /** Reuse a config dir (a restart keeps the admin's credentials); a fresh temp dir otherwise. */
   configDir?: string;
+  /** The admin's token, when reopening a data dir on another port (credentials are saved per URL). */
+  adminToken?: string;
   /** Name of the first admin of a new data dir (default "admin"). */
   adminName?: string;
   args?: string[];
@@ -105,7 +107,7 @@ export async function startGatewayProcess(options: StartOptions = {}): Promise<G
     await exited;
     clearTimeout(killer);
   };
-  const admin = readCredential(url, { FRAMEGATE_CONFIG_DIR: configDir });
+  const admin = readCredential(url, { FRAMEGATE_CONFIG_DIR: configDir }) ?? (options.adminToken ? { user: 'admin', token: options.adminToken } : undefined);
   if (!admin) {
     await waitExit('SIGTERM');
     throw new Error(`the gateway wrote no admin credentials to ${configDir} (a data dir with an admin needs its config dir too)`);

@@ -115,6 +115,16 @@ export class DuckDatabase {
     return new DuckConnection(await this.instance.connect());
   }
 
+  /** Runs `task` on a connection of its own, closed afterwards. */
+  async withConnection<T>(task: (conn: DuckConnection) => Promise<T>): Promise<T> {
+    const conn = await this.connect();
+    try {
+      return await task(conn);
+    } finally {
+      conn.close();
+    }
+  }
+
   close(): void {
     this.instance.closeSync();
   }

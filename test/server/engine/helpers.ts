@@ -1,13 +1,13 @@
 /** Shared helpers for the engine tests: a real DuckDB engine in a temp dir, removed afterwards. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableFromIPC, type Table } from 'apache-arrow';
-import { FramegateError } from '../../../protocol';
-import { openDuckDBEngine, type DuckDBEngine, type EngineOptions, type EngineTuning } from '../../../server/engine';
+import { createImportPolicy, openDuckDBEngine, type DuckDBEngine, type EngineOptions, type EngineTuning } from '../../../server/engine';
+import { TestCatalog } from './test-catalog';
 
 export interface TempEngine {
   engine: DuckDBEngine;
+  catalog: TestCatalog;
   dir: string;
   dataDir: string;
   importDir: string;
@@ -19,19 +19,31 @@ export function tempDir(prefix = 'fg-engine-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function openTempEngine(overrides: Partial<EngineOptions> = {}, tuning: EngineTuning = {}): Promise<TempEngine> {
-  const dir = tempDir();
+export interface TempOptions extends Partial<Omit<EngineOptions, 'importPolicy'>> {
+  /** Import dirs (default: one fresh `import/` folder). */
+  importDirs?: string[];
+}
+
+/** Engine options over a fresh temp dir: `data/` and `import/`. */
+export function tempOptions(dir: string, overrides: TempOptions = {}): EngineOptions & { importDir: string } {
   const importDir = join(dir, 'import');
-  const { mkdirSync } = await import('node:fs');
-  mkdirSync(importDir);
-  const options: EngineOptions = { dataDir: join(dir, 'data'), importDirs: [importDir], queryTimeoutMs: 10_000, threads: 2, ...overrides };
+  mkdirSync(importDir, { recursive: true });
+  const dataDir = overrides.dataDir ?? join(dir, 'data');
+  const { importDirs = [importDir], ...rest } = overrides;
+  return { queryTimeoutMs: 10_000, threads: 2, ...rest, dataDir, importDir, importPolicy: createImportPolicy(importDirs, dataDir) };
+}
+
+export async function openTempEngine(overrides: TempOptions = {}, tuning: EngineTuning = {}): Promise<TempEngine> {
+  const dir = tempDir();
+  const options = tempOptions(dir, overrides);
   const engine = await openDuckDBEngine(options, tuning);
   let closed = false;
   return {
     engine,
+    catalog: new TestCatalog(engine),
     dir,
     dataDir: options.dataDir,
-    importDir,
+    importDir: options.importDir,
     options,
     async cleanup() {
       if (!closed) await engine.close();
@@ -41,22 +53,4 @@ export async function openTempEngine(overrides: Partial<EngineOptions> = {}, tun
   };
 }
 
-export const owner = { owner: 'alice', replace: false };
-export const replace = { owner: 'alice', replace: true };
-
-export function decode(ipc: Uint8Array): Table {
-  return tableFromIPC(ipc);
-}
-
-/** Asserts a promise fails with a FramegateError of `kind`; returns the error. */
-export async function rejectsWith(promise: Promise<unknown>, kind: string, message?: RegExp): Promise<FramegateError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof FramegateError)) throw new Error(`expected FramegateError ${kind}, got ${String(error)}`);
-    if (error.kind !== kind) throw new Error(`expected ${kind}, got ${error.kind}: ${error.message}`);
-    if (message && !message.test(error.message)) throw new Error(`message ${JSON.stringify(error.message)} does not match ${String(message)}`);
-    return error;
-  }
-  throw new Error(`expected FramegateError ${kind}, but it succeeded`);
-}
+export { decode, rejectsWith, rejectsWithOneOf } from './expect';

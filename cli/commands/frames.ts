@@ -1,34 +1,17 @@
 /**
- * The CLI's commands: program.ts parsed the command line; each command talks to a gateway and
- * prints through Output. The gateway and engine modules (and DuckDB's native module) are imported
- * only by the commands that need them, so client commands start fast.
+ * Frame commands: ls, schema, head, sql, load, put, get, rm, share, unshare, publish. The DuckDB
+ * native module (for local files) is imported only by the commands that need it, so the others
+ * start fast.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { Methods, type SortKey } from '../protocol';
-import { GatewayClient } from '../rpc/client';
-import type { GatewayConfig } from '../server/config';
-import { LocalFileError, UsageError } from './errors';
-import { loadEngine, loadServe } from './lazy';
-import { formatCount, Output } from './output';
-import type { GlobalOptions } from './program';
-import { decodeArrowRows } from './values';
-
-export interface ServeOptions {
-  host: string;
-  port: number;
-  dataDir: string;
-  importDir: string[];
-  allowOrigin: string[];
-  demo: boolean;
-  maxMessageBytes: number;
-  maxUploadBytes: number;
-  queryTimeoutMs: number;
-  memoryLimit?: string;
-  threads?: number;
-  adminToken?: string;
-  logLevel: string;
-}
+import { Methods, type Grantee, type SortKey } from '../../protocol';
+import type { GatewayClient } from '../../rpc/client';
+import { LocalFileError, UsageError } from '../errors';
+import { loadEngine } from '../lazy';
+import { formatCount } from '../output';
+import { decodeArrowRows } from '../values';
+import { withClient, type GlobalOptions } from './client';
 
 export interface HeadOptions {
   rows: number;
@@ -37,6 +20,7 @@ export interface HeadOptions {
 }
 
 export interface SqlOptions {
+  file?: string;
   save?: string;
   replace: boolean;
   rows: number;
@@ -51,49 +35,6 @@ export interface LoadOptions {
 export interface PutOptions {
   as: string;
   replace: boolean;
-}
-
-export async function serve(options: ServeOptions): Promise<void> {
-  const config: Partial<GatewayConfig> = {
-    host: options.host,
-    port: options.port,
-    dataDir: options.dataDir,
-    importDirs: options.importDir,
-    allowedOrigins: options.allowOrigin,
-    demo: options.demo,
-    maxMessageBytes: options.maxMessageBytes,
-    maxUploadBytes: options.maxUploadBytes,
-    queryTimeoutMs: options.queryTimeoutMs,
-    memoryLimit: options.memoryLimit,
-    threads: options.threads,
-    adminToken: options.adminToken,
-    logLevel: options.logLevel,
-  };
-  const { serve: runGateway } = loadServe();
-  await runGateway(config);
-}
-
-async function withClient<T>(globals: GlobalOptions, work: (client: GatewayClient, output: Output) => Promise<T>): Promise<T> {
-  const client = await GatewayClient.connect(globals.url, { user: globals.user });
-  try {
-    return await work(client, new Output(globals.json));
-  } finally {
-    client.close();
-  }
-}
-
-export function info(globals: GlobalOptions): Promise<void> {
-  return withClient(globals, async (client, output) => {
-    const info = await client.request(Methods.info, {});
-    output.result(info, () =>
-      [
-        `${info.name} ${info.version} (protocol ${info.protocolVersion}) at ${client.url}`,
-        `engine: ${info.engine}`,
-        `max message: ${formatCount(info.maxMessageBytes)} bytes, max upload: ${formatCount(info.maxUploadBytes)} bytes, query timeout: ${formatCount(info.queryTimeoutMs)} ms`,
-        `import dirs: ${info.importDirs.length ? info.importDirs.join(', ') : '(none)'}`,
-      ].join('\n'),
-    );
-  });
 }
 
 export function ls(globals: GlobalOptions, options: { namespace?: string }): Promise<void> {
@@ -128,10 +69,28 @@ export function head(globals: GlobalOptions, name: string, options: HeadOptions)
   });
 }
 
-export function sql(globals: GlobalOptions, query: string, options: SqlOptions): Promise<void> {
+/** The SQL of `framegate sql`: the argument, or the file of `-f` (`-` for stdin). */
+export function sqlText(query: string | undefined, file: string | undefined): string {
+  if (file !== undefined && query !== undefined) throw new UsageError('give the query or -f FILE, not both');
+  if (file === undefined) {
+    if (query === undefined || query.trim() === '') throw new UsageError('give a query, or -f FILE (- for stdin)');
+    return query;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new LocalFileError(`cannot read ${file === '-' ? 'stdin' : file}: ${(error as Error).message}`);
+  }
+  if (text.trim() === '') throw new UsageError(`${file === '-' ? 'stdin' : file} holds no SQL`);
+  return text;
+}
+
+export function sql(globals: GlobalOptions, query: string | undefined, options: SqlOptions): Promise<void> {
   if (options.replace && !options.save) throw new UsageError('--replace only applies with --save NAME');
+  const text = sqlText(query, options.file);
   return withClient(globals, async (client, output) => {
-    const result = await client.request(Methods.sql, { sql: query });
+    const result = await client.request(Methods.sql, { sql: text });
     try {
       if (options.save) {
         const frame = await client.request(Methods.save, { name: options.save, from: { result: result.id }, replace: options.replace });
@@ -139,7 +98,7 @@ export function sql(globals: GlobalOptions, query: string, options: SqlOptions):
         return;
       }
       const { result: window, ipc } = await client.window({ source: { kind: 'result', id: result.id }, offset: 0, limit: options.rows });
-      output.rows(decodeArrowRows(ipc), window, { sql: query });
+      output.rows(decodeArrowRows(ipc), window, { sql: text });
     } finally {
       await client.request(Methods.closeResult, { id: result.id }).catch(() => undefined);
     }
@@ -198,10 +157,45 @@ export function rm(globals: GlobalOptions, name: string): Promise<void> {
   });
 }
 
-export function shutdown(globals: GlobalOptions, token: string | undefined): Promise<void> {
+/**
+ * Whom `--with` names: `team`, `user:NAME`, `group:NAME`, or a bare NAME, which is a user or a
+ * group (the gateway keeps the two kinds of names apart).
+ */
+export async function resolveGrantee(client: GatewayClient, text: string): Promise<Grantee> {
+  const match = /^(user|group):(.+)$/.exec(text);
+  if (text === 'team') return { kind: 'team' };
+  if (match) return { kind: match[1] as 'user' | 'group', name: match[2]! };
+  const { users, groups } = await client.request(Methods.listUsers, {});
+  const lower = text.toLowerCase();
+  if (users.some((u) => u.name === lower)) return { kind: 'user', name: lower };
+  if (groups.some((g) => g.name === lower)) return { kind: 'group', name: lower };
+  throw new UsageError(`no user or group named ${text} (framegate user ls, framegate group ls)`);
+}
+
+function granteeText(grantee: Grantee): string {
+  return grantee.kind === 'team' ? 'the team' : `${grantee.kind} ${grantee.name}`;
+}
+
+export function share(globals: GlobalOptions, name: string, options: { with: string; write: boolean }): Promise<void> {
   return withClient(globals, async (client, output) => {
-    const result = await client.request(Methods.shutdown, token === undefined ? {} : { token });
-    output.result(result, () => `gateway at ${client.url} is stopping`);
+    const grantee = await resolveGrantee(client, options.with);
+    const frame = await client.request(Methods.share, { name, with: grantee, write: options.write });
+    output.result(frame, () => `shared ${frame.name} with ${granteeText(grantee)}${options.write ? ' (read and write)' : ' (read only)'}`);
+  });
+}
+
+export function unshare(globals: GlobalOptions, name: string, options: { with: string }): Promise<void> {
+  return withClient(globals, async (client, output) => {
+    const grantee = await resolveGrantee(client, options.with);
+    const frame = await client.request(Methods.unshare, { name, with: grantee });
+    output.result(frame, () => `${frame.name} is no longer shared with ${granteeText(grantee)}`);
+  });
+}
+
+export function publish(globals: GlobalOptions, name: string): Promise<void> {
+  return withClient(globals, async (client, output) => {
+    const frame = await client.request(Methods.share, { name, with: { kind: 'team' }, write: false });
+    output.result(frame, () => `published ${frame.name} to the team`);
   });
 }
 

@@ -1,14 +1,21 @@
-/** Pieces of the SQL the engine builds itself: names, quoting, projections, sort keys, file readers. */
-import { ErrorCodes, FramegateError, type ColumnInfo, type FileFormat, type SortKey } from '../../protocol';
-import { arrowSafeType, type ResultColumn } from './duckdb/duckdb';
+/** Pieces of the SQL the DuckDB engine builds itself: names, quoting, projections, sort keys, file readers. */
+import { ErrorCodes, FramegateError, type ColumnInfo, type FileFormat, type SortKey } from '../../../protocol';
+import { arrowSafeType, type ResultColumn } from './duckdb';
 
-/** Schema of the catalog holding version tables and their metadata. */
-export const INTERNAL_SCHEMA = '_fg';
+/** The database of stored data (`<dataDir>/frames.duckdb`), named by DuckDB after its file. */
+export const DATA_DB = 'frames';
+/** Schema of the stored data tables, one per storage id. */
+export const STORAGE_SCHEMA = '_fg';
 /** Attached in-memory database holding results and sorted copies. */
 export const MEMORY_DB = '_fgmem';
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The qualified table holding a storage id's data. The id is checked by the caller (STORAGE_ID_PATTERN). */
+export function storageTable(id: string): string {
+  return `${DATA_DB}.${STORAGE_SCHEMA}.${quoteIdent(id)}`;
 }
 
 export function quoteLiteral(text: string): string {

@@ -1,6 +1,6 @@
 /** Maps DuckDB failures to protocol errors. DuckDB messages start with their class: "Binder Error: …". */
-import { ErrorCodes, FramegateError } from '../../protocol';
-import { duckErrorClass, type DuckConnection } from './duckdb/duckdb';
+import { ErrorCodes, FramegateError } from '../../../protocol';
+import { duckErrorClass, type DuckConnection } from './duckdb';
 
 export function toFramegateError(error: unknown, timedOut = false, timeoutMs?: number): FramegateError {
   if (error instanceof FramegateError) return error;
@@ -52,4 +52,9 @@ export async function timed<T>(conn: DuckConnection, timeoutMs: number, task: ()
 export function isMissingTable(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
   return /Catalog Error: Table with name .* does not exist/.test(message);
+}
+
+/** Stored data that is gone (dropped while a request that had resolved it was on its way). */
+export function storageGone(id: string): FramegateError {
+  return new FramegateError(ErrorCodes.FrameNotFound, `the data of this frame is gone (${id}); it was deleted or replaced`, { storage: id });
 }

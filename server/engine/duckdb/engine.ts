@@ -1,0 +1,157 @@
+/**
+ * The DuckDB engine: composes the opened instance (open.ts), stored data by id (storage.ts), the
+ * SQL binder (sql-binder.ts), file access, the shared sort cache and the sessions. Each part gets
+ * what it needs when it is made; nothing calls back into this class.
+ */
+import { extname } from 'node:path';
+import { ErrorCodes, FramegateError, type FileFormat } from '../../../protocol';
+import { decodeIpc, fieldsOf, toBatches } from '../arrow-decoder';
+import type { Engine, EngineOptions, EngineSession, LegacyVersion, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
+import { SortCache, type SortCacheStats } from '../sort-cache';
+import { WorkTracker } from '../work-tracker';
+import { dataFiles } from './data-files';
+import { DUCKDB_TYPE_OF_KIND, type DuckDatabase } from './duckdb';
+import { timed } from './errors';
+import { digestFile, FileAccess } from './file-access';
+import { dropLegacyCatalog, readLegacyCatalog } from './legacy-catalog';
+import { openDatabase } from './open';
+import { DuckDBSession, type SessionParts } from './session';
+import { SqlBinder } from './sql-binder';
+import { DATA_DB, fileReader, MEMORY_DB, quoteIdent, SORT_SOURCE, STORAGE_SCHEMA, storageTable } from './sql-text';
+import { Storage } from './storage';
+
+export interface EngineTuning {
+  /** Bound on the rows held by sorted copies (least recently used dropped first). */
+  sortCacheMaxRows?: number;
+}
+
+/** What the DuckDB engine offers beyond the Engine interface, for tests and benchmarks. */
+export interface DuckDBEngine extends Engine {
+  sortCacheStats(): SortCacheStats;
+}
+
+function guessFormat(path: string): FileFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
+  if (ext === '.json' || ext === '.jsonl' || ext === '.ndjson') return 'json';
+  throw new FramegateError(ErrorCodes.FileRefused, `cannot tell the format of ${path}; pass format csv, parquet or json`);
+}
+
+export async function openDuckDBEngine(options: EngineOptions, tuning: EngineTuning = {}): Promise<DuckDBEngine> {
+  const { db, description } = await openDatabase(options);
+  return new DuckDBEngineImpl(db, description, options, tuning);
+}
+
+class DuckDBEngineImpl implements DuckDBEngine {
+  private readonly work = new WorkTracker();
+  private readonly storage: Storage;
+  private readonly files: FileAccess;
+  private readonly parts: SessionParts;
+  private readonly sessions = new Set<DuckDBSession>();
+  private sessionCounter = 0;
+
+  constructor(
+    private readonly db: DuckDatabase,
+    readonly description: string,
+    options: EngineOptions,
+    tuning: EngineTuning,
+  ) {
+    this.storage = new Storage(db, options.queryTimeoutMs);
+    this.files = new FileAccess(options.importPolicy, dataFiles(options.dataDir));
+    const sortCache = new SortCache(
+      {
+        build: (source, order, target) =>
+          db.withConnection((conn) =>
+            timed(conn, options.queryTimeoutMs, () => conn.run(`CREATE TABLE ${MEMORY_DB}.${target} AS SELECT * FROM ${source} AS ${SORT_SOURCE} ORDER BY ${order}`)),
+          ),
+        drop: (target) => db.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${MEMORY_DB}.${target}`)),
+      },
+      tuning.sortCacheMaxRows ?? 30_000_000,
+      's_',
+    );
+    this.parts = { db, storage: this.storage, binder: new SqlBinder(this.files), sortCache, work: this.work, queryTimeoutMs: options.queryTimeoutMs };
+  }
+
+  sortCacheStats(): SortCacheStats {
+    return this.parts.sortCache.getStats();
+  }
+
+  listStorage(): Promise<StorageId[]> {
+    return this.work.track(() => this.storage.list());
+  }
+
+  storeQuery(storage: StorageId, sql: string, resolve: TableResolver): Promise<StoredInfo> {
+    return this.work.track(() =>
+      this.storage.store(storage, async (conn, table) => {
+        const bound = await this.parts.binder.bind(conn, sql, resolve);
+        const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
+        await this.storage.read(bound.storage, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`));
+      }),
+    );
+  }
+
+  storeFile(storage: StorageId, path: string, format: FileFormat | undefined): Promise<StoredFileInfo> {
+    return this.work.track(async () => {
+      const real = this.files.loadable(path);
+      const reader = fileReader(real, format ?? guessFormat(real));
+      const [info, digest] = await Promise.all([
+        this.storage.store(storage, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${reader}`)).catch((error: unknown) => {
+          if (error instanceof FramegateError && error.code !== ErrorCodes.QueryFailed && error.code !== ErrorCodes.InvalidSql) throw error;
+          throw new FramegateError(ErrorCodes.FileRefused, `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+        }),
+        digestFile(real),
+      ]);
+      return { ...info, path: real, fileBytes: digest.bytes, sha256: digest.sha256 };
+    });
+  }
+
+  storeArrow(storage: StorageId, ipc: Uint8Array): Promise<StoredInfo> {
+    return this.work.track(async () => {
+      const table = decodeIpc(ipc);
+      const fields = fieldsOf(table);
+      return this.storage.store(storage, async (conn, qualified) => {
+        const columns = fields.map((f) => `${quoteIdent(f.name)} ${DUCKDB_TYPE_OF_KIND[f.kind]}`).join(', ');
+        try {
+          await conn.run(`CREATE TABLE ${qualified} (${columns})`);
+        } catch (error) {
+          throw new FramegateError(ErrorCodes.BadAttachment, `cannot store these columns: ${(error as Error).message}`);
+        }
+        await conn.appendBatches(STORAGE_SCHEMA, storage, toBatches(table), DATA_DB);
+      });
+    });
+  }
+
+  dropStorage(storage: StorageId): Promise<void> {
+    return this.work.track(async () => {
+      await this.storage.drop(storage);
+      await this.parts.sortCache.forget(storageTable(storage));
+    });
+  }
+
+  readLegacyCatalog(): Promise<LegacyVersion[] | null> {
+    return this.work.track(() => readLegacyCatalog(this.db));
+  }
+
+  dropLegacyCatalog(): Promise<void> {
+    return this.work.track(() => dropLegacyCatalog(this.db));
+  }
+
+  openSession(label: string): EngineSession {
+    if (this.work.isClosing) throw new FramegateError(ErrorCodes.InternalError, 'the engine is closing');
+    for (const session of this.sessions) if (session.isClosed) this.sessions.delete(session);
+    const session = new DuckDBSession(this.parts, ++this.sessionCounter, label);
+    this.sessions.add(session);
+    return session;
+  }
+
+  async close(): Promise<void> {
+    if (this.work.isClosing) return;
+    const closing = this.work.close();
+    await Promise.allSettled([...this.sessions].map((s) => s.close()));
+    await closing;
+    await this.parts.sortCache.clear();
+    await this.db.withConnection((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
+    this.db.close();
+  }
+}

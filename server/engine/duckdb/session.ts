@@ -1,0 +1,317 @@
+/**
+ * A client's session on the DuckDB engine: two connections of its own (queries; windows, so a
+ * grid keeps scrolling while the same client runs a long query), its query results materialized
+ * once into the in-memory database, windows as rowid ranges (sorted ones through the shared sort
+ * cache), and exports streamed on a connection each.
+ */
+import { ErrorCodes, FramegateError, type ColumnInfo, type ResultInfo, type SortKey } from '../../../protocol';
+import { encodeIpc, encodeIpcParts } from '../arrow-encoder';
+import { Mutex } from '../async-lock';
+import type { ColumnBatch, ColumnField } from '../columns';
+import type { ArrowExport, ArrowWindow, DataSource, EngineSession, SelectRequest, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
+import type { SortCache } from '../sort-cache';
+import type { WorkTracker } from '../work-tracker';
+import type { DuckConnection, DuckDatabase } from './duckdb';
+import { isMissingTable, storageGone, timed, toFramegateError } from './errors';
+import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
+import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
+import { checkStorageId, type Storage } from './storage';
+
+/** Windows ending before this row of a not-yet-sorted source are answered by a top-N query. */
+const TOP_N_ROWS = 10_000;
+
+/** What a session works with; owned by the engine. */
+export interface SessionParts {
+  db: DuckDatabase;
+  storage: Storage;
+  binder: SqlBinder;
+  sortCache: SortCache;
+  work: WorkTracker;
+  queryTimeoutMs: number;
+}
+
+/** A readable table: stored data, or a result of this session. */
+interface Readable {
+  /** Qualified, quoted table name. */
+  table: string;
+  columns: ColumnInfo[];
+  rowCount: number;
+  /** The stored data it is (held while read); empty for results. */
+  storage: StorageId[];
+}
+
+interface ResultRecord {
+  info: ResultInfo;
+  table: string;
+}
+
+/** One DuckDB connection and the queue of work on it: one statement at a time. */
+class Lane {
+  private readonly mutex = new Mutex();
+  private readonly connection: Promise<DuckConnection>;
+  private current: DuckConnection | null = null;
+
+  constructor(db: DuckDatabase) {
+    this.connection = db.connect().then((conn) => (this.current = conn));
+    this.connection.catch(() => undefined);
+  }
+
+  run<T>(task: (conn: DuckConnection) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => task(await this.connection));
+  }
+
+  interrupt(): void {
+    this.current?.interrupt();
+  }
+}
+
+/** The SQL of a select request, with the user's names (it goes through the binder like any SQL). */
+function selectSql(request: SelectRequest, columns: ColumnInfo[], all: ColumnInfo[]): string {
+  const { from } = request;
+  let sql = `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${from.namespace ? `${quoteIdent(from.namespace)}.` : ''}${quoteIdent(from.name)}`;
+  if (from.version !== undefined) sql += ` AT (VERSION => ${from.version})`;
+  if (request.filter) sql += ` WHERE (\n${request.filter}\n)`;
+  if (request.sort?.length) {
+    const keys = request.sort.map((k) => `${quoteIdent(findColumn(all, k.column).name)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`);
+    sql += ` ORDER BY ${keys.join(', ')}`;
+  }
+  if (request.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(request.limit))}`;
+  return sql;
+}
+
+export class DuckDBSession implements EngineSession {
+  private readonly queries: Lane;
+  private readonly windows: Lane;
+  private readonly results = new Map<string, ResultRecord>();
+  private readonly streams = new Map<DuckConnection, () => void>();
+  private resultCounter = 0;
+  private closed = false;
+  /** Bumped by interrupt(): work queued before that must not run any further statement. */
+  private interruptEpoch = 0;
+
+  constructor(
+    private readonly parts: SessionParts,
+    private readonly id: number,
+    readonly label: string,
+  ) {
+    this.queries = new Lane(parts.db);
+    this.windows = new Lane(parts.db);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Runs one piece of work on one of this session's connections, after the previous one there. */
+  private exclusive<T>(lane: Lane, task: (conn: DuckConnection) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
+    const epoch = this.interruptEpoch;
+    return this.parts.work.track(() => lane.run((conn) => task(this.forTask(conn, epoch))));
+  }
+
+  /**
+   * The connection as one task sees it: once the session is interrupted, every further call fails.
+   * DuckDB's interrupt only stops the statement running at that moment; without this, work that
+   * was queued, or between two statements, would carry on as if nothing had happened.
+   */
+  private forTask(conn: DuckConnection, epoch: number): DuckConnection {
+    return new Proxy(conn, {
+      get: (target, key, receiver) => {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function' || key === 'interrupt') return value;
+        return (...args: unknown[]): unknown => {
+          if (this.interruptEpoch !== epoch) throw new FramegateError(ErrorCodes.Cancelled, 'query was cancelled');
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  }
+
+  runSql(sql: string, resolve: TableResolver): Promise<ResultInfo> {
+    return this.exclusive(this.queries, async (conn) => this.materialize(conn, await this.parts.binder.bind(conn, sql, resolve), sql));
+  }
+
+  runSelect(request: SelectRequest, resolve: TableResolver): Promise<ResultInfo> {
+    return this.exclusive(this.queries, async (conn) => {
+      const table = resolve(request.from);
+      const columns = pickColumns(table.columns, request.columns);
+      const sql = selectSql(request, columns, table.columns);
+      // The frame resolves to what was checked above, whatever is saved meanwhile.
+      const key = referenceKey(request.from);
+      const once: TableResolver = (ref) => (referenceKey(ref) === key ? table : resolve(ref));
+      return this.materialize(conn, await this.parts.binder.bind(conn, sql, once), sql);
+    });
+  }
+
+  /** Runs bound SQL once into a result table of the in-memory database. */
+  private async materialize(conn: DuckConnection, bound: BoundQuery, sql: string): Promise<ResultInfo> {
+    const id = `r${this.id}_${++this.resultCounter}`;
+    const table = `${MEMORY_DB}.${quoteIdent(id)}`;
+    const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
+    await this.parts.storage.read(bound.storage, async () => {
+      try {
+        await timed(conn, this.parts.queryTimeoutMs, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`));
+      } catch (error) {
+        const gone = isMissingTable(error) ? bound.storage.find((s) => String((error as Error).message).includes(s)) : undefined;
+        throw gone ? storageGone(gone) : error;
+      }
+    });
+    const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
+    const count = await conn.rows(`SELECT count(*) AS n FROM ${table}`);
+    const info: ResultInfo = { id, columns, rowCount: Number(count[0]?.n ?? 0), sql };
+    this.results.set(id, { info, table });
+    return info;
+  }
+
+  closeResult(id: string): boolean {
+    const record = this.results.get(id);
+    if (!record) return false;
+    this.results.delete(id);
+    void this.exclusive(this.queries, async (conn) => {
+      await this.parts.sortCache.forget(record.table);
+      await conn.run(`DROP TABLE IF EXISTS ${record.table}`);
+    }).catch(() => undefined);
+    return true;
+  }
+
+  storeResult(storage: StorageId, resultId: string): Promise<StoredInfo> {
+    const record = this.results.get(resultId);
+    if (!record) return Promise.reject(this.resultNotFound(resultId));
+    return this.parts.work.track(async () => {
+      try {
+        return await this.parts.storage.store(storage, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${record.table}`));
+      } catch (error) {
+        throw isMissingTable(error) ? this.resultNotFound(resultId) : error;
+      }
+    });
+  }
+
+  private resultNotFound(id: string): FramegateError {
+    return new FramegateError(ErrorCodes.ResultNotFound, `no result ${id}`, { id });
+  }
+
+  private source(source: DataSource): Readable {
+    if (source.kind === 'stored') {
+      checkStorageId(source.table.storage);
+      const { storage, columns, rowCount } = source.table;
+      return { table: storageTable(storage), columns, rowCount, storage: [storage] };
+    }
+    const record = this.results.get(source.id);
+    if (!record) throw this.resultNotFound(source.id);
+    return { table: record.table, columns: record.info.columns, rowCount: record.info.rowCount, storage: [] };
+  }
+
+  /** A missing table while reading a source: stored data dropped meanwhile, or a result closed. */
+  private missing(source: DataSource, error: unknown): unknown {
+    if (!isMissingTable(error)) return toFramegateError(error);
+    return source.kind === 'stored' ? storageGone(source.table.storage) : this.resultNotFound(source.id);
+  }
+
+  window(request: WindowRequest): Promise<ArrowWindow> {
+    return this.exclusive(this.windows, async (conn) => {
+      const src = this.source(request.source);
+      try {
+        return await this.parts.storage.read(src.storage, () => this.readWindow(conn, src, request));
+      } catch (error) {
+        throw this.missing(request.source, error);
+      }
+    });
+  }
+
+  private async readWindow(conn: DuckConnection, src: Readable, request: WindowRequest): Promise<ArrowWindow> {
+    const { sortCache, storage, work, queryTimeoutMs } = this.parts;
+    const columns = pickColumns(src.columns, request.columns);
+    const first = request.offset;
+    const last = Math.min(request.offset + request.limit, src.rowCount) - 1;
+    const read = async (from: string, rowRange: boolean): Promise<{ fields: ColumnField[]; batches: ColumnBatch[] }> => {
+      const sql = rowRange ? `SELECT ${projection(columns)} FROM ${from} WHERE rowid BETWEEN ${first} AND ${last}` : `SELECT ${projection(columns)} FROM ${from} AS top`;
+      const { columns: resultColumns, batches } = await timed(conn, queryTimeoutMs, () => conn.readBatches(sql, Math.max(1, last - first + 1)));
+      return { fields: resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' })), batches };
+    };
+    const order = request.sort?.length ? orderBy(src.columns, request.sort) : null;
+    let result: { fields: ColumnField[]; batches: ColumnBatch[] };
+    if (!order || last < first) {
+      result = await read(src.table, true); // unsorted, or past the end (empty either way)
+    } else if (!sortCache.isBuilt(src.table, order) && last < TOP_N_ROWS) {
+      // The first rows of a new sort: a top-N query answers at once while the sorted copy, which
+      // later windows read, is built in the background. Both order by the same keys and rowid.
+      void work.track(() => storage.read(src.storage, () => sortCache.prefetch(src.table, order, src.rowCount))).catch(() => undefined);
+      result = await read(`(SELECT * FROM ${src.table} AS ${SORT_SOURCE} ORDER BY ${order} LIMIT ${last - first + 1} OFFSET ${first})`, false);
+    } else {
+      result = await sortCache.withSorted(src.table, order, src.rowCount, (t) => read(`${MEMORY_DB}.${t}`, true));
+    }
+    const { fields, batches } = result;
+    const rows = batches.reduce((n, b) => n + b.rowCount, 0);
+    return { rowCount: src.rowCount, offset: request.offset, rows, columns, ipc: encodeIpc(fields, batches) };
+  }
+
+  async export(source: DataSource, sort?: SortKey[], columnNames?: string[]): Promise<ArrowExport> {
+    if (this.closed) throw new FramegateError(ErrorCodes.InternalError, 'the session is closed');
+    const src = this.source(source);
+    const columns = pickColumns(src.columns, columnNames);
+    let sql = `SELECT ${projection(columns)} FROM ${src.table} AS ${SORT_SOURCE}`;
+    sql += sort?.length ? ` ORDER BY ${orderBy(src.columns, sort)}` : '';
+    // Held until the stream ends, fails, is abandoned with return(), or the session closes.
+    const hold = this.parts.storage.hold(src.storage);
+    let conn: DuckConnection;
+    try {
+      conn = await this.parts.db.connect();
+    } catch (error) {
+      hold();
+      throw toFramegateError(error);
+    }
+    const release = () => {
+      if (!this.streams.delete(conn)) return;
+      conn.close();
+      hold();
+    };
+    this.streams.set(conn, release);
+    try {
+      const { columns: resultColumns, batches } = await conn.streamBatches(sql);
+      const fields = resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' }));
+      const missing = (error: unknown) => this.missing(source, error);
+      const parts = async function* (): AsyncGenerator<Uint8Array> {
+        try {
+          yield* encodeIpcParts(fields, batches);
+        } catch (error) {
+          throw missing(error);
+        } finally {
+          release();
+        }
+      };
+      return { columns, rowCount: src.rowCount, parts: parts() };
+    } catch (error) {
+      release();
+      throw this.missing(source, error);
+    }
+  }
+
+  interrupt(): void {
+    this.interruptEpoch++;
+    this.queries.interrupt();
+    this.windows.interrupt();
+    for (const stream of this.streams.keys()) stream.interrupt();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.interrupt();
+    const tables = [...this.results.values()].map((r) => r.table);
+    this.results.clear();
+    const { sortCache } = this.parts;
+    await Promise.all([
+      this.queries
+        .run(async (conn) => {
+          for (const table of tables) {
+            await sortCache.forget(table);
+            await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+          }
+          conn.close();
+        })
+        .catch(() => undefined),
+      this.windows.run((conn) => Promise.resolve(conn.close())).catch(() => undefined),
+    ]);
+    for (const release of [...this.streams.values()]) release();
+  }
+}
