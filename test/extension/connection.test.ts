@@ -113,9 +113,10 @@ async function freePort(): Promise<number> {
 }
 
 test('auto-connect retries until the gateway comes up; disconnect stops the retries', async () => {
-  // A gateway that ran before on these dirs: its admin's token is known before it is up again.
+  // A gateway that ran before on these dirs and this port: its admin's token is known before it is up again.
+  const port = await freePort();
   const lateDirs = tempGatewayDirs();
-  const first = await startGatewayProcess(lateDirs);
+  const first = await startGatewayProcess(lateDirs, { port });
   const token = first.adminToken;
   await first.stop();
   let attempts = 0;
@@ -129,15 +130,16 @@ test('auto-connect retries until the gateway comes up; disconnect stops the retr
     backoff: { initialMs: 20, factor: 2, maxMs: 40, jitter: 0 },
   });
   connection.onDidChangeState((state) => states.push(state));
-  const port = await freePort();
-  await connection.connect(`ws://127.0.0.1:${port}`, { retry: true });
-  assert.equal(connection.state.kind, 'reconnecting');
-  await waitFor(() => attempts >= 3, 'retries against a closed port');
-
-  const late = await startGatewayProcess(lateDirs, { port });
+  let late: GatewayProcess | undefined;
   try {
+    await connection.connect(`ws://127.0.0.1:${port}`, { retry: true });
+    assert.equal(connection.state.kind, 'reconnecting');
+    await waitFor(() => attempts >= 3, 'retries against a closed port');
+
+    late = await startGatewayProcess(lateDirs, { port });
     await waitFor(() => connection.state.kind === 'connected', 'connected once the gateway is up');
-    // Drop it again, then give up: no attempt after disconnect.
+    assert.equal(connection.me?.user, first.adminUser);
+    // Drop it again, then give up.
     await late.stop();
     await waitFor(() => attempts >= 6, 'retries after the drop');
     connection.disconnect();
@@ -145,9 +147,9 @@ test('auto-connect retries until the gateway comes up; disconnect stops the retr
     assert.equal(connection.state.kind, 'disconnected');
     assert.equal(states.at(-1)?.kind, 'disconnected');
   } finally {
-    await late.stop();
-    lateDirs.remove();
     connection.dispose();
+    await late?.stop();
+    lateDirs.remove();
   }
 });
 
