@@ -131,7 +131,9 @@ export function groupTreeItems(frames: readonly FrameInfo[], me: WhoAmIResult): 
   return GROUPS.filter((g) => g.scope !== 'admin' || (counts.get('admin') ?? 0) > 0).map((group) => {
     const count = counts.get(group.scope) ?? 0;
     return {
-      id: `group:${group.scope}`,
+      // An empty group is another item: VS Code would keep a group that was empty (no children,
+      // so not expandable) collapsed once it has frames.
+      id: count === 0 ? `group:${group.scope}:empty` : `group:${group.scope}`,
       label: group.label,
       description: count === 0 ? 'none' : framesText(count),
       tooltip: group.about(me),

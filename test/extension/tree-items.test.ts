@@ -40,6 +40,9 @@ test('the root groups frames as My frames, Shared with me and Team, each with it
 
 test('the three groups show even when empty; the admin group only when an admin sees frames through it', () => {
   const empty = groupTreeItems([], alice);
+  // Not the ids of the same groups with frames, which VS Code then shows expanded.
+  assert.deepEqual(empty.map((g) => g.id), ['group:mine:empty', 'group:shared:empty', 'group:team:empty']);
+  assert.deepEqual(groupTreeItems(frames, alice).map((g) => g.id), ['group:mine', 'group:shared', 'group:team']);
   assert.deepEqual(empty.map((g) => [g.label, g.description, g.collapsible]), [
     ['My frames', 'none', 'none'],
     ['Shared with me', 'none', 'none'],

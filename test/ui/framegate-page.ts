@@ -14,9 +14,11 @@ function exactly(text: string): RegExp {
 export async function openFramegateView(page: Page): Promise<void> {
   const icon = page.locator('.part.activitybar .action-item a[aria-label^="Framegate"]').first();
   await icon.waitFor({ state: 'visible', timeout: 60_000 });
-  // Clicking an already open container closes it: click only when the view is not showing.
-  const view = page.locator('.part.sidebar .pane-header', { hasText: /Frames/ });
+  // Clicking an already open container closes it: click only when the view is not showing. A
+  // container with one view has no pane header: its title says "Framegate: Frames".
+  const view = page.locator('.part.sidebar .composite.title', { hasText: /Framegate/ });
   if (!(await view.isVisible())) await icon.click();
+  await view.waitFor({ state: 'visible', timeout: 10_000 });
 }
 
 /** A row of the Frames tree by its label (a namespace, frame or column name). */
