@@ -321,4 +321,33 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     const grants = saved.grants?.map((g) => [g.to, g.write]);
     assert.deepEqual(grants, [[{ kind: 'user', name: COLLEAGUE }, false]]);
   });
+
+  test('a rotated token stops the connection and offers Sign In; the status bar menu signs out', { timeout: 120_000 }, async () => {
+    const rotated = await client.request(Methods.rotateToken, { user: UI_USER });
+    // The gateway closes alice's session (4001): no reconnecting, the status bar and a notification say so.
+    const status = await statusBarItem(page, /Framegate: sign in to /);
+    assert.equal((await status.textContent())?.trim(), `Framegate: sign in to ${gatewayLabel()}`);
+    const toast = await notification(page, /needs you to sign in: your token was rotated or revoked/);
+    await screenshot(page, 'sign-in-required.png');
+    await toast.locator('.monaco-button', { hasText: /^Sign In$/ }).click();
+
+    const urlBox = page.locator('.quick-input-widget .quick-input-box input');
+    await urlBox.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await urlBox.inputValue(), ui.gateway.url);
+    await urlBox.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-box input[type="password"]').waitFor({ state: 'visible', timeout: 15_000 });
+    await answerInput(page, rotated.token);
+    await statusBarItem(page, new RegExp(`^\\s*${UI_USER} @ `));
+
+    // The status bar opens a menu instead of disconnecting at once.
+    await (await statusBarItem(page, new RegExp(`^\\s*${UI_USER} @ `))).click();
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
+    const actions = (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allTextContents()).map((t) => t.trim());
+    assert.deepEqual(actions, ['Reconnect', 'Disconnect', 'Sign In as Someone Else…', 'Sign Out', 'Show Log']);
+    await screenshot(page, 'status-menu.png');
+    await pickQuickItem(page, 'Sign Out');
+    await statusBarItem(page, /Framegate: disconnected/);
+    await page.locator('.part.sidebar .welcome-view-content', { hasText: /Not connected/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    await screenshot(page, 'signed-out.png');
+  });
 });
