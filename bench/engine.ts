@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { encodeIpcParts } from '../server/engine/arrow-encoder';
 import { DuckDatabase } from '../server/engine/duckdb/duckdb';
-import { openTempEngine, owner } from '../test/server/engine/helpers';
+import { openTempEngine } from '../test/server/engine/helpers';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);
 const MiB = 1024 * 1024;
@@ -63,11 +63,12 @@ async function main(): Promise<void> {
   // 2. Through the engine: export and windows.
   const t = await openTempEngine({ queryTimeoutMs: 600_000, threads: 2 });
   try {
-    const [, saveMs] = await time(() => t.engine.saveQuery('big', SQL, owner));
-    console.log(`saveQuery('big', … range(${ROWS})): ${saveMs.toFixed(0)} ms`);
-    const session = t.engine.openSession();
+    const [big, saveMs] = await time(() => t.catalog.saveQuery('big', SQL));
+    console.log(`storeQuery(… range(${ROWS})): ${saveMs.toFixed(0)} ms, ${(big.rowCount / 1e6).toFixed(1)} Mrows`);
+    const source = { kind: 'stored' as const, table: big };
+    const session = t.engine.openSession('bench');
     const [exported, exportMs] = await time(async () => {
-      const e = await session.export({ kind: 'frame', name: 'big' });
+      const e = await session.export(source);
       let n = 0;
       let parts = 0;
       for await (const part of e.parts) {
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     for (const [label, sort] of sorts) {
       const order = label.includes('middle') ? [positions[1], positions[0], positions[2]] : positions;
       for (const [where, offset] of order) {
-        const window = () => session.window({ source: { kind: 'frame', name: 'big' }, offset, limit: 1000, sort: sort ? [...sort] : undefined });
+        const window = () => session.window({ source, offset, limit: 1000, sort: sort ? [...sort] : undefined });
         const [, first] = await time(window);
         const later: number[] = [];
         for (let i = 0; i < 7; i++) later.push((await time(window))[1]);

@@ -15,7 +15,8 @@ import WebSocket from 'ws';
 import CliTable from 'cli-table3';
 import { GatewayClient } from '../rpc/client';
 import { Methods, type SortKey } from '../protocol';
-import { openDuckDBEngine } from '../server/engine';
+import { createImportPolicy, openEngine, type DataSource, type TableResolver } from '../server/engine';
+import { newStorageId } from '../server/frames/writer';
 import { makeTempDir, removeDir, startGatewayProcess } from '../test/support/gateway-process';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
@@ -89,13 +90,18 @@ async function main(): Promise<void> {
   const engineDir = makeTempDir('framegate-bench-engine-');
   const gateway = await startGatewayProcess({ args: ['--query-timeout-ms', '600000'] });
   const pid = gateway.child.pid!;
-  const client = await GatewayClient.connect(gateway.url, { user: 'bench' });
+  const client = await gateway.connect();
   try {
     console.error(`creating a ${ROWS.toLocaleString()}-row frame in the gateway and in a bare engine…`);
-    const [, createMs] = await timed(() => client.request(Methods.save, { name: 'big', from: { sql: BIG_SQL }, replace: true }));
-    const engine = await openDuckDBEngine({ dataDir: engineDir, importDirs: [], queryTimeoutMs: 600_000 });
-    await engine.saveQuery('big', BIG_SQL, { owner: 'bench', replace: true });
-    const session = engine.openSession();
+    const [, createMs] = await timed(() => client.request(Methods.save, { name: 'main.big', from: { sql: BIG_SQL }, replace: true }));
+    const engine = await openEngine('duckdb', { dataDir: engineDir, importPolicy: createImportPolicy([], engineDir), queryTimeoutMs: 600_000 });
+    const noFrames: TableResolver = (ref) => {
+      throw new Error(`the benchmark SQL names no frames (${ref.text})`);
+    };
+    const storage = newStorageId();
+    const stored = await engine.storeQuery(storage, BIG_SQL, noFrames);
+    const engineSource: DataSource = { kind: 'stored', table: { storage, columns: stored.columns, rowCount: stored.rowCount } };
+    const session = engine.openSession('bench');
     results.createFrameMs = createMs;
 
     // 1. Window latency.
@@ -104,13 +110,13 @@ async function main(): Promise<void> {
     for (const sort of [undefined, SORT]) {
       for (const position of ['start', 'middle', 'end'] as const) {
         const offsets = offsetsAt(position, SAMPLES);
-        const source = { kind: 'frame' as const, name: 'big' };
+        const source = { kind: 'frame' as const, name: 'main.big' };
         const [, firstMs] = await timed(() => client.window({ source, offset: offsets[0]!, limit: WINDOW, sort }));
         const viaGateway: number[] = [];
         for (const offset of offsets.slice(1)) viaGateway.push((await timed(() => client.window({ source, offset, limit: WINDOW, sort })))[1]);
-        await session.window({ source, offset: offsets[0]!, limit: WINDOW, sort });
+        await session.window({ source: engineSource, offset: offsets[0]!, limit: WINDOW, sort });
         const alone: number[] = [];
-        for (const offset of offsets.slice(1)) alone.push((await timed(() => session.window({ source, offset, limit: WINDOW, sort })))[1]);
+        for (const offset of offsets.slice(1)) alone.push((await timed(() => session.window({ source: engineSource, offset, limit: WINDOW, sort })))[1]);
         const row = {
           position,
           sorted: Boolean(sort),
@@ -126,10 +132,10 @@ async function main(): Promise<void> {
     results.windows = latencyRows;
 
     // 2. Throughput: whole-frame Arrow export.
-    const [{ ipc }, exportMs] = await timed(() => client.export({ source: { kind: 'frame', name: 'big' } }));
+    const [{ ipc }, exportMs] = await timed(() => client.export({ source: { kind: 'frame', name: 'main.big' } }));
     const gatewayMiBs = ipc.byteLength / MiB / (exportMs / 1000);
     const [engineBytes, engineMs] = await timed(async () => {
-      const exported = await session.export({ kind: 'frame', name: 'big' });
+      const exported = await session.export(engineSource);
       let bytes = 0;
       for await (const part of exported.parts) bytes += part.byteLength;
       return bytes;
@@ -146,14 +152,14 @@ async function main(): Promise<void> {
     const previewLoad = async (c: GatewayClient, seed: number) => {
       for (let i = 0; i < 40; i++) {
         const offset = ((seed * 7_919 + i * 104_729) * 31) % (ROWS - WINDOW);
-        await c.window({ source: { kind: 'frame', name: 'big' }, offset, limit: WINDOW, sort: i % 2 ? SORT : undefined });
+        await c.window({ source: { kind: 'frame', name: 'main.big' }, offset, limit: WINDOW, sort: i % 2 ? SORT : undefined });
       }
     };
     const idleMiB = rssMiB(pid);
-    const solo = await GatewayClient.connect(gateway.url, { user: 'solo' });
+    const solo = await gateway.connect();
     const oneMiB = await peakRss(pid, () => previewLoad(solo, 1));
     solo.close();
-    const many = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => GatewayClient.connect(gateway.url, { user: `user${i}` })));
+    const many = await Promise.all(Array.from({ length: CLIENTS }, () => gateway.connect()));
     const [manyMiB, manyMs] = await timed(() => peakRss(pid, () => Promise.all(many.map((c, i) => previewLoad(c, i + 2)))));
     for (const c of many) c.close();
     results.memory = { idleMiB, oneClientMiB: oneMiB, twentyClientsMiB: manyMiB, windowsPerSecondWith20: (CLIENTS * 40) / (manyMs / 1000) };
@@ -177,6 +183,7 @@ async function main(): Promise<void> {
     client.close();
     await gateway.stop();
     removeDir(gateway.dataDir);
+    removeDir(gateway.configDir);
     removeDir(engineDir);
   }
 }

@@ -38,6 +38,10 @@ export const ErrorCodes = {
   TooLarge: 1030,
   /** A referenced attachment never arrived or is not valid Arrow. */
   BadAttachment: 1031,
+  /** The gateway's memory budget (--memory-limit) cannot hold what this request needs; others go on. */
+  OutOfMemory: 1032,
+  /** A per-user limit was reached (concurrent queries, storage). */
+  LimitReached: 1033,
   /** The caller is known but may not do this (admin only; read but not write; not the owner). */
   Forbidden: 1040,
   /** No valid token. Normally refused at the WebSocket upgrade with HTTP 401. */

@@ -22,7 +22,7 @@ export type StorageId = string;
 export const STORAGE_ID_PATTERN = /^t_[0-9a-f]{16}$/;
 
 export interface EngineOptions {
-  /** Folder of the engine's own files inside the gateway's data dir; created if missing. */
+  /** The gateway's data dir: the engine keeps its files in it (0.1 kept its catalog there too); created if missing. */
   dataDir: string;
   /** Which files loads and SQL file readers may read. */
   importPolicy: ImportPolicy;

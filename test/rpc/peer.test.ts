@@ -135,7 +135,7 @@ test('closing a connection rejects its pending requests on both sides', async (t
   const second = await connect(server.url);
   const serverPeer = await server.serverPeers;
   const pending2 = second.peer.connection.sendRequest('slow', {});
-  const closed = new Promise<void>((resolve) => second.peer.onClose(resolve));
+  const closed = new Promise<void>((resolve) => second.peer.onClose(() => resolve()));
   serverPeer.close();
   for (const socket of [second.socket]) socket.terminate();
   await closed;
@@ -187,7 +187,7 @@ test('a peer that stops reading is cut off once its queue reaches the bound', as
   const maxQueuedBytes = 8 * 1024 * 1024;
   const { server, outcome } = await floodServer(128, { highWaterBytes: 1024 * 1024, maxQueuedBytes });
   t.after(() => server.close());
-  const serverClosed = server.serverPeers.then((peer) => new Promise<void>((resolve) => peer.onClose(resolve)));
+  const serverClosed = server.serverPeers.then((peer) => new Promise<void>((resolve) => peer.onClose(() => resolve())));
   // Many requests at once: each handler queues a part before waiting, until the bound trips.
   const socket = await stalledClient(server.url, 40);
   t.after(() => socket.terminate());
@@ -200,7 +200,7 @@ test('a peer that stops reading is cut off once its queue reaches the bound', as
 test('a stalled peer that stops answering pings is cut off and its waiting sends fail', async (t) => {
   const { server, outcome } = await floodServer(128, { highWaterBytes: 1024 * 1024, maxQueuedBytes: 64 * 1024 * 1024, heartbeatMs: 100 });
   t.after(() => server.close());
-  const serverClosed = server.serverPeers.then((peer) => new Promise<void>((resolve) => peer.onClose(resolve)));
+  const serverClosed = server.serverPeers.then((peer) => new Promise<void>((resolve) => peer.onClose(() => resolve())));
   const socket = await stalledClient(server.url, 1);
   t.after(() => socket.terminate());
   await serverClosed;

@@ -11,7 +11,7 @@ import { SortCache, type SortCacheStats } from '../sort-cache';
 import { WorkTracker } from '../work-tracker';
 import { dataFiles } from './data-files';
 import { DUCKDB_TYPE_OF_KIND, type DuckDatabase } from './duckdb';
-import { timed } from './errors';
+import { boundQueryError, timed } from './errors';
 import { digestFile, FileAccess } from './file-access';
 import { dropLegacyCatalog, readLegacyCatalog } from './legacy-catalog';
 import { openDatabase } from './open';
@@ -50,6 +50,7 @@ class DuckDBEngineImpl implements DuckDBEngine {
   private readonly parts: SessionParts;
   private readonly sessions = new Set<DuckDBSession>();
   private sessionCounter = 0;
+  private closing: Promise<void> | null = null;
 
   constructor(
     private readonly db: DuckDatabase,
@@ -86,7 +87,9 @@ class DuckDBEngineImpl implements DuckDBEngine {
       this.storage.store(storage, async (conn, table) => {
         const bound = await this.parts.binder.bind(conn, sql, resolve);
         const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
-        await this.storage.read(bound.storage, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`));
+        await this.storage.read(bound.storage, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`)).catch((error: unknown) => {
+          throw boundQueryError(error, bound.storage);
+        });
       }),
     );
   }
@@ -145,13 +148,15 @@ class DuckDBEngineImpl implements DuckDBEngine {
     return session;
   }
 
-  async close(): Promise<void> {
-    if (this.work.isClosing) return;
-    const closing = this.work.close();
-    await Promise.allSettled([...this.sessions].map((s) => s.close()));
-    await closing;
-    await this.parts.sortCache.clear();
-    await this.db.withConnection((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
-    this.db.close();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const running = this.work.close();
+      await Promise.allSettled([...this.sessions].map((s) => s.close()));
+      await running;
+      await this.parts.sortCache.clear();
+      await this.db.withConnection((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
+      this.db.close();
+    })();
+    return this.closing;
   }
 }

@@ -58,3 +58,22 @@ export function isMissingTable(error: unknown): boolean {
 export function storageGone(id: string): FramegateError {
   return new FramegateError(ErrorCodes.FrameNotFound, `the data of this frame is gone (${id}); it was deleted or replaced`, { storage: id });
 }
+
+/**
+ * An error of SQL the binder rewrote, without DuckDB's "LINE n: …" excerpt: it would quote the
+ * rewritten text (storage tables, renamed CTEs), not what the client wrote.
+ */
+export function withoutRewrittenSql(error: unknown): unknown {
+  const cut = (message: string) => message.replace(/\n+LINE \d+:[\s\S]*$/, '');
+  if (error instanceof FramegateError) {
+    const message = cut(error.message);
+    return message === error.message ? error : new FramegateError(error.code, message, error.detail);
+  }
+  return error instanceof Error ? new Error(cut(error.message)) : error;
+}
+
+/** A failure of bound SQL: stored data dropped under it (FrameNotFound), or DuckDB's error without the rewritten text. */
+export function boundQueryError(error: unknown, storage: readonly string[]): unknown {
+  const gone = isMissingTable(error) ? storage.find((id) => String((error as Error).message).includes(id)) : undefined;
+  return gone ? storageGone(gone) : withoutRewrittenSql(error);
+}

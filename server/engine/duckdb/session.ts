@@ -12,7 +12,7 @@ import type { ArrowExport, ArrowWindow, DataSource, EngineSession, SelectRequest
 import type { SortCache } from '../sort-cache';
 import type { WorkTracker } from '../work-tracker';
 import type { DuckConnection, DuckDatabase } from './duckdb';
-import { isMissingTable, storageGone, timed, toFramegateError } from './errors';
+import { boundQueryError, isMissingTable, storageGone, timed, toFramegateError } from './errors';
 import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
 import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
 import { checkStorageId, type Storage } from './storage';
@@ -152,8 +152,7 @@ export class DuckDBSession implements EngineSession {
       try {
         await timed(conn, this.parts.queryTimeoutMs, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`));
       } catch (error) {
-        const gone = isMissingTable(error) ? bound.storage.find((s) => String((error as Error).message).includes(s)) : undefined;
-        throw gone ? storageGone(gone) : error;
+        throw boundQueryError(error, bound.storage);
       }
     });
     const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));

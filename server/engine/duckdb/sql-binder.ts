@@ -30,6 +30,7 @@ import {
   checkShowRef,
   checkTableFunction,
   constantPaths,
+  fileReaderPathArgument,
   isObject,
   isShowStatement,
   onlySelectMessage,
@@ -53,6 +54,7 @@ export interface BoundQuery {
 
 const CTE_PREFIX = '__fgcte_';
 const CTE_NAME = /^__fgcte_[0-9]+$/;
+const RECURRING = 'recurring';
 const VERSION_SUFFIX = /^(.+)@([1-9][0-9]{0,8})$/;
 
 function invalid(message: string): FramegateError {
@@ -62,12 +64,14 @@ function invalid(message: string): FramegateError {
 /** Names visible at one point of the tree: lower-case CTE name → its fresh name. */
 interface Scope {
   names: Map<string, string>;
+  /** Inside a recursive CTE's own definition: its name, for `recurring.<name>` (USING KEY). */
+  recurring?: Map<string, string>;
   parent: Scope | null;
 }
 
-function lookup(scope: Scope | null, name: string): string | undefined {
+function lookup(scope: Scope | null, name: string, recurring = false): string | undefined {
   for (let s = scope; s; s = s.parent) {
-    const found = s.names.get(name);
+    const found = (recurring ? s.recurring : s.names)?.get(name);
     if (found) return found;
   }
   return undefined;
@@ -159,7 +163,7 @@ class Rewriter {
       const inner = isObject(query) ? query.node : undefined;
       const recursive = isObject(inner) && inner.type === 'RECURSIVE_CTE_NODE' && str(inner, 'cte_name').toLowerCase() === key;
       if (recursive) inner.cte_name = fresh;
-      this.visit(entry.value, recursive ? own : scope);
+      this.visit(entry.value, recursive ? { names: own.names, recurring: own.names, parent: scope } : scope);
       entry.key = fresh;
       scope = own;
     }
@@ -170,7 +174,9 @@ class Rewriter {
     const table = str(node, 'table_name');
     const catalog = str(node, 'catalog_name');
     const schema = str(node, 'schema_name');
-    const cte = !catalog && !schema ? lookup(scope, table.toLowerCase()) : undefined;
+    // `recurring.<cte>`: inside a recursive CTE with USING KEY, the rows of its previous iterations.
+    const recurring = schema.toLowerCase() === RECURRING;
+    const cte = !catalog && (!schema || recurring) ? lookup(scope, table.toLowerCase(), recurring) : undefined;
     if (cte) {
       if (isObject(node.at_clause)) throw invalid(`AT (VERSION => …) applies to frames, not to the CTE ${table}`);
       if (!str(node, 'alias')) node.alias = table;
@@ -206,8 +212,7 @@ class Rewriter {
     if (!isObject(fn)) throw refused('could not inspect a table function');
     const reader = checkTableFunction(fn);
     if (!FILE_READERS.has(reader)) return;
-    const args = Array.isArray(fn.children) ? fn.children : [];
-    const paths = constantPaths(args[0]);
+    const paths = constantPaths(fileReaderPathArgument(reader, fn));
     if (!paths) throw refused(`${reader}() needs constant file paths (a string or a list of strings)`);
     this.files.push({ reader, fn, paths });
   }
@@ -247,14 +252,14 @@ function verify(node: Json | undefined, storage: Set<string>, ctes: Set<string>,
     const schema = str(node, 'schema_name');
     const table = str(node, 'table_name');
     const isStorage = catalog === DATA_DB && schema === STORAGE_SCHEMA && storage.has(table);
-    const isCte = !catalog && !schema && CTE_NAME.test(table) && ctes.has(table);
+    const isCte = !catalog && (!schema || schema === RECURRING) && CTE_NAME.test(table) && ctes.has(table);
     if (!(isStorage && !isObject(node.at_clause)) && !isCte) throw refused(`the query would read ${[catalog, schema, table].filter(Boolean).join('.')}, which no frame resolved to`);
   } else if (type === 'TABLE_FUNCTION') {
     const fn = node.function;
     if (!isObject(fn)) throw refused('could not inspect a table function');
     const reader = checkTableFunction(fn);
     if (FILE_READERS.has(reader)) {
-      const paths = constantPaths(Array.isArray(fn.children) ? fn.children[0] : undefined);
+      const paths = constantPaths(fileReaderPathArgument(reader, fn));
       if (!paths || !paths.every((p) => files.has(p))) throw refused(`${reader}() would read files that were not checked`);
     }
   } else if (type === 'SHOW_REF') checkShowRef(node);
@@ -283,7 +288,10 @@ export class SqlBinder {
       count = await conn.countStatements(sql);
     } catch (error) {
       if (error instanceof FramegateError) throw error;
-      throw invalid(error instanceof Error ? error.message : String(error));
+      // Blank SQL (white space, comments, ";") fails without a parser message.
+      const message = error instanceof Error ? error.message : String(error);
+      if (!/[A-Za-z]+ Error:/.test(message)) throw refused('no statement given');
+      throw invalid(message);
     }
     if (count !== 1) throw refused(count === 0 ? 'no statement given' : `only a single read-only SELECT is allowed; got ${count} statements`);
     const rows = await conn.rows(`SELECT json_serialize_sql($1::VARCHAR) AS tree`, [sql]);

@@ -103,7 +103,27 @@ export function checkFunction(node: JsonObject): void {
 }
 
 export function checkShowRef(node: JsonObject): void {
-  if (!isObject(node.query)) throw refused('SHOW/DESCRIBE of the database is not allowed; DESCRIBE a query or a frame instead');
+  if (!isObject(node.query) || str(node, 'table_name')) throw refused('SHOW/DESCRIBE of the database is not allowed; DESCRIBE a query or a frame instead');
+}
+
+/** A named option of a table function: `name := value` (an alias) or `name = value` (a comparison on a bare name). */
+function isNamedOption(arg: Json | undefined): boolean {
+  if (!isObject(arg)) return false;
+  if (str(arg, 'alias')) return true;
+  const left = arg.left;
+  return arg.class === 'COMPARISON' && isObject(left) && left.class === 'COLUMN_REF' && Array.isArray(left.column_names) && left.column_names.length === 1;
+}
+
+/**
+ * The path argument of a file reader: its one positional argument, first. Everything after it
+ * must be a named option, so no second path can hide there.
+ */
+export function fileReaderPathArgument(reader: string, fn: JsonObject): Json | undefined {
+  const args = Array.isArray(fn.children) ? fn.children : [];
+  if (args.length === 0 || isNamedOption(args[0]) || args.slice(1).some((arg) => !isNamedOption(arg))) {
+    throw refused(`${reader}() takes one file path (or a list of them) first, then named options only`);
+  }
+  return args[0];
 }
 
 export function parameterError(): FramegateError {

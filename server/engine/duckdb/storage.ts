@@ -73,9 +73,11 @@ export class Storage {
             try {
               if (await this.exists(conn, id)) throw new FramegateError(ErrorCodes.InternalError, `storage id ${id} is taken`);
               await fill(conn, storageTable(id));
-              const info = await this.describe(conn, id);
+              const { columns, rowCount } = await this.shape(conn, id);
               await conn.run('COMMIT');
-              return info;
+              // Data appended in this transaction shows in DuckDB's storage info only once committed.
+              const bytes = await this.bytes(conn, id).catch(() => rowCount * columns.length * 8);
+              return { columns, rowCount, bytes };
             } catch (error) {
               await conn.run('ROLLBACK').catch(() => undefined);
               throw error;
@@ -98,12 +100,11 @@ export class Storage {
     return rows.length > 0;
   }
 
-  /** Columns, rows and DuckDB's estimate of the bytes it holds for `id`. */
-  async describe(conn: DuckConnection, id: StorageId): Promise<StoredInfo> {
+  private async shape(conn: DuckConnection, id: StorageId): Promise<{ columns: ColumnInfo[]; rowCount: number }> {
     const table = storageTable(id);
-    const columns: ColumnInfo[] = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
+    const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
     const count = await conn.rows(`SELECT count(*) AS n FROM ${table}`);
-    return { columns, rowCount: Number(count[0]?.n ?? 0), bytes: await this.bytes(conn, id) };
+    return { columns, rowCount: Number(count[0]?.n ?? 0) };
   }
 
   /**

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { FailureLimiter } from '../../../server/auth/rate-limit';
 
 test('failures from one address slow it down, doubling up to a cap; other addresses are not affected', () => {
-  let now = 0;
+  const now = 0;
   const limiter = new FailureLimiter({ freeFailures: 3, baseDelayMs: 100, maxDelayMs: 1_000, now: () => now });
   const delays: number[] = [];
   for (let i = 0; i < 8; i++) {

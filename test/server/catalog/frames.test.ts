@@ -87,7 +87,8 @@ test('writes: others’ namespaces are refused alike whether the frame exists or
   t.catalog.frames.share(bob, 'bob.sales', { kind: 'user', name: 'alice' }, true);
   const { info } = t.save(alice, 'bob.sales', { replace: true });
   assert.deepEqual([info.name, info.owner, info.author, info.version], ['bob.sales', 'bob', 'alice', 2]);
-  failsWith(ErrorCodes.Forbidden, () => t.catalog.frames.planWrite(alice, 'bob.new_one'), 'a write share is for that frame only');
+  // A write share is for that frame only.
+  failsWith(ErrorCodes.Forbidden, () => t.catalog.frames.planWrite(alice, 'bob.new_one'));
 });
 
 test('the team namespace: readable by all, writable by admins and team writers', () => {

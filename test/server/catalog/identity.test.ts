@@ -14,7 +14,7 @@ afterEach(() => t.dispose());
 
 async function rejects(code: number, work: () => unknown): Promise<void> {
   await assert.rejects(
-    async () => work(),
+    () => Promise.resolve().then(work),
     (error: unknown) => error instanceof FramegateError && error.code === code,
   );
 }
@@ -87,7 +87,7 @@ test('bootstrap: the first start makes an admin and hands the token to persist b
     const first = await fresh.catalog.bootstrapAdmin('ops', (r) => (persisted = r.token));
     assert.equal(first?.user, 'ops');
     assert.equal(persisted, first?.token);
-    assert.ok(fresh.catalog.identity.principal((await fresh.catalog.identity.tokens.verify(first!.token))!.userId)?.admin);
+    assert.ok(fresh.catalog.identity.principal((await fresh.catalog.identity.tokens.verify(first?.token ?? ''))!.userId)?.admin);
     assert.equal(await fresh.catalog.bootstrapAdmin('other', () => undefined), null, 'only when there is no admin');
     const failing = openTestCatalog();
     try {

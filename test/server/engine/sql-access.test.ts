@@ -111,7 +111,8 @@ describe('SQL access: only what the resolver returned', () => {
     ['non-recursive CTE naming itself', 'WITH secret AS (SELECT * FROM secret) SELECT * FROM secret', NOT_FOUND],
     ['recursive CTE over the frame', 'WITH RECURSIVE r AS (SELECT v FROM secret UNION ALL SELECT v FROM r WHERE false) SELECT * FROM r', NOT_FOUND],
     ['recursive CTE out of scope', 'SELECT * FROM (WITH RECURSIVE secret(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM secret WHERE n < 3) SELECT 1), secret', NOT_FOUND],
-    ['recursive CTE, USING KEY recurring table', 'WITH RECURSIVE r(n) USING KEY (n) AS (SELECT 1 UNION SELECT n + 1 FROM recurring.secret) SELECT * FROM r', NOT_FOUND],
+    ['recurring. of a name that is no CTE', 'WITH RECURSIVE r(n) USING KEY (n) AS (SELECT 1 UNION SELECT n + 1 FROM recurring.secret) SELECT * FROM r', NOT_FOUND],
+    ['recurring. of a CTE out of scope', 'WITH RECURSIVE r(n) USING KEY (n) AS (SELECT 1 UNION SELECT n + 1 FROM r WHERE n < 2) SELECT * FROM r, recurring.r', NOT_FOUND],
     ['CTE named like a system view, out of scope', 'SELECT * FROM (WITH duckdb_tables AS (SELECT 1) SELECT 1), duckdb_tables', NOT_FOUND],
     ['the internal CTE name, out of scope', 'SELECT * FROM (WITH x AS (SELECT 1) SELECT * FROM x), __fgcte_1', NOT_FOUND],
     ['a CTE that takes the internal name', 'WITH __fgcte_2 AS (SELECT 1 AS v) SELECT * FROM __fgcte_2, secret', NOT_FOUND],
@@ -156,6 +157,12 @@ describe('SQL access: only what the resolver returned', () => {
     ['relative path', "SELECT * FROM read_csv('data/frames.duckdb')", REFUSED],
     ['file URL', () => `SELECT * FROM read_csv('file://${dbFile}')`, REFUSED],
     ['computed path', "SELECT * FROM read_csv('/' || 'etc/passwd')", REFUSED],
+    ['path after a named option', () => `SELECT * FROM read_csv(header = true, '${dbFile}')`, REFUSED],
+    ['path in a named option before the real one', () => `SELECT * FROM read_csv(sep := '${join(t.dataDir, '..', 'ok.csv')}', '${dbFile}')`, REFUSED],
+    ['second positional path', () => `SELECT * FROM read_csv('${join(t.dataDir, '..', 'ok.csv')}', '${dbFile}')`, REFUSED],
+    ['cast path', () => `SELECT * FROM read_csv('${dbFile}'::VARCHAR)`, REFUSED],
+    ['concatenated lists', () => `SELECT * FROM read_csv(['${join(t.dataDir, '..', 'ok.csv')}'] || ['${dbFile}'])`, REFUSED],
+    ['file reader in LATERAL', () => `SELECT * FROM read_csv('${join(t.dataDir, '..', 'ok.csv')}') t(a), LATERAL read_csv('${dbFile}')`, REFUSED],
     ['path from the environment', "SELECT * FROM read_csv_auto(getenv('HOME'))", REFUSED],
     ['/proc', "SELECT * FROM read_csv('/proc/self/environ')", REFUSED],
     ['replacement scan of the database file', () => `SELECT * FROM '${dbFile}'`, NOT_FOUND],
@@ -281,6 +288,10 @@ describe('SQL access: only what the resolver returned', () => {
       assert.deepEqual(await rows('WITH a AS (SELECT 1 AS x) SELECT (WITH a AS (SELECT 2 AS x) SELECT x FROM a) AS inner_x, (SELECT x FROM a) AS outer_x'), [{ inner_x: 2, outer_x: 1 }]);
       assert.deepEqual(await rows('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 4) SELECT sum(n)::BIGINT AS s FROM r'), [{ s: 10n }]);
       assert.deepEqual(await rows('WITH RECURSIVE r(n) USING KEY (n) AS (SELECT 1 UNION SELECT n + 1 FROM r WHERE n < 3) SELECT count(*) AS c FROM r'), [{ c: 3n }]);
+      assert.deepEqual(
+        await rows('WITH RECURSIVE r(n) USING KEY (n) AS (SELECT 1 UNION SELECT r.n + 1 FROM r, recurring.r AS prev WHERE r.n < 3 AND prev.n = r.n) SELECT max(n) AS m FROM r'),
+        [{ m: 3 }],
+      );
       assert.deepEqual(await rows('WITH sales AS (SELECT 7 AS id) SELECT id FROM sales'), [{ id: 7 }]);
     });
 
@@ -323,6 +334,13 @@ describe('SQL access: only what the resolver returned', () => {
       assert.equal((await rows('SELECT * FROM sales TABLESAMPLE 100.0%')).length, 20);
       assert.equal((await rows('SELECT * FROM sales USING SAMPLE 10.0 ROWS')).length, 10);
       assert.deepEqual(await rows('SELECT count(*) AS n FROM sales -- ; SELECT * FROM secret'), [{ n: 20n }]);
+    });
+
+    test('errors quote the client\'s SQL, never the rewritten one', async () => {
+      const bindError = await rejectsWith(session.runSql('WITH x AS (SELECT 1 AS a) SELECT nope FROM sales, x', resolve), 'InvalidSql', /nope/);
+      assert.doesNotMatch(bindError.message, /frames\._fg|__fgcte|t_[0-9a-f]{16}|LINE/);
+      const parseError = await rejectsWith(session.runSql('SELECT * FROM sales WHERE id = (1', resolve), 'InvalidSql');
+      assert.match(parseError.message, /syntax error/);
     });
 
     test('file readers inside the import dir, globs expanded to checked files', async () => {
