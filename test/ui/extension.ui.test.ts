@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { Methods, type FrameInfo, type SortKey, type Source } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
 import { formatCell } from '../../webview/arrow-cells';
@@ -83,6 +83,14 @@ async function assertRowsMatchGateway(client: GatewayClient, grid: GridContents,
   });
 }
 
+/** The input box of step `step` of Sign In, once it shows (not the palette it replaces). */
+async function signInStep(page: Page, step: 1 | 2): Promise<Locator> {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: `Framegate: Sign In (${step}/2)` }).waitFor({ state: 'visible', timeout: 15_000 });
+  const box = page.locator('.quick-input-widget .quick-input-box input');
+  await box.waitFor({ state: 'visible', timeout: 15_000 });
+  return box;
+}
+
 function cliJson(args: string[]): unknown {
   // An empty config dir: the CLI must use the --token it is given, not a saved one.
   const run = spawnSync(process.execPath, [cliPath, ...args, '--json'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, FRAMEGATE_CONFIG_DIR: '/nonexistent-framegate-config' } });
@@ -128,11 +136,11 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
 
   test('Framegate: Sign In… with a token through its inputs: the status bar says alice, the tree shows the three groups', { timeout: 90_000 }, async () => {
     await runCommand(page, 'Framegate: Sign In…');
-    const urlBox = page.locator('.quick-input-widget .quick-input-box input');
-    await urlBox.waitFor({ state: 'visible', timeout: 15_000 });
+    const urlBox = await signInStep(page, 1);
     assert.equal(await urlBox.inputValue(), ui.gateway.url, 'the URL is prefilled from framegate.url');
     await urlBox.press('Enter');
     // The token box hides what is typed.
+    await signInStep(page, 2);
     await page.locator('.quick-input-widget .quick-input-box input[type="password"]').waitFor({ state: 'visible', timeout: 15_000 });
     await answerInput(page, aliceToken);
 
@@ -331,11 +339,10 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     await screenshot(page, 'sign-in-required.png');
     await toast.locator('.monaco-button', { hasText: /^Sign In$/ }).click();
 
-    const urlBox = page.locator('.quick-input-widget .quick-input-box input');
-    await urlBox.waitFor({ state: 'visible', timeout: 15_000 });
+    const urlBox = await signInStep(page, 1);
     assert.equal(await urlBox.inputValue(), ui.gateway.url);
     await urlBox.press('Enter');
-    await page.locator('.quick-input-widget .quick-input-box input[type="password"]').waitFor({ state: 'visible', timeout: 15_000 });
+    await signInStep(page, 2);
     await answerInput(page, rotated.token);
     await statusBarItem(page, new RegExp(`^\\s*${UI_USER} @ `));
 
