@@ -60,7 +60,12 @@ export interface GridTarget {
   title: string;
   /** Set for query results: they can be saved and are closed with their panel. */
   result?: ResultInfo;
+  /** Where a result came from; results of one origin reuse one panel (grid-reuse.ts). */
+  origin?: ResultOrigin;
 }
+
+/** Select/Filter of a frame, or Run SQL. */
+export type ResultOrigin = { kind: 'frame'; name: string } | { kind: 'sql' };
 
 export interface GridOpener {
   open(target: GridTarget): Promise<void> | void;
@@ -133,9 +138,9 @@ async function pickFrame(ctx: CommandContext, title: string, arg: unknown, optio
   return (await ctx.ui.pickOne(items, { title, placeHolder: 'Choose a frame' }))?.frame;
 }
 
-async function openResult(ctx: CommandContext, result: ResultInfo, title: string): Promise<ResultInfo> {
+async function openResult(ctx: CommandContext, result: ResultInfo, title: string, origin: ResultOrigin): Promise<ResultInfo> {
   ctx.log.info('result.opened', { id: result.id, rows: result.rowCount, columns: result.columns.length });
-  await ctx.grids.open({ source: { kind: 'result', id: result.id }, title, result });
+  await ctx.grids.open({ source: { kind: 'result', id: result.id }, title, result, origin });
   return result;
 }
 
@@ -157,7 +162,7 @@ export async function selectColumns(ctx: CommandContext, arg?: unknown): Promise
   }
   const params = buildSelectParams(frame, { columns: picked.map((p) => p.label) });
   const result = await ctx.connection.requireClient().request(Methods.select, params);
-  return openResult(ctx, result, `${frame.name} (${params.columns?.length ?? frame.columns.length} columns)`);
+  return openResult(ctx, result, `${frame.name} (${params.columns?.length ?? frame.columns.length} columns)`, { kind: 'frame', name: frame.name });
 }
 
 export async function filter(ctx: CommandContext, arg?: unknown): Promise<ResultInfo | undefined> {
@@ -172,7 +177,7 @@ export async function filter(ctx: CommandContext, arg?: unknown): Promise<Result
   if (condition === undefined) return undefined;
   const params = buildSelectParams(frame, { filter: condition });
   const result = await ctx.connection.requireClient().request(Methods.select, params);
-  return openResult(ctx, result, `${frame.name} where ${params.filter ?? ''}`);
+  return openResult(ctx, result, `${frame.name} where ${params.filter ?? ''}`, { kind: 'frame', name: frame.name });
 }
 
 /**
@@ -193,7 +198,7 @@ export async function runSql(ctx: CommandContext, initialSql?: string, { ask = t
   });
   if (sql === undefined) return undefined;
   const result = await ctx.connection.requireClient().request(Methods.sql, { sql: sql.trim() });
-  return openResult(ctx, result, resultTitle(sql));
+  return openResult(ctx, result, resultTitle(sql), { kind: 'sql' });
 }
 
 /** Asks whether to replace an existing frame; true to go on with `replace: true`. */

@@ -17,7 +17,8 @@ import { tableFromIPC } from 'apache-arrow';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { Methods, type FrameInfo, type SortKey, type Source } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
-import { formatCell } from '../../webview/arrow-cells';
+import { cellValue, columnKind } from '../../webview/arrow-cells';
+import { columnFormatter } from '../../webview/format';
 import { Selectors } from '../../webview/dom-ids';
 import {
   contextMenuAction,
@@ -36,7 +37,9 @@ import { ADMIN_NAME, answerInput, cliPath, launchUi, pickQuickItem, runCommand, 
 
 const UI_USER = 'alice';
 const COLLEAGUE = 'bob';
-const SQL = 'SELECT region, sum(amount) AS total FROM sales GROUP BY region';
+// A NULL among the results: the grid shows it as a dimmed NULL (see sql-result.png).
+const SQL = "SELECT region, sum(amount) AS total, CASE WHEN region = 'North' THEN NULL ELSE count(*) END AS orders FROM sales GROUP BY region";
+const SECOND_SQL = 'SELECT product, avg(unit_price) AS price FROM sales GROUP BY product';
 const SAVED_NAME = 'region_totals';
 const SAVED_FULL_NAME = `${UI_USER}.${SAVED_NAME}`;
 
@@ -54,14 +57,16 @@ async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promi
   }
 }
 
-/** The gateway's own rows for `source` at `offset`, formatted as grid text. */
+/** The gateway's own rows for `source` at `offset`, formatted as grid text (the page's locale is en-US). */
 async function gatewayRows(client: GatewayClient, source: Source, offset: number, limit: number, sort?: SortKey[]): Promise<string[][]> {
   const { ipc } = await client.window({ source, offset, limit, ...(sort ? { sort } : {}) });
   const table = tableFromIPC(ipc);
+  const columns = table.schema.fields.map((field, c) => {
+    const values = Array.from({ length: table.numRows }, (_, r) => cellValue(field, table.getChildAt(c)?.get(r)));
+    return { values, format: columnFormatter(columnKind(field), values, 'en-US') };
+  });
   const rows: string[][] = [];
-  for (let r = 0; r < table.numRows; r++) {
-    rows.push(table.schema.fields.map((field, c) => String(formatCell(field, table.getChildAt(c)?.get(r)) ?? '')));
-  }
+  for (let r = 0; r < table.numRows; r++) rows.push(columns.map((c) => c.format.display(c.values[r]!)));
   return rows;
 }
 
@@ -187,12 +192,12 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     assert.deepEqual(shown.types, sales.columns.map((c) => c.type));
     assert.equal(shown.rowCount, sales.rowCount);
     assert.equal(shown.rows[0]?.number, 1);
-    // Looks like data, not placeholders: ids, ISO dates, names, prices.
+    // Looks like data for people: ids, dates (en-US), names, prices with grouping and two decimals.
     const first = shown.rows[0].cells;
     assert.match(first[sales.columns.findIndex((c) => c.name === 'order_id')]!, /^\d+$/);
-    assert.match(first[sales.columns.findIndex((c) => c.name === 'order_date')]!, /^\d{4}-\d{2}-\d{2}$/);
+    assert.match(first[sales.columns.findIndex((c) => c.name === 'order_date')]!, /^\d{2}\/\d{2}\/\d{4}$/);
     assert.match(first[sales.columns.findIndex((c) => c.name === 'region')]!, /^[A-Z][a-z]+$/);
-    assert.match(first[sales.columns.findIndex((c) => c.name === 'amount')]!, /^[\d,]+(\.\d+)?$/);
+    assert.match(first[sales.columns.findIndex((c) => c.name === 'amount')]!, /^\d{1,3}(,\d{3})*\.\d{2}$/);
     await assertRowsMatchGateway(client, shown, salesSource);
     await screenshot(page, 'grid.png');
   });
@@ -235,6 +240,46 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     await screenshot(page, 'grid-sorted.png');
   });
 
+  test('a selection copied with Ctrl+C (TSV) or the context menu (CSV) reaches VS Code\'s clipboard; Shift+click adds a sort key shown as a chip', { timeout: 60_000 }, async () => {
+    const grid = openedGrid();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    const names = sales.columns.map((c) => c.name);
+    const cell = (row: number, column: string) => grid.locator(`${Selectors.cell}[data-row="${row}"][data-col="${names.indexOf(column)}"]`);
+    await cell(0, 'region').click();
+    await cell(2, 'amount').click({ modifiers: ['Shift'] });
+    await grid.locator(Selectors.selectedCell).nth(14).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+c');
+    const sort = [{ column: 'amount', descending: true }];
+    const { ipc } = await client.window({ source: salesSource, offset: 0, limit: 3, sort, columns: ['region', 'product', 'quantity', 'unit_price', 'amount'] });
+    const table = tableFromIPC(ipc);
+    const expected = [
+      'region\tproduct\tquantity\tunit_price\tamount',
+      ...Array.from({ length: 3 }, (_, r) => table.schema.fields.map((f, c) => String(cellValue(f, table.getChildAt(c)?.get(r)))).join('\t')),
+    ].join('\n');
+    await eventually(async () => {
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected);
+      assert.equal(await grid.locator(Selectors.status).textContent(), 'Copied 3 rows × 5 columns as TSV');
+    });
+
+    // The grid's own context menu (not VS Code's) copies the same cells as CSV.
+    await cell(1, 'product').click({ button: 'right' });
+    await grid.locator(`${Selectors.menuItem}[data-action="csv"]`).click();
+    await eventually(async () => {
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected.replace(/\t/g, ','));
+      assert.equal(await grid.locator(Selectors.status).textContent(), 'Copied 3 rows × 5 columns as CSV');
+    });
+
+    await grid.locator(`${Selectors.columnHeader}[data-column="region"]`).click({ modifiers: ['Shift'] });
+    await eventually(async () => {
+      assert.equal(await grid.locator(Selectors.sortSql).textContent(), 'ORDER BY "amount" DESC, "region"');
+      assert.equal(await grid.locator(Selectors.sortChip).count(), 2);
+      await assertRowsMatchGateway(client, await readGrid(grid), salesSource, [...sort, { column: 'region', descending: false }]);
+    });
+    // The selection stays on the same cells (data coordinates) while the rows re-sort.
+    assert.equal(await grid.locator(Selectors.selectedCell).count(), 15);
+    await screenshot(page, 'grid-selection.png');
+  });
+
   test('Framegate: Run SQL… shows the query result in a grid', { timeout: 90_000 }, async () => {
     await runCommand(page, 'Framegate: Run SQL…');
     await answerInput(page, SQL);
@@ -260,6 +305,8 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
       assert.ok(Math.abs(got - total) <= Math.abs(total) * 1e-9, `total of ${region}: ${got} vs ${total}`);
     }
     assert.equal(await resultGrid.locator(Selectors.saveButton).isVisible(), true, 'results offer Save as…');
+    assert.equal(await resultGrid.locator(Selectors.nullCell).textContent(), 'NULL');
+    assert.equal(await resultGrid.locator(Selectors.nullCell).count(), 1);
     await screenshot(page, 'sql-result.png');
   });
 
@@ -272,7 +319,7 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     const saved = await client.request(Methods.schema, { name: SAVED_FULL_NAME });
     assert.equal(saved.owner, UI_USER);
     assert.equal(saved.scope, 'admin', 'alice\'s, seen by the admin');
-    assert.deepEqual(saved.columns.map((c) => c.name), ['region', 'total']);
+    assert.deepEqual(saved.columns.map((c) => c.name), ['region', 'total', 'orders']);
     const regions = await client.request(Methods.sql, { sql: 'SELECT DISTINCT region FROM main.sales' });
     assert.equal(saved.rowCount, regions.rowCount);
 
@@ -281,6 +328,18 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     assert.ok(entry, `framegate ls lists ${SAVED_NAME}`);
     assert.equal(entry.rowCount, saved.rowCount);
     await screenshot(page, 'saved.png');
+  });
+
+  test('another Run SQL… reuses the result tab instead of opening one more', { timeout: 90_000 }, async () => {
+    const resultTabs = page.locator('.tabs-container .tab', { hasText: /^\s*Result:/ });
+    assert.equal(await resultTabs.count(), 1);
+    await runCommand(page, 'Framegate: Run SQL…');
+    await answerInput(page, SECOND_SQL);
+    const grid = await gridFrame(page, /^Result: SELECT product/);
+    assert.deepEqual((await readGrid(grid)).columns, ['product', 'price']);
+    await eventually(async () => assert.equal(await resultTabs.count(), 1));
+    assert.match((await resultTabs.first().textContent()) ?? '', /Result: SELECT product/);
+    assert.equal(await grid.locator(Selectors.pinButton).isVisible(), true, 'the reused result can be pinned');
   });
 
   test('Share… from the tree with a colleague through the Quick Picks; the colleague reads it with the CLI', { timeout: 120_000 }, async () => {
@@ -319,12 +378,18 @@ describe('Framegate in a real VS Code (code-server + Chromium)', { timeout: 15 *
     };
     const saved = await client.request(Methods.schema, { name: SAVED_FULL_NAME });
     assert.equal(head.rowCount, saved.rowCount);
-    assert.deepEqual(head.columns.map((c) => c.name), ['region', 'total']);
-    const expected = await gatewayRows(client, { kind: 'frame', name: SAVED_FULL_NAME }, 0, saved.rowCount);
-    const shownTotals = new Map(head.rows.map((r) => [String(r.region), Number(r.total)]));
-    assert.equal(shownTotals.size, expected.length);
-    for (const [region, total] of expected.map((cells) => [cells[0]!, Number(cells[1]!.replace(/,/g, ''))] as const)) {
-      assert.ok(Math.abs(shownTotals.get(region)! - total) <= Math.abs(total) * 1e-9, `total of ${region}`);
+    assert.deepEqual(head.columns.map((c) => c.name), ['region', 'total', 'orders']);
+    // The same rows as the gateway's own Arrow values (not display text).
+    const { ipc } = await client.window({ source: { kind: 'frame', name: SAVED_FULL_NAME }, offset: 0, limit: saved.rowCount });
+    const table = tableFromIPC(ipc);
+    const regionsColumn = table.getChild('region')!;
+    const totalsColumn = table.getChild('total')!;
+    const readTotals = new Map(head.rows.map((r) => [String(r.region), Number(r.total)]));
+    assert.equal(readTotals.size, table.numRows);
+    for (let r = 0; r < table.numRows; r++) {
+      const region = String(regionsColumn.get(r));
+      const total = Number(totalsColumn.get(r));
+      assert.ok(Math.abs(readTotals.get(region)! - total) <= Math.abs(total) * 1e-9, `total of ${region}: ${readTotals.get(region)} vs ${total}`);
     }
     const grants = saved.grants?.map((g) => [g.to, g.write]);
     assert.deepEqual(grants, [[{ kind: 'user', name: COLLEAGUE }, false]]);
