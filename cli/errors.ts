@@ -35,6 +35,7 @@ export class LocalFileError extends Error {
 
 export function describeError(error: unknown): { line: string; exitCode: number } {
   if (error instanceof ConnectError) return { line: `framegate: ${error.message} (CannotConnect)`, exitCode: ExitCodes.connect };
+  if (error instanceof AuthError && error.status === 503) return { line: `framegate: ${error.url}: ${error.message} (Unavailable)`, exitCode: ExitCodes.connect };
   if (error instanceof AuthError) return { line: `framegate: ${error.url}: ${error.message} (${error.status === 401 ? 'Unauthorized' : 'Refused'})`, exitCode: ExitCodes.auth };
   if (error instanceof UsageError) return { line: `framegate: ${error.message} (UsageError)`, exitCode: ExitCodes.usage };
   if (error instanceof LocalFileError) return { line: `framegate: ${error.message} (LocalFileError)`, exitCode: ExitCodes.gateway };

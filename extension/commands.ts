@@ -1,14 +1,17 @@
 /**
  * What each command does, over small interfaces (Ui, the connection, the grid panels) so unit
  * tests drive them without VS Code. extension/main.ts registers them; vscode-ui.ts implements Ui.
+ * Frames are named by their full name (`namespace.name`) everywhere; a bare name given to a save
+ * goes to your own namespace (the gateway decides, the prompt says so).
  */
-import { ErrorCodes, Methods, type FrameInfo, type ResultInfo, type Source } from '../protocol';
+import { ErrorCodes, Methods, type FrameInfo, type Grantee, type ResultInfo, type Source, type WhoAmIResult } from '../protocol';
 import {
   buildSelectParams,
   columnPickItems,
   deleteConfirmation,
   formatOfPath,
   resultTitle,
+  saveNamePrompt,
   suggestFrameName,
   validateFilter,
   validateFrameName,
@@ -18,6 +21,7 @@ import {
 import type { Gateway } from './connection';
 import { describeError, isFramegateError } from './errors';
 import type { Logger } from './log';
+import { accessPickItems, grantText, sameGrantee, sharedMessage, sharePickItems, unsharedMessage, unsharePickItems } from './sharing';
 import type { TreeNode } from './tree-items';
 
 export interface PickItem {
@@ -32,6 +36,8 @@ export interface InputOptions {
   prompt: string;
   value?: string;
   placeHolder?: string;
+  /** Hide what is typed (tokens). */
+  password?: boolean;
   validate?: (value: string) => string | undefined;
 }
 
@@ -44,6 +50,8 @@ export interface Ui {
   confirm(message: string, confirmLabel: string): Promise<boolean>;
   info(message: string): void;
   error(message: string): void;
+  /** A warning with buttons; resolves to the one chosen, or undefined when dismissed. */
+  warn(message: string, ...actions: string[]): Promise<string | undefined>;
 }
 
 /** What a grid panel shows. */
@@ -52,7 +60,12 @@ export interface GridTarget {
   title: string;
   /** Set for query results: they can be saved and are closed with their panel. */
   result?: ResultInfo;
+  /** Where a result came from; results of one origin reuse one panel (grid-reuse.ts). */
+  origin?: ResultOrigin;
 }
+
+/** Select/Filter of a frame, or Run SQL. */
+export type ResultOrigin = { kind: 'frame'; name: string } | { kind: 'sql' };
 
 export interface GridOpener {
   open(target: GridTarget): Promise<void> | void;
@@ -61,7 +74,7 @@ export interface GridOpener {
 }
 
 export interface CommandContext {
-  connection: { requireClient(): Gateway };
+  connection: { requireClient(): Gateway; readonly me: WhoAmIResult | undefined };
   ui: Ui;
   grids: GridOpener;
   log: Logger;
@@ -89,25 +102,45 @@ export async function runCommand<T>(ctx: CommandContext, name: string, body: () 
   }
 }
 
-async function pickFrame(ctx: CommandContext, title: string, arg: unknown): Promise<FrameInfo | undefined> {
+interface PickFrameOptions {
+  /** Only frames the caller may share, unshare and delete; `verb` names what for messages. */
+  manage?: { verb: string };
+}
+
+/** Why `frame` cannot be managed by the caller, or undefined when it can. */
+function notManageable(frame: FrameInfo, verb: string): string | undefined {
+  return frame.canManage ? undefined : `Framegate: only the owner of ${frame.name} (${frame.owner}) or an admin may ${verb} it.`;
+}
+
+/** The frame a command works on: the one named by `arg`, or one the user picks (full names). */
+async function pickFrame(ctx: CommandContext, title: string, arg: unknown, options: PickFrameOptions = {}): Promise<FrameInfo | undefined> {
   const client = ctx.connection.requireClient();
   const name = frameNameOf(arg);
-  if (name !== undefined) return client.request(Methods.schema, { name });
+  if (name !== undefined) {
+    const frame = await client.request(Methods.schema, { name });
+    const refused = options.manage && notManageable(frame, options.manage.verb);
+    if (refused) {
+      ctx.ui.error(refused);
+      return undefined;
+    }
+    return frame;
+  }
   const { frames } = await client.request(Methods.listFrames, {});
-  if (frames.length === 0) {
-    ctx.ui.info('The gateway has no frames yet.');
+  const candidates = options.manage ? frames.filter((f) => f.canManage) : frames;
+  if (candidates.length === 0) {
+    ctx.ui.info(options.manage ? `You have no frames you may ${options.manage.verb}: save or load one first.` : 'The gateway has no frames you can see yet.');
     return undefined;
   }
-  const items = frames
+  const items = candidates
     .slice()
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((frame) => ({ label: frame.name, description: `${frame.rowCount.toLocaleString('en-US')} rows · ${frame.owner}`, frame }));
+    .map((frame) => ({ label: frame.name, description: `${frame.rowCount.toLocaleString('en-US')} rows · v${frame.version} · ${frame.owner}`, frame }));
   return (await ctx.ui.pickOne(items, { title, placeHolder: 'Choose a frame' }))?.frame;
 }
 
-async function openResult(ctx: CommandContext, result: ResultInfo, title: string): Promise<ResultInfo> {
+async function openResult(ctx: CommandContext, result: ResultInfo, title: string, origin: ResultOrigin): Promise<ResultInfo> {
   ctx.log.info('result.opened', { id: result.id, rows: result.rowCount, columns: result.columns.length });
-  await ctx.grids.open({ source: { kind: 'result', id: result.id }, title, result });
+  await ctx.grids.open({ source: { kind: 'result', id: result.id }, title, result, origin });
   return result;
 }
 
@@ -129,7 +162,7 @@ export async function selectColumns(ctx: CommandContext, arg?: unknown): Promise
   }
   const params = buildSelectParams(frame, { columns: picked.map((p) => p.label) });
   const result = await ctx.connection.requireClient().request(Methods.select, params);
-  return openResult(ctx, result, `${frame.name} (${params.columns?.length ?? frame.columns.length} columns)`);
+  return openResult(ctx, result, `${frame.name} (${params.columns?.length ?? frame.columns.length} columns)`, { kind: 'frame', name: frame.name });
 }
 
 export async function filter(ctx: CommandContext, arg?: unknown): Promise<ResultInfo | undefined> {
@@ -144,7 +177,7 @@ export async function filter(ctx: CommandContext, arg?: unknown): Promise<Result
   if (condition === undefined) return undefined;
   const params = buildSelectParams(frame, { filter: condition });
   const result = await ctx.connection.requireClient().request(Methods.select, params);
-  return openResult(ctx, result, `${frame.name} where ${params.filter ?? ''}`);
+  return openResult(ctx, result, `${frame.name} where ${params.filter ?? ''}`, { kind: 'frame', name: frame.name });
 }
 
 /**
@@ -165,7 +198,7 @@ export async function runSql(ctx: CommandContext, initialSql?: string, { ask = t
   });
   if (sql === undefined) return undefined;
   const result = await ctx.connection.requireClient().request(Methods.sql, { sql: sql.trim() });
-  return openResult(ctx, result, resultTitle(sql));
+  return openResult(ctx, result, resultTitle(sql), { kind: 'sql' });
 }
 
 /** Asks whether to replace an existing frame; true to go on with `replace: true`. */
@@ -186,7 +219,7 @@ export async function saveResultAs(ctx: CommandContext, resultId?: string, frame
   }
   const input =
     frameName ??
-    (await ctx.ui.input({ title: 'Framegate: Save Result As', prompt: 'Name of the new frame', placeHolder: 'sales_eu or alice.sales_eu', validate: validateFrameName }));
+    (await ctx.ui.input({ title: 'Framegate: Save Result As', ...saveNamePrompt(ctx.connection.me), validate: validateFrameName }));
   if (input === undefined) return undefined;
   const name = input.trim();
   const client = ctx.connection.requireClient();
@@ -210,7 +243,12 @@ export async function loadFile(ctx: CommandContext): Promise<FrameInfo | undefin
     validate: validateServerPath,
   });
   if (path === undefined) return undefined;
-  const input = await ctx.ui.input({ title: 'Framegate: Load File (2/2)', prompt: 'Name of the new frame', value: suggestFrameName(path), validate: validateFrameName });
+  const input = await ctx.ui.input({
+    title: 'Framegate: Load File (2/2)',
+    ...saveNamePrompt(ctx.connection.me),
+    value: suggestFrameName(path),
+    validate: validateFrameName,
+  });
   if (input === undefined) return undefined;
   const name = input.trim();
   const format = formatOfPath(path);
@@ -229,11 +267,100 @@ export async function loadFile(ctx: CommandContext): Promise<FrameInfo | undefin
 }
 
 export async function deleteFrame(ctx: CommandContext, arg?: unknown): Promise<boolean> {
-  const frame = await pickFrame(ctx, 'Framegate: Delete', arg);
+  const frame = await pickFrame(ctx, 'Framegate: Delete', arg, { manage: { verb: 'delete' } });
   if (!frame) return false;
   if (!(await ctx.ui.confirm(deleteConfirmation(frame), 'Delete'))) return false;
   await ctx.connection.requireClient().request(Methods.delete, { name: frame.name });
   ctx.log.info('frame.deleted', { name: frame.name });
   ctx.ui.info(`Deleted ${frame.name}.`);
   return true;
+}
+
+/** A grantee given as a command argument (scripts, tests): `{kind, name}` as in the protocol. */
+function granteeOf(arg: unknown): Grantee | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const { kind, name } = arg as { kind?: unknown; name?: unknown };
+  if (kind === 'team') return { kind };
+  if ((kind === 'user' || kind === 'group') && typeof name === 'string' && name !== '') return { kind, name };
+  return undefined;
+}
+
+function requireMe(ctx: CommandContext): WhoAmIResult {
+  ctx.connection.requireClient();
+  const me = ctx.connection.me;
+  if (!me) throw new Error('Framegate: not signed in yet; try again once connected.');
+  return me;
+}
+
+/**
+ * Share…: whom (the gateway's users and groups, or the whole team), then read only or read &
+ * write. With `with` and `write` given (scripts, tests) it asks nothing.
+ */
+export async function share(ctx: CommandContext, arg?: unknown, withArg?: unknown, writeArg?: unknown): Promise<FrameInfo | undefined> {
+  const me = requireMe(ctx);
+  const frame = await pickFrame(ctx, 'Framegate: Share', arg, { manage: { verb: 'share' } });
+  if (!frame) return undefined;
+  const client = ctx.connection.requireClient();
+  let to = granteeOf(withArg);
+  if (!to) {
+    const directory = await client.request(Methods.listUsers, {});
+    const items = sharePickItems(frame, directory, me);
+    if (items.length === 0) {
+      ctx.ui.info(`There is nobody on this gateway to share ${frame.name} with yet.`);
+      return undefined;
+    }
+    const picked = await ctx.ui.pickOne(items, { title: `Share ${frame.name} with…`, placeHolder: 'A colleague, a group, or the whole team' });
+    if (!picked) return undefined;
+    to = picked.grantee;
+  }
+  let write = typeof writeArg === 'boolean' ? writeArg : undefined;
+  if (write === undefined) {
+    const target = to;
+    const access = await ctx.ui.pickOne(accessPickItems(target), { title: `What may ${grantText({ to: target, write: false }, { access: false })} do with ${frame.name}?` });
+    if (!access) return undefined;
+    write = access.write;
+  }
+  const shared = await client.request(Methods.share, { name: frame.name, with: to, write });
+  ctx.log.info('frame.shared', { name: shared.name, with: to, write });
+  ctx.ui.info(sharedMessage(shared.name, to, write));
+  return shared;
+}
+
+/** Unshare…: one of the frame's current grants (or the one given as argument). */
+export async function unshare(ctx: CommandContext, arg?: unknown, withArg?: unknown): Promise<FrameInfo | undefined> {
+  const frame = await pickFrame(ctx, 'Framegate: Unshare', arg, { manage: { verb: 'unshare' } });
+  if (!frame) return undefined;
+  let to = granteeOf(withArg);
+  if (!to) {
+    const items = unsharePickItems(frame);
+    if (items.length === 0) {
+      ctx.ui.info(frame.published && (frame.grants ?? []).length === 0 ? `${frame.name} is in the team namespace: everyone reads it.` : `${frame.name} is not shared with anyone.`);
+      return undefined;
+    }
+    const picked = await ctx.ui.pickOne(items, { title: `Stop sharing ${frame.name} with…` });
+    if (!picked) return undefined;
+    to = picked.grant.to;
+  } else if (!(frame.grants ?? []).some((g) => sameGrantee(g.to, to!))) {
+    ctx.ui.info(`${frame.name} is not shared with ${grantText({ to, write: false }, { access: false })}.`);
+    return undefined;
+  }
+  const unshared = await ctx.connection.requireClient().request(Methods.unshare, { name: frame.name, with: to });
+  ctx.log.info('frame.unshared', { name: unshared.name, with: to });
+  ctx.ui.info(unsharedMessage(unshared.name, to));
+  return unshared;
+}
+
+/** Publish: share with the whole team, read only. */
+export async function publish(ctx: CommandContext, arg?: unknown): Promise<FrameInfo | undefined> {
+  const frame = await pickFrame(ctx, 'Framegate: Publish', arg, { manage: { verb: 'publish' } });
+  if (!frame) return undefined;
+  if (frame.published) {
+    ctx.ui.info(`${frame.name} is already published to the whole team.`);
+    return frame;
+  }
+  const to: Grantee = { kind: 'team' };
+  const published = await ctx.connection.requireClient().request(Methods.share, { name: frame.name, with: to, write: false });
+  ctx.log.info('frame.shared', { name: published.name, with: to, write: false });
+  ctx.ui.info(sharedMessage(published.name, to, false));
+  return published;
 }

@@ -1,11 +1,13 @@
 /**
- * Adapter: grid webview panels. One panel per previewed frame (reused) and one per query
- * result; closing a result panel frees the result on the gateway (`query/close`).
+ * Adapter: grid webview panels. One panel per previewed frame (reused); results reuse the
+ * unpinned panel of their origin (grid-reuse.ts) unless the user pinned it. A result replaced in
+ * its panel, or whose panel closes, is freed on the gateway (`query/close`).
  */
 import * as vscode from 'vscode';
 import { Methods, type ResultInfo } from '../protocol';
 import type { GridOpener, GridTarget } from './commands';
 import type { ConnectionManager } from './connection';
+import { canPin, reusablePanel } from './grid-reuse';
 import { GridSession } from './grid-session';
 import type { Logger } from './log';
 import { renderWebviewHtml } from './webview-html';
@@ -14,10 +16,18 @@ export const GRID_VIEW_TYPE = 'framegate.grid';
 /** Context key: a result panel is open (enables "Save Result As…" in the palette). */
 const HAS_RESULT_CONTEXT = 'framegate.hasResult';
 
-interface OpenGrid {
-  panel: vscode.WebviewPanel;
+class OpenGrid {
+  pinned = false;
+  /** Replaced when the panel is reused for another result. */
   session: GridSession;
-  target: GridTarget;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    public target: GridTarget,
+    createSession: (grid: OpenGrid) => GridSession,
+  ) {
+    this.session = createSession(this);
+  }
 }
 
 export interface GridPanelsOptions {
@@ -45,16 +55,17 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     return (active ?? this.lastActiveResult)?.target.result;
   }
 
-  /** Opens a grid, or reveals (and reloads) the one already showing that frame. */
+  /**
+   * Opens a grid: reveals (and reloads) the panel already showing that frame, shows a result in
+   * the unpinned panel of its origin, or opens a new panel.
+   */
   async open(target: GridTarget): Promise<void> {
-    if (target.source.kind === 'frame') {
-      const name = target.source.name;
-      const existing = [...this.grids].find((g) => g.target.source.kind === 'frame' && g.target.source.name === name);
-      if (existing) {
-        existing.panel.reveal();
-        await existing.session.sendInit();
-        return;
-      }
+    const existing = reusablePanel(this.grids, target);
+    if (existing) {
+      if (existing.target.result && existing.target.result.id !== target.result?.id) this.replace(existing, target);
+      existing.panel.reveal();
+      await existing.session.sendInit();
+      return;
     }
     const dist = vscode.Uri.joinPath(this.options.extensionUri, 'dist');
     const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, vscode.ViewColumn.Active, {
@@ -62,26 +73,14 @@ export class GridPanels implements GridOpener, vscode.Disposable {
       retainContextWhenHidden: true,
       localResourceRoots: [dist],
     });
-    const grid: OpenGrid = {
-      panel,
-      target,
-      session: new GridSession({
-        source: target.source,
-        title: target.title,
-        result: target.result,
-        client: () => this.options.connection.requireClient(),
-        post: (message) => panel.webview.postMessage(message),
-        log: this.options.log,
-        onError: (message) => this.options.showError(message),
-        onSaveAs: () => void this.saveFromPanel(grid),
-      }),
-    };
+    const grid = new OpenGrid(panel, target, (g) => this.createSession(g));
     this.grids.add(grid);
     if (target.result) this.lastActiveResult = grid;
     this.updateContext();
+    // Always the panel's current session: a reused panel gets a new one.
     panel.webview.onDidReceiveMessage((message: unknown) => void grid.session.handle(message));
     panel.onDidChangeViewState(() => {
-      if (panel.active && target.result) this.lastActiveResult = grid;
+      if (panel.active && grid.target.result) this.lastActiveResult = grid;
     });
     panel.onDidDispose(() => this.disposed(grid));
     panel.webview.html = renderWebviewHtml({
@@ -92,6 +91,38 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     this.options.log.info('grid.opened', { source: target.source, title: target.title });
   }
 
+  private createSession(grid: OpenGrid): GridSession {
+    const { target, panel } = grid;
+    return new GridSession({
+      source: target.source,
+      title: target.title,
+      result: target.result,
+      client: () => this.options.connection.requireClient(),
+      post: (message) => panel.webview.postMessage(message),
+      log: this.options.log,
+      onError: (message) => this.options.showError(message),
+      onSaveAs: () => void this.saveFromPanel(grid),
+      onPin: () => {
+        grid.pinned = true;
+        this.options.log.info('grid.pinned', { source: grid.target.source });
+      },
+      canPin: () => canPin(grid),
+      // The extension writes the clipboard: navigator.clipboard is not available in every host.
+      writeClipboard: (text) => vscode.env.clipboard.writeText(text),
+    });
+  }
+
+  /** Shows `target` in the panel of `grid` instead of its result, which is freed. */
+  private replace(grid: OpenGrid, target: GridTarget): void {
+    const old = grid.target.result;
+    grid.session.dispose();
+    grid.target = target;
+    grid.session = this.createSession(grid);
+    grid.panel.title = target.title;
+    if (old) this.closeResult(old.id);
+    this.options.log.info('grid.reused', { source: target.source, title: target.title });
+  }
+
   private async saveFromPanel(grid: OpenGrid): Promise<void> {
     if (!grid.target.result) return;
     const saved = await this.options.saveResult(grid.target.result);
@@ -99,16 +130,20 @@ export class GridPanels implements GridOpener, vscode.Disposable {
   }
 
   private disposed(grid: OpenGrid): void {
+    // Replies still being prepared must not be posted to the disposed webview (that throws).
+    grid.session.dispose();
     this.grids.delete(grid);
     if (this.lastActiveResult === grid) this.lastActiveResult = undefined;
     this.updateContext();
-    const result = grid.target.result;
-    if (!result) return;
+    if (grid.target.result) this.closeResult(grid.target.result.id);
+  }
+
+  private closeResult(id: string): void {
     const client = this.options.connection.client;
     if (!client || client.closed) return;
-    client.request(Methods.closeResult, { id: result.id }).then(
-      () => this.options.log.info('result.closed', { id: result.id }),
-      (error: unknown) => this.options.log.warn('result.close.failed', { id: result.id, error }),
+    client.request(Methods.closeResult, { id }).then(
+      () => this.options.log.info('result.closed', { id }),
+      (error: unknown) => this.options.log.warn('result.close.failed', { id, error }),
     );
   }
 

@@ -30,12 +30,21 @@ export interface GridSessionOptions {
   log: Logger;
   /** The user pressed the webview's "Save as…". */
   onSaveAs?(): void;
+  /** The user pressed the webview's "Pin". */
+  onPin?(): void;
+  /** Writes the clipboard (`vscode.env.clipboard.writeText`); the webview cannot in every host. */
+  writeClipboard?(text: string): PromiseLike<void>;
+  /** Whether init tells the webview to offer "Pin" (a result in a reused panel). */
+  canPin?(): boolean;
   /** A failure the user should see as a VS Code error (not per-window errors: they show in the grid). */
   onError?(message: string): void;
 }
 
 export class GridSession {
   private lastWindowError: string | undefined;
+  private disposed = false;
+  /** Messages being handled, so `settled()` can wait for their replies. */
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(private readonly options: GridSessionOptions) {}
 
@@ -43,8 +52,33 @@ export class GridSession {
     return this.options.source;
   }
 
+  /**
+   * The panel is gone: replies still being prepared are dropped instead of posted to a disposed
+   * webview (which throws), and new messages are ignored. `settled()` waits for those in flight.
+   */
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  /** Resolves once every message handed to `handle` so far is done (replied to or dropped). */
+  async settled(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
   /** Handles one raw message from the webview; resolves once the reply is posted. */
-  async handle(raw: unknown): Promise<void> {
+  handle(raw: unknown): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    const work = this.dispatch(raw);
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  private async post(message: ExtensionToWebview): Promise<void> {
+    if (!this.disposed) await this.options.post(message);
+  }
+
+  private async dispatch(raw: unknown): Promise<void> {
     const message: WebviewToExtension | undefined = parseWebviewMessage(raw);
     if (!message) {
       this.options.log.warn('webview.badMessage', { message: JSON.stringify(raw)?.slice(0, 200) });
@@ -56,8 +90,25 @@ export class GridSession {
       case 'saveAs':
         this.options.onSaveAs?.();
         return;
+      case 'pin':
+        this.options.onPin?.();
+        return;
+      case 'copy':
+        return this.copy(message.text, message.description);
       case 'window':
         return this.sendWindow(message);
+    }
+  }
+
+  private async copy(text: string, description: string): Promise<void> {
+    try {
+      if (!this.options.writeClipboard) throw new Error('this host has no clipboard');
+      await this.options.writeClipboard(text);
+      await this.post({ type: 'status', message: `Copied ${description}` });
+    } catch (error) {
+      const message = `Copy failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.options.log.error('grid.copy.failed', { error });
+      await this.post({ type: 'error', message });
     }
   }
 
@@ -75,11 +126,12 @@ export class GridSession {
         if (!this.options.result) throw new Error(`result ${source.id} has no known schema`);
         ({ columns, rowCount } = this.options.result);
       }
-      await this.options.post({ type: 'init', title, source, columns, rowCount, canSave: source.kind === 'result' });
+      await this.post({ type: 'init', title, source, columns, rowCount, canSave: source.kind === 'result', canPin: this.options.canPin?.() ?? false });
     } catch (error) {
+      if (this.disposed) return;
       const text = describeError(error);
       this.options.log.error('grid.init.failed', { source, error });
-      await this.options.post({ type: 'error', message: text });
+      await this.post({ type: 'error', message: text });
       this.options.onError?.(text);
     }
   }
@@ -98,7 +150,7 @@ export class GridSession {
       this.options.log.debug('grid.window', { offset: result.offset, rows: result.rows, columns: result.columns.length, bytes: ipc.byteLength, ms: Date.now() - started });
       const bytes = plainBytes(ipc);
       this.lastWindowError = undefined;
-      await this.options.post({
+      await this.post({
         type: 'window',
         requestId: request.requestId,
         ipc: bytes,
@@ -108,9 +160,10 @@ export class GridSession {
         columns: result.columns,
       });
     } catch (error) {
+      if (this.disposed) return;
       const text = describeError(error);
       this.options.log.error('grid.window.failed', { source: this.options.source, offset: request.offset, error });
-      await this.options.post({ type: 'error', requestId: request.requestId, message: text });
+      await this.post({ type: 'error', requestId: request.requestId, message: text });
       // Shown in the grid every time; as a VS Code error once per run of identical failures.
       if (text !== this.lastWindowError) this.options.onError?.(text);
       this.lastWindowError = text;

@@ -9,6 +9,7 @@ export const vscodeUi: Ui = {
       prompt: options.prompt,
       value: options.value,
       placeHolder: options.placeHolder,
+      password: options.password ?? false,
       ignoreFocusOut: true,
       validateInput: options.validate,
     });
@@ -27,5 +28,8 @@ export const vscodeUi: Ui = {
   },
   error(message: string) {
     void vscode.window.showErrorMessage(message);
+  },
+  async warn(message: string, ...actions: string[]) {
+    return vscode.window.showWarningMessage(message, ...actions);
   },
 };

@@ -89,6 +89,6 @@ export class FramegateError extends Error {
  * clients show `message` as it is.
  */
 export interface UpgradeRefusal {
-  error: 'Unauthorized' | 'Forbidden' | 'TooManyAttempts';
+  error: 'Unauthorized' | 'Forbidden' | 'Unavailable';
   message: string;
 }

@@ -1,6 +1,6 @@
 // The one build script: every bundle (CLI/gateway, VS Code extension, webview) goes through esbuild.
 import * as esbuild from 'esbuild';
-import { mkdirSync, copyFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -46,6 +46,16 @@ const builds = [
 ];
 
 mkdirSync('dist', { recursive: true });
+// The Spark engine loads the Spark Connect protocol at run time from dist/spark-protos (next to
+// dist/cli.js). The .proto files are extracted from the pyspark wheel by scripts/spark/install.sh
+// into .cache/spark/protos and never committed; without them the DuckDB engine still works.
+const protos = process.env.FRAMEGATE_SPARK_PROTOS ?? '.cache/spark/protos';
+rmSync('dist/spark-protos', { recursive: true, force: true });
+if (existsSync(`${protos}/spark/connect/base.proto`)) {
+  cpSync(`${protos}/spark`, 'dist/spark-protos/spark', { recursive: true });
+} else {
+  console.warn(`build: no Spark Connect protos in ${protos} (run bash scripts/spark/install.sh for --engine spark)`);
+}
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {

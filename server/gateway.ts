@@ -89,6 +89,7 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
   const sessions = new SessionRegistry(catalog);
   const writer = new FrameWriter(catalog.frames, engine, logger);
   let stopping: Promise<void> | undefined;
+  let serving = false;
   let markStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
 
@@ -136,7 +137,7 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
       verify: (token) => catalog.identity.tokens.verify(token),
       limiter: new FailureLimiter(),
       logger,
-      isStopping: () => stopping !== undefined,
+      phase: () => (stopping ? 'stopping' : serving ? 'serving' : 'starting'),
       accept: (request, socket, head, who) => wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request, who)),
     }),
   );
@@ -186,6 +187,7 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     await close();
     throw error;
   }
+  serving = true;
   // Scripts and tests wait for this line: it is written whatever the log level.
   logger
     .child({}, { level: 'info' })

@@ -5,9 +5,15 @@
 import 'regular-table/dist/css/sub-cell-scrolling.css';
 import './grid.css';
 import type { RegularTableElement } from 'regular-table';
+import type { CopyFormat } from './clipboard-text';
+import { createContextMenu } from './context-menu';
+import { copySelection } from './copy';
 import { DomIds, READY_ATTRIBUTE } from './dom-ids';
-import { Grid } from './grid';
+import { CancelledError, Grid, type WindowFetch } from './grid';
+import { attachInput } from './grid-input';
 import type { ExtensionToWebview, GridInit, WebviewToExtension, WindowReplyMessage } from './messages';
+import { selectAll } from './selection';
+import { createSortBar } from './sort-bar';
 
 interface VsCodeApi {
   postMessage(message: WebviewToExtension): void;
@@ -25,6 +31,7 @@ function element<T extends HTMLElement>(id: string): T {
 const title = element(DomIds.title);
 const rowCount = element(DomIds.rowCount);
 const saveButton = element<HTMLButtonElement>(DomIds.saveButton);
+const pinButton = element<HTMLButtonElement>(DomIds.pinButton);
 const status = element(DomIds.status);
 const table = element<RegularTableElement>(DomIds.grid);
 
@@ -39,31 +46,76 @@ function showRowCount(rows: number): void {
   rowCount.dataset.rowCount = String(rows);
 }
 
+/** Window requests waiting for the extension; a new source or leaving the page cancels them. */
 const pending = new Map<number, { resolve(reply: WindowReplyMessage): void; reject(error: Error): void }>();
 let nextRequestId = 1;
 
-const grid = new Grid(table, {
-  fetchWindow(request) {
-    const requestId = nextRequestId++;
-    return new Promise<WindowReplyMessage>((resolve, reject) => {
-      pending.set(requestId, { resolve, reject });
-      vscode.postMessage({ type: 'window', requestId, ...request });
-    });
-  },
+function cancelPending(): void {
+  for (const request of pending.values()) request.reject(new CancelledError());
+  pending.clear();
+}
+
+function fetchWindow(request: WindowFetch): Promise<WindowReplyMessage> {
+  const requestId = nextRequestId++;
+  return new Promise<WindowReplyMessage>((resolve, reject) => {
+    pending.set(requestId, { resolve, reject });
+    vscode.postMessage({ type: 'window', requestId, ...request });
+  });
+}
+
+function copyText(text: string, description: string): void {
+  vscode.postMessage({ type: 'copy', text, description });
+}
+
+const updateSortBar = createSortBar({
+  bar: element(DomIds.sortBar),
+  chips: element(DomIds.sortChips),
+  sql: element(DomIds.sortSql),
+  copySql: element<HTMLButtonElement>(DomIds.copySortSql),
+  setSort: (sort) => void grid.setSort(sort),
+  copyText,
+});
+
+const grid: Grid = new Grid(table, {
+  fetchWindow,
+  locale: navigator.language,
   onDrawn({ rowCount: rows }) {
     showRowCount(rows);
     document.body.setAttribute(READY_ATTRIBUTE, 'ready');
   },
+  onSortChange: updateSortBar,
   onError(error) {
     showStatus(error instanceof Error ? error.message : String(error), true);
   },
 });
 
+function copy(format: CopyFormat): void {
+  copySelection(grid, format, { fetchWindow, write: copyText, status: showStatus }).catch((error: unknown) =>
+    showStatus(`Copy failed: ${error instanceof Error ? error.message : String(error)}`, true),
+  );
+}
+
+const menu = createContextMenu(element(DomIds.menu), (action) => {
+  if (action === 'select-all') void grid.select(selectAll(grid.selection));
+  else copy(action);
+  table.focus({ preventScroll: true });
+});
+
+const detachInput = attachInput(grid, {
+  copy: () => copy('tsv'),
+  contextMenu: (x, y) => menu.open(x, y),
+});
+
 async function init(message: GridInit): Promise<void> {
   document.body.setAttribute(READY_ATTRIBUTE, 'loading');
+  cancelPending();
+  menu.close();
   title.textContent = message.title;
   title.title = message.title;
   saveButton.hidden = !message.canSave;
+  pinButton.hidden = !message.canPin;
+  pinButton.disabled = false;
+  pinButton.textContent = 'Pin';
   showRowCount(message.rowCount);
   showStatus('', false);
   await grid.setSource(message);
@@ -96,5 +148,17 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
   }
 });
 
+// Leaving the page (the panel closes): stop fetching and drawing.
+window.addEventListener('pagehide', () => {
+  grid.dispose();
+  cancelPending();
+  detachInput();
+});
+
 saveButton.addEventListener('click', () => vscode.postMessage({ type: 'saveAs' }));
+pinButton.addEventListener('click', () => {
+  vscode.postMessage({ type: 'pin' });
+  pinButton.disabled = true;
+  pinButton.textContent = 'Pinned';
+});
 vscode.postMessage({ type: 'ready' });

@@ -21,7 +21,18 @@ export type WebviewToExtension =
   | { type: 'ready' }
   | WindowRequestMessage
   /** The user pressed "Save as…" on a result grid. */
-  | { type: 'saveAs' };
+  | { type: 'saveAs' }
+  /** Put `text` on the clipboard (through the extension, which works in every VS Code host). */
+  | CopyRequestMessage
+  /** Keep this result in its own tab: the next result of its origin opens another panel. */
+  | { type: 'pin' };
+
+export interface CopyRequestMessage {
+  type: 'copy';
+  text: string;
+  /** What was copied, for the confirmation, e.g. "3 rows × 2 columns as TSV". */
+  description: string;
+}
 
 export interface GridInit {
   type: 'init';
@@ -32,6 +43,8 @@ export interface GridInit {
   rowCount: number;
   /** Results can be saved as a named frame; frames cannot. */
   canSave: boolean;
+  /** Results shown in a reused panel can be pinned to a tab of their own. */
+  canPin?: boolean;
 }
 
 export interface WindowReplyMessage {
@@ -69,6 +82,13 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
       return { type: 'ready' };
     case 'saveAs':
       return { type: 'saveAs' };
+    case 'pin':
+      return { type: 'pin' };
+    case 'copy': {
+      const { text, description } = value;
+      if (typeof text !== 'string' || typeof description !== 'string') return undefined;
+      return { type: 'copy', text, description: description.slice(0, 200) };
+    }
     case 'window': {
       const { requestId, offset, limit, columns, sort } = value;
       if (!Number.isSafeInteger(requestId) || !Number.isSafeInteger(offset) || !Number.isSafeInteger(limit)) return undefined;

@@ -17,7 +17,8 @@ export interface UpgradeGateOptions {
   verify(token: string): Promise<VerifiedToken | null>;
   limiter: FailureLimiter;
   logger: Logger;
-  isStopping(): boolean;
+  /** Starting: not yet ready to take connections (the first admin is still being made); stopping: never again. */
+  phase(): 'starting' | 'serving' | 'stopping';
   /** Completes the upgrade of an authenticated request. */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer, who: VerifiedToken): void;
 }
@@ -68,8 +69,9 @@ export function createUpgradeGate(options: UpgradeGateOptions): (request: Incomi
       refuse(socket, 403, { error: 'Forbidden', message: `origin ${origin} is not allowed (see --allow-origin)` });
       return;
     }
-    if (options.isStopping()) {
-      refuse(socket, 503, { error: 'Forbidden', message: 'the gateway is shutting down' });
+    const phase = options.phase();
+    if (phase !== 'serving') {
+      refuse(socket, 503, { error: 'Unavailable', message: phase === 'starting' ? 'the gateway is starting; try again in a moment' : 'the gateway is shutting down' });
       return;
     }
     await delay(limiter.delayFor(address), socket);

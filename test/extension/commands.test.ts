@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
-import { Methods } from '../../protocol';
+import { ErrorCodes, Methods, Notifications, type FramesChangedNotification } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
 import * as commands from '../../extension/commands';
 import { ConnectionManager } from '../../extension/connection';
 import { silentLogger } from '../../extension/log';
 import { frameTreeItems } from '../../extension/tree-items';
 import { RecordingGrids, ScriptedUi } from './support/scripted-ui';
-import { startGatewayProcess, tempGatewayDirs, type GatewayDirs, type GatewayProcess } from './support/gateway-process';
+import { startGatewayProcess, tempGatewayDirs, waitFor, type GatewayDirs, type GatewayProcess } from './support/gateway-process';
 
 let dirs: GatewayDirs;
 let gateway: GatewayProcess;
@@ -23,8 +23,10 @@ const regions = ['EU', 'US', 'APAC', 'LATAM'];
 before(async () => {
   dirs = tempGatewayDirs();
   gateway = await startGatewayProcess(dirs);
-  connection = new ConnectionManager({ connect: (url, user) => GatewayClient.connect(url, { user }), log: silentLogger });
-  await connection.connect(gateway.url, 'frank');
+  const token = await gateway.addUser('frank');
+  connection = new ConnectionManager({ connect: (url) => GatewayClient.connect(url, { token }), log: silentLogger });
+  await connection.connect(gateway.url);
+  assert.equal(connection.me?.user, 'frank');
   const sales = tableFromArrays({
     id: Int32Array.from({ length: ROWS }, (_, i) => i),
     region: Array.from({ length: ROWS }, (_, i) => regions[i % 4]!),
@@ -50,17 +52,19 @@ async function windowRows(source: { kind: 'result'; id: string } | { kind: 'fram
 }
 
 test('Preview picks a frame and opens its grid; from the tree it needs no prompt', async () => {
-  const ui = new ScriptedUi([{ pick: 'sales' }]);
+  const ui = new ScriptedUi([{ pick: 'frank.sales' }]);
   const { ctx, grids } = context(ui);
   const frame = await commands.preview(ctx);
   assert.ok(frame);
   assert.equal(frame.rowCount, ROWS);
-  assert.deepEqual(grids.opened, [{ source: { kind: 'frame', name: 'sales' }, title: 'sales' }]);
+  // Full names: what was uploaded as "sales" lives in frank's namespace.
+  assert.deepEqual(grids.opened, [{ source: { kind: 'frame', name: 'frank.sales' }, title: 'frank.sales' }]);
 
-  const item = frameTreeItems([frame], 'main')[0]!;
+  const item = frameTreeItems([frame], 'mine', connection.me!)[0]!;
+  assert.equal(item.label, 'sales');
   const again = context(new ScriptedUi());
   await commands.preview(again.ctx, item);
-  assert.deepEqual(again.grids.opened[0]?.source, { kind: 'frame', name: 'sales' });
+  assert.deepEqual(again.grids.opened[0]?.source, { kind: 'frame', name: 'frank.sales' });
 });
 
 test('Select Columns… runs query/select with the chosen columns and opens the result', async () => {
@@ -139,9 +143,9 @@ test('Load File… loads a CSV from the import dir under the suggested name', as
   const ui = new ScriptedUi([{ input: 'people-2024.csv' }, { input: 'people_2024' }]);
   const { ctx } = context(ui);
   const loaded = await commands.loadFile(ctx);
-  assert.equal(loaded?.name, 'people_2024');
+  assert.equal(loaded?.name, 'frank.people_2024');
   assert.equal(loaded?.rowCount, 3);
-  assert.match(ui.infos[0]!, /Loaded people_2024 \(3 rows\)/);
+  assert.match(ui.infos[0]!, /Loaded frank\.people_2024 \(3 rows\)/);
 
   const missing = new ScriptedUi([{ input: 'nope.csv' }, { input: 'nope' }]);
   await commands.runCommand(context(missing).ctx, 'loadFile', () => commands.loadFile(context(missing).ctx));
@@ -153,10 +157,10 @@ test('Delete asks first and deletes only when confirmed', async () => {
   const ui = new ScriptedUi([{ confirm: false }, { confirm: true }]);
   const { ctx } = context(ui);
   assert.equal(await commands.deleteFrame(ctx, 'doomed'), false);
-  assert.ok((await connection.requireClient().request(Methods.listFrames, {})).frames.some((f) => f.name === 'doomed'));
+  assert.ok((await connection.requireClient().request(Methods.listFrames, {})).frames.some((f) => f.name === 'frank.doomed'));
   assert.equal(await commands.deleteFrame(ctx, 'doomed'), true);
-  assert.ok(!(await connection.requireClient().request(Methods.listFrames, {})).frames.some((f) => f.name === 'doomed'));
-  assert.match(ui.prompts[0]!, /Delete frame "doomed"/);
+  assert.ok(!(await connection.requireClient().request(Methods.listFrames, {})).frames.some((f) => f.name === 'frank.doomed'));
+  assert.match(ui.prompts[0]!, /Delete frame "frank\.doomed"/);
 });
 
 test('commands without a connection say so', async () => {
@@ -179,4 +183,59 @@ test('Run SQL and Save Result As run without prompts when given their arguments'
   await assert.rejects(commands.saveResultAs(ctx, result.id, 'not valid'), /frame name/);
   await assert.rejects(commands.runSql(ctx, '  ', { ask: false }), /SELECT/);
   assert.deepEqual(ui.prompts, []);
+});
+
+test('Share… with a colleague through the picks: they read it and hear of it; Unshare takes it back', async () => {
+  const ginaToken = await gateway.addUser('gina');
+  const gina = await gateway.connect(ginaToken);
+  try {
+    const changes: FramesChangedNotification[] = [];
+    gina.onNotification(Notifications.framesChanged, (change) => changes.push(change));
+    await assert.rejects(gina.request(Methods.schema, { name: 'frank.sales' }), (error: { code?: number }) => error.code === ErrorCodes.FrameNotFound);
+
+    const ui = new ScriptedUi([{ pick: 'gina' }, { pick: 'Read only' }]);
+    const shared = await commands.share(context(ui).ctx, 'frank.sales');
+    assert.deepEqual(shared?.grants?.map((g) => [g.to, g.write]), [[{ kind: 'user', name: 'gina' }, false]]);
+    assert.ok(ui.picks[0]!.some((i) => i.label === 'gina'), 'the colleague is offered');
+    assert.ok(!ui.picks[0]!.some((i) => i.label === 'frank'), 'not yourself');
+    assert.deepEqual(ui.infos, ['Shared frank.sales with gina (read only).']);
+    await waitFor(() => changes.some((c) => c.name === 'frank.sales' && c.action === 'shared'), 'frames/changed at the colleague');
+
+    const seen = await gina.request(Methods.schema, { name: 'frank.sales' });
+    assert.equal(seen.scope, 'shared');
+    assert.equal(seen.sharedBy, 'frank');
+    assert.equal(seen.canWrite, false);
+    const { result } = await gina.window({ source: { kind: 'frame', name: 'frank.sales' }, offset: 0, limit: 10 });
+    assert.equal(result.rowCount, ROWS);
+
+    const un = new ScriptedUi([{ pick: 'gina' }]);
+    await commands.unshare(context(un).ctx, 'frank.sales');
+    assert.deepEqual(un.infos, ['frank.sales is no longer shared with gina.']);
+    await assert.rejects(gina.request(Methods.schema, { name: 'frank.sales' }), (error: { code?: number }) => error.code === ErrorCodes.FrameNotFound);
+  } finally {
+    gina.close();
+  }
+});
+
+test('Publish makes a frame the team reads; a colleague cannot share it', async () => {
+  const hugoToken = await gateway.addUser('hugo');
+  const hugo = await gateway.connect(hugoToken);
+  try {
+    await connection.requireClient().request(Methods.save, { name: 'kpis', from: { sql: 'SELECT 1 AS x' } });
+    const ui = new ScriptedUi();
+    const published = await commands.publish(context(ui).ctx, 'frank.kpis');
+    assert.equal(published?.published, true);
+    const seen = await hugo.request(Methods.schema, { name: 'frank.kpis' });
+    assert.equal(seen.scope, 'team');
+    assert.equal(seen.canManage, false);
+
+    const hugoConnection = new ConnectionManager({ connect: (url) => GatewayClient.connect(url, { token: hugoToken }), log: silentLogger });
+    await hugoConnection.connect(gateway.url);
+    const refused = new ScriptedUi();
+    assert.equal(await commands.share({ connection: hugoConnection, ui: refused, grids: new RecordingGrids(), log: silentLogger }, 'frank.kpis'), undefined);
+    assert.deepEqual(refused.errors, ['Framegate: only the owner of frank.kpis (frank) or an admin may share it.']);
+    hugoConnection.dispose();
+  } finally {
+    hugo.close();
+  }
 });

@@ -18,7 +18,7 @@ const ROWS = 50_000;
 before(async () => {
   dirs = tempGatewayDirs();
   gateway = await startGatewayProcess(dirs);
-  client = await GatewayClient.connect(gateway.url, { user: 'gina' });
+  client = await gateway.connect(await gateway.addUser('gina'));
   const table = tableFromArrays({
     id: Int32Array.from({ length: ROWS }, (_, i) => i),
     label: Array.from({ length: ROWS }, (_, i) => `row-${i}`),
@@ -110,7 +110,7 @@ test('a result grid can be saved; Save as from the webview calls back', async ()
   let saves = 0;
   const { grid, posted } = session({ kind: 'result', id: result.id }, { result, onSaveAs: () => saves++ });
   await grid.handle({ type: 'ready' });
-  assert.deepEqual(posted[0], { type: 'init', title: 'T', source: { kind: 'result', id: result.id }, columns: result.columns, rowCount: 10, canSave: true });
+  assert.deepEqual(posted[0], { type: 'init', title: 'T', source: { kind: 'result', id: result.id }, columns: result.columns, rowCount: 10, canSave: true, canPin: false });
   await grid.handle({ type: 'saveAs' });
   assert.equal(saves, 1);
   await grid.handle({ type: 'window', requestId: 1, offset: 5, limit: 100, columns: ['id'], sort: [] });
@@ -127,4 +127,28 @@ test('a deleted frame reports its error to the grid and as a VS Code error; bad 
   await grid.handle({ type: 'window', requestId: 'x' });
   await grid.handle('junk');
   assert.equal(posted.length, 1);
+});
+
+test('a disposed session drops replies still in flight and ignores new messages; settled waits for them', async () => {
+  const { grid, posted } = session({ kind: 'frame', name: 'big' });
+  const handled = grid.handle({ type: 'window', requestId: 1, offset: 0, limit: 100, columns: ['id'], sort: [] });
+  grid.dispose();
+  await grid.settled();
+  // The reply would have gone to a closed page: nothing was posted, nothing is left running.
+  assert.deepEqual(posted, []);
+  await handled;
+  await grid.handle({ type: 'ready' });
+  await grid.settled();
+  assert.deepEqual(posted, []);
+});
+
+test('copy writes the clipboard through the extension and confirms in the grid', async () => {
+  const written: string[] = [];
+  const { grid, posted } = session({ kind: 'frame', name: 'big' }, { writeClipboard: (text) => (written.push(text), Promise.resolve()) });
+  await grid.handle({ type: 'copy', text: 'a\tb\n1\t2', description: '1 row × 2 columns as TSV' });
+  assert.deepEqual(written, ['a\tb\n1\t2']);
+  assert.deepEqual(posted, [{ type: 'status', message: 'Copied 1 row × 2 columns as TSV' }]);
+  const failing = session({ kind: 'frame', name: 'big' }, { writeClipboard: () => Promise.reject(new Error('denied')) });
+  await failing.grid.handle({ type: 'copy', text: 'x', description: '1 cell' });
+  assert.deepEqual(failing.posted, [{ type: 'error', message: 'Copy failed: denied' }]);
 });

@@ -13,18 +13,8 @@ import { tableFromIPC } from 'apache-arrow';
 import WebSocket from 'ws';
 import { GatewayClient } from '../../rpc/client';
 import { removeDir, startGatewayProcess } from '../support/gateway-process';
-import { closeOf, decodeRows, rawExchange, rawSocket, sampleIpc, startTestGateway, waitFor, type TestGateway } from './support';
+import { closeOf, decodeRows, failure, rawExchange, rawSocket, sampleIpc, startTestGateway, type TestGateway, waitFor } from './support';
 
-/** Runs `work` and returns the FramegateError it must throw. */
-async function failure(work: () => Promise<unknown>): Promise<FramegateError> {
-  try {
-    await work();
-  } catch (error) {
-    assert.ok(error instanceof FramegateError, `expected a FramegateError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 /** A query that runs for minutes unless interrupted (range is allowed; the filter defeats shortcuts). */
 const SLOW_SQL = 'SELECT count(*) AS n FROM range(1000000000000) t(i) WHERE (i * 7) % 13 = 5';

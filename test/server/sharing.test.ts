@@ -9,19 +9,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ErrorCodes, FramegateError, Methods, Notifications, type FramesChangedNotification } from '../../protocol';
+import { ErrorCodes, Methods, Notifications, type FramesChangedNotification } from '../../protocol';
 import type { GatewayClient } from '../../rpc/client';
-import { decodeRows, sampleIpc, startTestGateway, waitFor, type TestGateway } from './support';
-
-async function failure(work: () => Promise<unknown>): Promise<FramegateError> {
-  try {
-    await work();
-  } catch (error) {
-    assert.ok(error instanceof FramegateError, `expected a FramegateError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
+import { decodeRows, failure, sampleIpc, startTestGateway, type TestGateway, waitFor } from './support';
 
 const FRAME = 'alice.secret';
 

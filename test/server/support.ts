@@ -10,7 +10,8 @@ import { Writable } from 'node:stream';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
 import pino from 'pino';
 import WebSocket from 'ws';
-import { Methods } from '../../protocol';
+import assert from 'node:assert/strict';
+import { FramegateError, Methods } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
 import type { GatewayConfig } from '../../server/config';
 import { startGateway, type Gateway } from '../../server/gateway';
@@ -142,4 +143,15 @@ export async function closeOf(socket: WebSocket): Promise<{ code: number; reason
   if (socket.readyState === WebSocket.CLOSED) throw new Error('socket already closed');
   const [code, reason] = (await once(socket, 'close')) as [number, Buffer];
   return { code, reason: reason.toString() };
+}
+
+/** Runs `work` and returns the FramegateError it must throw. */
+export async function failure(work: () => Promise<unknown>): Promise<FramegateError> {
+  try {
+    await work();
+  } catch (error) {
+    assert.ok(error instanceof FramegateError, `expected a FramegateError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the call to fail');
 }

@@ -28,3 +28,14 @@ test('malformed messages are refused', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parseWebviewMessage({ type: 'saveAs', extra: 1 }), { type: 'saveAs' });
 });
+
+test('copy and pin requests are checked', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'copy', text: 'a\tb', description: '1 row × 2 columns as TSV' }), {
+    type: 'copy',
+    text: 'a\tb',
+    description: '1 row × 2 columns as TSV',
+  });
+  assert.equal(parseWebviewMessage({ type: 'copy', text: 1, description: 'x' }), undefined);
+  assert.equal(parseWebviewMessage({ type: 'copy', text: 'x' }), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: 'pin', extra: true }), { type: 'pin' });
+});

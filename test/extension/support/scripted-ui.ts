@@ -6,12 +6,19 @@ export type Answer =
   | { input: string | undefined }
   | { pick: string | undefined }
   | { pickMany: string[] | undefined }
-  | { confirm: boolean };
+  | { confirm: boolean }
+  /** The button a warning's user chooses (undefined: dismissed). */
+  | { warn: string | undefined };
 
 export class ScriptedUi implements Ui {
   readonly infos: string[] = [];
   readonly errors: string[] = [];
   readonly prompts: string[] = [];
+  readonly warnings: string[] = [];
+  /** Every input box's options, in order (to check prompts, prefilled values, password boxes). */
+  readonly inputs: InputOptions[] = [];
+  /** Every pick's items, in order. */
+  readonly picks: PickItem[][] = [];
   /** Validation messages returned by input boxes for the answers given. */
   readonly validations: (string | undefined)[] = [];
 
@@ -30,6 +37,7 @@ export class ScriptedUi implements Ui {
 
   input(options: InputOptions): Promise<string | undefined> {
     this.prompts.push(options.title);
+    this.inputs.push(options);
     const { input } = this.next('input');
     if (input !== undefined) {
       const invalid = options.validate?.(input);
@@ -42,6 +50,7 @@ export class ScriptedUi implements Ui {
 
   pickOne<T extends PickItem>(items: T[], options: { title: string }): Promise<T | undefined> {
     this.prompts.push(options.title);
+    this.picks.push(items);
     const { pick } = this.next('pick');
     if (pick === undefined) return Promise.resolve(undefined);
     const item = items.find((i) => i.label === pick);
@@ -66,6 +75,13 @@ export class ScriptedUi implements Ui {
 
   error(message: string): void {
     this.errors.push(message);
+  }
+
+  warn(message: string, ...actions: string[]): Promise<string | undefined> {
+    this.warnings.push(message);
+    const { warn } = this.next('warn');
+    if (warn !== undefined && !actions.includes(warn)) throw new Error(`no button "${warn}" among ${actions.join(', ')}`);
+    return Promise.resolve(warn);
   }
 
   get unused(): number {
