@@ -25,7 +25,8 @@ import framegate
 from framegate.credentials import read_credential
 
 REPO = Path(__file__).resolve().parents[3]
-CLI = REPO / "dist" / "cli.js"
+#: The gateway under test: this repository's build, or another one (FRAMEGATE_TEST_CLI), e.g. a branch's.
+CLI = Path(os.environ.get("FRAMEGATE_TEST_CLI") or REPO / "dist" / "cli.js")
 FIXTURES = REPO / "test" / "fixtures" / "protocol"
 START_TIMEOUT_S = 60
 

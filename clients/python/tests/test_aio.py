@@ -83,7 +83,7 @@ def test_watch_with_async_for(gateway: GatewayProcess, unique: Unique) -> None:
                 name = (await fg.save(unique("aio_watched"), DATA)).name
                 async for event in events:
                     if event.name == name:
-                        assert (event.action, event.by) == ("uploaded", "admin")
+                        assert (event.type, event.by) == ("object.created" if fg.protocol_version >= 3 else "frame.uploaded", "admin")
                         break
                 with pytest.raises(TimeoutError):
                     await events.get(timeout=0.2)

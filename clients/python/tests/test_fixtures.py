@@ -173,4 +173,11 @@ def test_this_client_frames_the_python_upload_vector_as_committed() -> None:
 
 def test_a_frames_changed_notification_is_an_event() -> None:
     event = Event.from_notification("frames/changed", {"action": "shared", "name": "alice.sales", "by": "alice"})
-    assert (event.method, event.action, event.name, event.by) == ("frames/changed", "shared", "alice.sales", "alice")
+    assert (event.type, event.action, event.name, event.by, event.kind) == ("frame.shared", "shared", "alice.sales", "alice", "frame")
+
+
+def test_a_protocol_3_event_is_an_event() -> None:
+    params = {"seq": 7, "at": "2026-01-02T03:04:05.000Z", "by": "bob", "type": "object.version", "object": {"kind": "frame", "name": "bob.t"}, "version": 4}
+    event = Event.from_notification("events/event", params)
+    assert (event.type, event.action, event.name, event.by, event.kind, event.version, event.seq) == ("object.version", "version", "bob.t", "bob", "frame", 4, 7)
+    assert event.at is not None and event.at.year == 2026

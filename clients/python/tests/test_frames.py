@@ -124,9 +124,22 @@ def test_versions_oldest_first(admin: framegate.Gateway, sales: str) -> None:
     query = f'SELECT * FROM {namespace}."{short}@1" WHERE id > 3'
     admin.sql(query).save(sales, replace=True)
     versions = admin.versions(sales)
-    assert [(v.version, v.row_count) for v in versions] == [(1, 5), (2, 1), (3, 2)]
+    assert [(v.ref, v.row_count, v.author, v.latest) for v in versions] == [(f"{sales}@1", 5, "admin", False), (f"{sales}@2", 1, "admin", False), (f"{sales}@3", 2, "admin", True)]
     assert versions[2].source == query
-    assert admin.lineage(f"{sales}@3").source == versions[2].source
+    assert f"{sales}@3" in repr(versions) and f"{sales}@1" in repr(versions)
+
+
+def test_lineage_of_a_version_made_from_another(admin: framegate.Gateway, sales: str, unique: Unique) -> None:
+    derived = admin.sql(f"SELECT * FROM {sales} WHERE id > 3").save(unique("derived")).name
+    if admin.protocol_version < 3:
+        with pytest.raises(framegate.MethodNotFound, match="does not tell lineage"):
+            admin.lineage(derived)
+        return
+    root = admin.lineage(derived)
+    assert (root.ref, root.visible, root.origin.get("kind")) == (f"{derived}@1", True, "sql")
+    assert [r.ref for r in root.reads] == [f"{sales}@1"]
+    assert root.reads[0].origin.get("kind") == "upload"
+    assert f"{sales}@1" in str(root)
 
 
 def test_delete(admin: framegate.Gateway, sales: str) -> None:

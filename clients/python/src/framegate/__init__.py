@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from ._sync import Frame, Gateway, Result, Watch, connect
-from ._types import Column, Event, FrameInfo, FrameList, GatewayInfo, Grant, Schema, WhoAmI
+from ._types import Column, Event, FrameInfo, FrameList, GatewayInfo, Grant, LineageNode, Schema, Version, VersionList, WhoAmI
 from .errors import (
     AmbiguousName,
     AuthError,
@@ -84,6 +84,7 @@ __all__ = [
     "InvalidRequest",
     "InvalidSql",
     "LimitReached",
+    "LineageNode",
     "MethodNotFound",
     "NameTaken",
     "NotFound",
@@ -102,6 +103,8 @@ __all__ = [
     "TooLarge",
     "Unauthorized",
     "UserNotFound",
+    "Version",
+    "VersionList",
     "Watch",
     "WhoAmI",
     "__version__",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 if TYPE_CHECKING:
-    from ._types import FrameInfo
+    from ._types import FrameInfo, LineageNode, Version
 
 #: Rows a frame or result shows when displayed.
 PREVIEW_ROWS = 10
@@ -97,3 +97,42 @@ def frame_list_text(frames: Sequence[FrameInfo]) -> str:
         return "no frames you can read"
     width = max(len(f.name) for f in frames)
     return "\n".join(f"{f.name.ljust(width)}  {f.row_count:>12,} rows  {len(f.schema):>3} cols  {f.owner}  v{f.version}  {f.scope}" for f in frames)
+
+
+def version_line(v: Version) -> str:
+    when = v.created_at.strftime("%Y-%m-%d %H:%M") if v.created_at else "?"
+    flags = ("  latest" if v.latest else "") + ("" if v.state == "present" else f"  ({v.state})")
+    return f"{v.ref}  {v.row_count:,} rows  by {v.author}  {when}  {_cell(v.source)}{flags}"
+
+
+def versions_html(versions: Sequence[Version]) -> str:
+    e = html.escape
+    head = "".join(f"<th style='text-align:left'>{h}</th>" for h in ("version", "rows", "by", "saved", "from", "state"))
+    rows = "".join(
+        f"<tr><td>{v.version}{' (latest)' if v.latest else ''}</td><td>{v.row_count:,}</td><td style='text-align:left'>{e(v.author)}</td>"
+        f"<td style='text-align:left'>{e(v.created_at.isoformat(timespec='seconds') if v.created_at else '')}</td>"
+        f"<td style='text-align:left'>{e(_cell(v.source))}</td><td style='text-align:left'>{e(v.state)}</td></tr>"
+        for v in versions
+    )
+    return f"<div style='{_STYLE}'><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+
+
+def _origin_text(origin: Any) -> str:
+    kind = origin.get("kind", "") if isinstance(origin, dict) else ""
+    detail = origin.get("sql") or origin.get("path") or origin.get("source") or origin.get("query") or "" if isinstance(origin, dict) else ""
+    return f"{kind}: {_cell(detail)}" if detail else str(kind)
+
+
+def lineage_lines(node: LineageNode, depth: int = 0) -> list[str]:
+    pad = "  " * depth
+    if not node.visible:
+        return [f"{pad}(a {node.kind or 'version'} you cannot see)"]
+    notes = "".join(f", {n}" for n, on in (("deleted", node.deleted), ("removed", node.state != "present"), ("shown above", node.repeated), ("more not shown", node.truncated)) if on)
+    lines = [f"{pad}{node.ref}  by {node.author}  ({_origin_text(node.origin)}{notes})"]
+    for read in node.reads:
+        lines += lineage_lines(read, depth + 1)
+    return lines
+
+
+def lineage_html(node: LineageNode) -> str:
+    return f"<pre style='{_STYLE}'>" + html.escape("\n".join(lineage_lines(node))) + "</pre>"

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from . import aio
 from ._connection import Notification
-from ._types import Event, FrameInfo, FrameList, GatewayInfo, Schema, WhoAmI
+from ._types import Event, FrameInfo, FrameList, GatewayInfo, LineageNode, Schema, VersionList, WhoAmI
 from .errors import ConnectionLost
 
 T = TypeVar("T")
@@ -235,7 +235,7 @@ class Watch(Iterator[Event]):
                 if self._closed:
                     break
                 raise self._gateway._conn.close_error or ConnectionLost("the connection to the gateway closed")
-            event = aio._event(item)
+            event = aio._event(item, self._gateway.protocol_version)
             if event is not None:
                 return event
         return None
@@ -311,12 +311,18 @@ class Gateway:
         """Shares a frame with the whole team (read only)."""
         return self._io.run(self._async.publish(name))
 
-    def versions(self, name: str) -> list[FrameInfo]:
-        """Every version of a frame, oldest first."""
+    @property
+    def protocol_version(self) -> int:
+        """The protocol the gateway speaks."""
+        return self._async.protocol_version
+
+    def versions(self, name: str) -> VersionList:
+        """Every version of a frame, oldest first: who saved it, when, how many rows, from what."""
         return self._io.run(self._async.versions(name))
 
-    def lineage(self, name: str) -> FrameInfo:
-        """Where a frame version came from."""
+    def lineage(self, name: str) -> LineageNode:
+        """Where a version (``NAME`` for the latest, ``NAME@N``) came from: a tree of the versions it
+        read, back to its sources. Versions you may not read show as ``visible=False``, nothing more."""
         return self._io.run(self._async.lineage(name))
 
     def watch(self) -> Watch:

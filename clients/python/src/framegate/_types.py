@@ -216,22 +216,196 @@ class WhoAmI:
         )
 
 
+#: Protocol-3 event types (protocol/events.ts); a gateway of protocol 2 sends ``frame.<action>``.
+EVENT_TYPES = (
+    "object.created",
+    "object.version",
+    "object.shared",
+    "object.published",
+    "object.unshared",
+    "object.deleted",
+    "version.removed",
+    "gateway.shutdown",
+)
+
+
 @dataclass(frozen=True)
 class Event:
-    """Something that happened on the gateway to a frame the caller can see (or could, until now)."""
+    """Something that happened on the gateway to what the caller can see (or could, until now).
 
-    #: The notification's method, e.g. ``frames/changed``.
-    method: str
-    #: ``saved``, ``loaded``, ``uploaded``, ``deleted``, ``shared`` or ``unshared``.
-    action: str
-    #: Full frame name.
+    ``type`` is the protocol's: ``object.created``, ``object.version``, ``object.shared``,
+    ``object.published``, ``object.unshared``, ``object.deleted``, ``version.removed``,
+    ``gateway.shutdown``. A gateway of protocol 2 tells less: ``frame.saved``, ``frame.loaded``,
+    ``frame.uploaded``, ``frame.deleted``, ``frame.shared``, ``frame.unshared``.
+    """
+
+    type: str
+    #: Full name of what it is about (``""`` for the gateway's own events).
     name: str
-    #: Who did it.
+    #: The user who did it.
     by: str
+    #: ``frame``, ``query`` or ``note`` (``""`` for the gateway's own events).
+    kind: str = ""
+    #: The version made or removed, when the event is about one.
+    version: int | None = None
+    #: Gateway-wide sequence number (protocol 3); gaps are events about what the caller cannot see.
+    seq: int | None = None
+    at: datetime | None = None
     #: The notification's params as sent.
     data: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def action(self) -> str:
+        """The part after the dot: ``version``, ``shared``, ``saved``, …"""
+        return self.type.rpartition(".")[2]
 
     @classmethod
     def from_notification(cls, method: str, params: Any) -> Event:
         data: Mapping[str, Any] = params if isinstance(params, dict) else {}
-        return cls(method, str(data.get("action", "")), str(data.get("name", "")), str(data.get("by", "")), data)
+        if method == "frames/changed":
+            return cls(f"frame.{data.get('action', '')}", str(data.get("name", "")), str(data.get("by", "")), "frame", data=data)
+        found = data.get("object")
+        subject: Mapping[str, Any] = found if isinstance(found, dict) else {}
+        version = data.get("version")
+        seq = data.get("seq")
+        return cls(
+            type=str(data.get("type", "")),
+            name=str(subject.get("name", "")),
+            by=str(data.get("by", "")),
+            kind=str(subject.get("kind", "")),
+            version=version if isinstance(version, int) else None,
+            seq=seq if isinstance(seq, int) else None,
+            at=_time(data.get("at")),
+            data=data,
+        )
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a frame (or, on protocol 3, of a query or note)."""
+
+    #: Full name, ``namespace.name``.
+    name: str
+    version: int
+    author: str
+    created_at: datetime | None
+    row_count: int
+    #: The SQL, ``load /path``, ``upload by …``.
+    source: str
+    #: Whether it is the newest.
+    latest: bool
+    #: ``present``, or ``removed`` once its data was dropped (protocol 3).
+    state: str = "present"
+    #: Engine storage its data takes (protocol 3; ``None`` when the gateway does not tell).
+    bytes: int | None = None
+    #: How it was made, as the gateway records it: ``{"kind": "sql", "sql": …}``, ``{"kind": "upload", …}`` (protocol 3).
+    origin: Mapping[str, Any] | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @classmethod
+    def from_wire(cls, name: str, wire: Mapping[str, Any]) -> Version:
+        state = wire.get("state")
+        return cls(
+            name=name,
+            version=int(wire["version"]),
+            author=str(wire.get("author", "")),
+            created_at=_time(wire.get("createdAt")),
+            row_count=int(wire.get("rowCount", 0)),
+            source=str(wire.get("source", "")),
+            latest=bool(wire.get("latest")),
+            state=str(state.get("kind", "present")) if isinstance(state, dict) else "present",
+            bytes=int(wire["bytes"]) if isinstance(wire.get("bytes"), int) else None,
+            origin=wire.get("origin") if isinstance(wire.get("origin"), dict) else None,
+        )
+
+    @classmethod
+    def from_frame(cls, info: FrameInfo, latest: bool) -> Version:
+        return cls(info.name, info.version, info.author, info.created_at, info.row_count, info.source, latest)
+
+
+class VersionList(Sequence[Version]):
+    """Every version of one name, oldest first (``fg.versions(name)``); shows as a table."""
+
+    def __init__(self, versions: Sequence[Version]) -> None:
+        self._versions = tuple(versions)
+
+    @overload
+    def __getitem__(self, index: int) -> Version: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Version]: ...
+    def __getitem__(self, index: int | slice) -> Version | Sequence[Version]:
+        return self._versions[index]
+
+    def __len__(self) -> int:
+        return len(self._versions)
+
+    def __iter__(self) -> Iterator[Version]:
+        return iter(self._versions)
+
+    def __repr__(self) -> str:
+        return "\n".join(_display.version_line(v) for v in self._versions) or "no versions"
+
+    def _repr_html_(self) -> str:
+        return _display.versions_html(self._versions)
+
+
+@dataclass(frozen=True)
+class LineageNode:
+    """One version in a lineage tree, and the versions it was made from (``reads``).
+
+    ``visible`` is false for a version the caller may not read: nothing else about it is told.
+    """
+
+    visible: bool
+    kind: str
+    ref: str = ""
+    name: str = ""
+    version: int = 0
+    author: str = ""
+    created_at: datetime | None = None
+    origin: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    state: str = "present"
+    #: The object was deleted since (its versions stay, for lineage).
+    deleted: bool = False
+    reads: tuple[LineageNode, ...] = ()
+    #: Shown in full earlier in the tree (read twice); its reads are not repeated.
+    repeated: bool = False
+    #: The tree grew past the gateway's bound here: ask for this version's lineage on its own.
+    truncated: bool = False
+
+    @classmethod
+    def from_wire(cls, wire: Mapping[str, Any]) -> LineageNode:
+        if not wire.get("visible"):
+            return cls(False, str(wire.get("kind", "")))
+        state = wire.get("state")
+        origin = wire.get("origin")
+        return cls(
+            visible=True,
+            kind=str(wire.get("kind", "")),
+            ref=str(wire.get("ref", "")),
+            name=str(wire.get("name", "")),
+            version=int(wire.get("version", 0)),
+            author=str(wire.get("author", "")),
+            created_at=_time(wire.get("createdAt")),
+            origin=origin if isinstance(origin, dict) else {},
+            state=str(state.get("kind", "present")) if isinstance(state, dict) else "present",
+            deleted=bool(wire.get("deleted")),
+            reads=tuple(cls.from_wire(r) for r in wire.get("reads") or [] if isinstance(r, dict)),
+            repeated=bool(wire.get("repeated")),
+            truncated=bool(wire.get("truncated")),
+        )
+
+    def walk(self) -> Iterator[LineageNode]:
+        """This node and every node under it, depth first."""
+        yield self
+        for read in self.reads:
+            yield from read.walk()
+
+    def __str__(self) -> str:
+        return "\n".join(_display.lineage_lines(self))
+
+    def _repr_html_(self) -> str:
+        return _display.lineage_html(self)

@@ -21,9 +21,9 @@ import pyarrow as pa
 from . import _arrow, _display
 from ._attachments import ATTACHMENT_HEADER_BYTES, MAX_PART_BYTES, PartWriter
 from ._connection import Connection, Notification
-from ._types import Event, FrameInfo, FrameList, GatewayInfo, Schema, WhoAmI
+from ._types import Event, FrameInfo, FrameList, GatewayInfo, LineageNode, Schema, Version, VersionList, WhoAmI
 from .credentials import read_credential
-from .errors import ConnectionLost, FramegateError, UserNotFound
+from .errors import ConnectionLost, FramegateError, MethodNotFound, UserNotFound
 
 DEFAULT_URL = "ws://127.0.0.1:7878"
 #: Largest window of rows one ``data/window`` call may ask for (protocol/limits.ts).
@@ -236,8 +236,9 @@ class AsyncWatch:
     connection ends under it.
     """
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, protocol_version: int) -> None:
         self._connection = connection
+        self._protocol = protocol_version
         self._queue: asyncio.Queue[Notification | None] = asyncio.Queue()
         self._unsubscribe = connection.subscribe(self._queue.put_nowait)
         self._closed = False
@@ -259,7 +260,7 @@ class AsyncWatch:
                 if self._closed:
                     break
                 raise self._connection.close_error or ConnectionLost("the connection to the gateway closed")
-            event = _event(item)
+            event = _event(item, self._protocol)
             if event is not None:
                 return event
         return None
@@ -277,12 +278,12 @@ class AsyncWatch:
         self.close()
 
 
-def _event(notification: Notification) -> Event | None:
+def _event(notification: Notification, protocol_version: int) -> Event | None:
+    """The event a notification tells. A gateway of protocol 3 sends ``events/event`` and, for
+    older clients, ``frames/changed`` too: only one of the two is taken, so nothing comes twice."""
     method, params = notification
-    # Notifications of the protocol: frames/changed, and the events/… family.
-    if method == "frames/changed" or method.startswith("events/"):
-        return Event.from_notification(method, params)
-    return None
+    wanted = "events/event" if protocol_version >= 3 else "frames/changed"
+    return Event.from_notification(method, params) if method == wanted else None
 
 
 class AsyncGateway:
@@ -414,22 +415,34 @@ class AsyncGateway:
 
     # -- History ---------------------------------------------------------------------------------
 
-    async def versions(self, name: str) -> list[FrameInfo]:
-        """Every version of a frame, oldest first."""
-        latest = await self.schema(name)
-        base = latest.name
-        older = [await self.schema(f"{base}@{v}") for v in range(1, latest.version)]
-        return [*older, latest]
+    @property
+    def protocol_version(self) -> int:
+        """The protocol the gateway speaks (read when connecting)."""
+        return self._info.protocol_version if self._info else 0
 
-    async def lineage(self, name: str) -> FrameInfo:
-        """Where a frame version came from: its ``source`` (the SQL, load or upload), author and time."""
-        return await self.schema(name)
+    async def versions(self, name: str) -> VersionList:
+        """Every version of a frame, oldest first: who saved it, when, how many rows, from what."""
+        if self.protocol_version >= 3:
+            result = await self._request("objects/versions", {"name": name})
+            full = str(result.get("name", name))
+            return VersionList([Version.from_wire(full, v) for v in result["versions"]])
+        # Protocol 2 has no versions method, but reads any version by NAME@N.
+        latest = await self.schema(name)
+        older = [await self.schema(f"{latest.name}@{v}") for v in range(1, latest.version)]
+        return VersionList([*(Version.from_frame(o, False) for o in older), Version.from_frame(latest, True)])
+
+    async def lineage(self, name: str) -> LineageNode:
+        """Where a version (``NAME`` for the latest, ``NAME@N``) came from: a tree of the versions it
+        read, back to its sources. Versions you may not read show as ``visible=False``, nothing more."""
+        if self.protocol_version < 3:
+            raise MethodNotFound(f"the gateway at {self.url} speaks protocol {self.protocol_version}, which does not tell lineage (protocol 3 does)")
+        return LineageNode.from_wire((await self._request("objects/lineage", {"name": name}))["root"])
 
     # -- Events ----------------------------------------------------------------------------------
 
     def watch(self) -> AsyncWatch:
         """Events on frames you can see, from now on: ``async for event in fg.watch(): …``."""
-        return AsyncWatch(self._conn)
+        return AsyncWatch(self._conn, self.protocol_version)
 
     # -- Lifetime --------------------------------------------------------------------------------
 
@@ -464,7 +477,14 @@ async def connect(
     """
     resolved = resolve_url(url)
     connection = await Connection.open(resolved, resolve_token(resolved, token), connect_timeout=connect_timeout, ssl_context=_ssl_context(ca))
-    return AsyncGateway(connection, timeout=timeout)
+    gateway = AsyncGateway(connection, timeout=timeout)
+    try:
+        # Its limits (upload parts) and protocol (events, versions) are needed before the first call.
+        await gateway.info()
+    except BaseException:
+        await connection.close()
+        raise
+    return gateway
 
 
 __all__ = ["AsyncFrame", "AsyncGateway", "AsyncResult", "AsyncWatch", "FramegateError", "connect"]
