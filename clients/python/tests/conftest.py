@@ -38,6 +38,7 @@ class GatewayProcess:
     data_dir: Path
     admin_token: str
     process: subprocess.Popen[str]
+    log_reader: threading.Thread
     log: list[str] = field(default_factory=list)
     tokens: dict[str, str] = field(default_factory=dict)
 
@@ -64,6 +65,16 @@ class GatewayProcess:
 
     def connect(self, token: str | None = None, **options: object) -> framegate.Gateway:
         return framegate.connect(self.url, token or self.admin_token, **options)  # type: ignore[arg-type]
+
+    def ended_soon(self, method: str, before: int, within_ms: float = 15_000) -> dict[str, object]:
+        """The entry of the first ``method`` request to end after the ``before``-th: it must not be ``ok``
+        (it was cancelled), and must have ended well before the gateway's own 60 s query timeout."""
+        wait_for(lambda: len(self.requests(method)) > before, what=f"the gateway to end the cancelled {method}")
+        entry = self.requests(method)[before]
+        assert entry.get("outcome") != "ok", entry
+        duration = entry.get("ms")
+        assert isinstance(duration, (int, float)) and duration < within_ms, entry
+        return entry
 
     def requests(self, method: str, event: str = "request") -> list[dict[str, object]]:
         """Log entries of ``method``: ``request-start`` when it began, ``request`` (with its outcome) when it ended."""
@@ -123,7 +134,7 @@ def start_gateway(*args: str) -> GatewayProcess:
             raise RuntimeError("the gateway did not start:\n" + "\n".join(log))
     credential = read_credential(url[0], {"FRAMEGATE_CONFIG_DIR": str(config_dir)})
     assert credential is not None, f"the gateway wrote no admin credentials to {config_dir}"
-    return GatewayProcess(url[0], config_dir, data_dir, credential.token, process, log)
+    return GatewayProcess(url[0], config_dir, data_dir, credential.token, process, reader, log)
 
 
 def stop_gateway(gateway: GatewayProcess) -> None:
@@ -134,6 +145,10 @@ def stop_gateway(gateway: GatewayProcess) -> None:
         except subprocess.TimeoutExpired:
             gateway.process.kill()
             gateway.process.wait()
+    # The log reader ends at the pipe's end, once the gateway has exited.
+    gateway.log_reader.join(timeout=15)
+    if gateway.process.stderr is not None:
+        gateway.process.stderr.close()
     shutil.rmtree(gateway.data_dir, ignore_errors=True)
     shutil.rmtree(gateway.config_dir, ignore_errors=True)
 

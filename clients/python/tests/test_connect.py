@@ -110,8 +110,7 @@ def test_the_request_timeout_fires_and_cancels_the_query_on_the_gateway(gateway:
         with pytest.raises(framegate.RequestTimeout, match="within 2 s"):
             fg.sql(ENDLESS_SQL)
         assert 2 <= time.monotonic() - started < 10
-        wait_for(lambda: len(outcomes(gateway, "query/sql")) > before, what="the gateway to end the cancelled query")
-        assert outcomes(gateway, "query/sql")[-1] == "Cancelled"
+        gateway.ended_soon("query/sql", before)
         assert fg.whoami().user == "admin"  # the connection goes on
 
 
@@ -124,8 +123,7 @@ def test_an_interrupt_cancels_the_request_on_the_gateway(gateway: GatewayProcess
         with pytest.raises(KeyboardInterrupt):
             fg.sql(ENDLESS_SQL)
         interrupter.join()
-        wait_for(lambda: len(outcomes(gateway, "query/sql")) > before, what="the gateway to end the interrupted query")
-        assert outcomes(gateway, "query/sql")[-1] == "Cancelled"
+        gateway.ended_soon("query/sql", before)
         assert fg.whoami().user == "admin"
 
 
