@@ -86,3 +86,18 @@ def test_a_watch_raises_when_the_gateway_goes_away() -> None:
         fg.close()
     finally:
         stop_gateway(own)
+
+
+def test_a_watch_nobody_reads_stops_instead_of_growing(gateway: GatewayProcess, unique: Unique, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(framegate.aio, "MAX_UNREAD_EVENTS", 3)
+    with gateway.connect() as fg, fg.watch() as unread, fg.watch() as read:
+        name = fg.save(unique("flood"), DATA).name
+        assert next_about(read, name).name == name
+        for _ in range(4):
+            fg.save(name, DATA, replace=True)
+            # Read as it comes: this watch never holds more than one.
+            assert next_about(read, name).name == name
+        # The other held three, then stopped at its bound, and says so.
+        with pytest.raises(framegate.EventsLost, match="went unread"):
+            while True:
+                unread.get(timeout=WAIT_S)

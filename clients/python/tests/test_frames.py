@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date
 
@@ -12,7 +13,7 @@ import pytest
 
 import framegate
 
-from .conftest import GatewayProcess
+from .conftest import GatewayProcess, wait_for
 
 Unique = Callable[[str], str]
 
@@ -182,3 +183,15 @@ def test_whoami_and_info(admin: framegate.Gateway, gateway: GatewayProcess) -> N
     assert (me.user, me.admin, me.namespace, me.team_namespace) == ("admin", True, "admin", "main")
     info = admin.info()
     assert info.max_message_bytes > 0 and info.max_upload_bytes > 0 and info.engine
+
+
+def test_a_result_nobody_holds_is_freed_on_the_gateway(admin: framegate.Gateway, gateway: GatewayProcess) -> None:
+    closes = len(gateway.requests("query/close"))
+    result = admin.sql("SELECT 1 AS x")
+    result_id = result.id
+    del result
+    gc.collect()
+    wait_for(lambda: len(gateway.requests("query/close")) > closes, what="the result to be freed")
+    assert gateway.requests("query/close")[closes].get("outcome") == "ok"
+    with pytest.raises(framegate.ResultNotFound):
+        admin._io.run(admin._async._request("data/window", {"source": {"kind": "result", "id": result_id}, "offset": 0, "limit": 1}))

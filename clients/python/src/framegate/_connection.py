@@ -86,7 +86,8 @@ class Connection:
         self._next_attachment_id = 1
         self._subscribers: list[Callable[[Notification | None], None]] = []
         self._close_error: FramegateError | None = None
-        self._reader = asyncio.get_running_loop().create_task(self._read())
+        self._loop = asyncio.get_running_loop()
+        self._reader = self._loop.create_task(self._read())
 
     @classmethod
     async def open(
@@ -158,6 +159,18 @@ class Connection:
             raise
         finally:
             self._pending.pop(request_id, None)
+
+    def request_soon(self, method: str, params: dict[str, Any]) -> None:
+        """Sends a request whose answer nobody waits for, from any thread (a finalizer's, say)."""
+
+        def send() -> None:
+            if self._close_error is None:
+                task = self._loop.create_task(self.request(method, params))
+                task.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+        if self._close_error is None:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nothing left to free
+                self._loop.call_soon_threadsafe(send)
 
     def take_attachment(self, attachment_id: int) -> list[memoryview]:
         return self._inbox.take(attachment_id)

@@ -209,9 +209,18 @@ class Watch(Iterator[Event]):
         self._io = io
         self._queue: queue.SimpleQueue[Notification | None] = queue.SimpleQueue()
         self._closed = False
+        self._lost = False
+
+        def receive(item: Notification | None) -> None:
+            # On the I/O thread. Nobody reading: stop here rather than hold events without bound.
+            if item is not None and self._queue.qsize() >= aio.MAX_UNREAD_EVENTS:
+                self._lost = True
+                self._unsubscribe()
+                item = None
+            self._queue.put(item)
 
         async def subscribe() -> Any:
-            return gateway._conn.subscribe(self._queue.put)
+            return gateway._conn.subscribe(receive)
 
         self._unsubscribe = io.run(subscribe())
 
@@ -234,7 +243,7 @@ class Watch(Iterator[Event]):
             if item is None:
                 if self._closed:
                     break
-                raise self._gateway._conn.close_error or ConnectionLost("the connection to the gateway closed")
+                raise aio._watch_ended(self._gateway._conn, self._lost)
             event = aio._event(item, self._gateway.protocol_version)
             if event is not None:
                 return event

@@ -12,6 +12,7 @@ import os
 import re
 import ssl
 import threading
+import weakref
 from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
 from typing import Any
@@ -23,7 +24,7 @@ from ._attachments import ATTACHMENT_HEADER_BYTES, MAX_PART_BYTES, PartWriter
 from ._connection import Connection, Notification
 from ._types import Event, FrameInfo, FrameList, GatewayInfo, LineageNode, Schema, Version, VersionList, WhoAmI
 from .credentials import read_credential
-from .errors import ConnectionLost, FramegateError, MethodNotFound, UserNotFound
+from .errors import ConnectionLost, EventsLost, FramegateError, MethodNotFound, UserNotFound
 
 DEFAULT_URL = "ws://127.0.0.1:7878"
 #: Largest window of rows one ``data/window`` call may ask for (protocol/limits.ts).
@@ -193,6 +194,9 @@ class AsyncResult(_Readable):
         self._schema = Schema.from_wire(wire.get("columns"))
         self._row_count = int(wire.get("rowCount", 0))
         self._preview = None
+        # A notebook runs many queries and closes none: a result nobody holds any more is freed on the gateway.
+        self._finalizer = weakref.finalize(self, gateway._conn.request_soon, "query/close", {"id": self.id})
+        self._finalizer.atexit = False
 
     def _source(self) -> dict[str, Any]:
         return {"kind": "result", "id": self.id}
@@ -211,6 +215,7 @@ class AsyncResult(_Readable):
 
     async def close(self) -> None:
         """Frees the result on the gateway (it is freed anyway when the connection ends)."""
+        self._finalizer.detach()
         if not self._gateway.closed:
             await self._gateway._request("query/close", {"id": self.id})
 
@@ -240,8 +245,17 @@ class AsyncWatch:
         self._connection = connection
         self._protocol = protocol_version
         self._queue: asyncio.Queue[Notification | None] = asyncio.Queue()
-        self._unsubscribe = connection.subscribe(self._queue.put_nowait)
         self._closed = False
+        self._lost = False
+        self._unsubscribe = connection.subscribe(self._receive)
+
+    def _receive(self, item: Notification | None) -> None:
+        if item is not None and self._queue.qsize() >= MAX_UNREAD_EVENTS:
+            # Nobody is reading: stop here rather than hold events without bound.
+            self._lost = True
+            self._unsubscribe()
+            item = None
+        self._queue.put_nowait(item)
 
     def __aiter__(self) -> AsyncIterator[Event]:
         return self
@@ -259,7 +273,7 @@ class AsyncWatch:
             if item is None:
                 if self._closed:
                     break
-                raise self._connection.close_error or ConnectionLost("the connection to the gateway closed")
+                raise _watch_ended(self._connection, self._lost)
             event = _event(item, self._protocol)
             if event is not None:
                 return event
@@ -276,6 +290,16 @@ class AsyncWatch:
 
     async def __aexit__(self, *exc: object) -> None:
         self.close()
+
+
+#: Events a watch holds unread before it stops (EventsLost).
+MAX_UNREAD_EVENTS = 10_000
+
+
+def _watch_ended(connection: Connection, lost: bool) -> FramegateError:
+    if lost:
+        return EventsLost(f"more than {MAX_UNREAD_EVENTS:,} events went unread, so this watch stopped; call watch() again (and ls() for what changed)")
+    return connection.close_error or ConnectionLost("the connection to the gateway closed")
 
 
 def _event(notification: Notification, protocol_version: int) -> Event | None:

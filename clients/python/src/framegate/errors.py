@@ -63,6 +63,12 @@ class RequestTimeout(FramegateError, TimeoutError):
     kind = "RequestTimeout"
 
 
+class EventsLost(FramegateError):
+    """A watch held more unread events than it may; it stopped. Call ``watch()`` again (and ``ls()``)."""
+
+    kind = "EventsLost"
+
+
 # -- Families ------------------------------------------------------------------------------------
 
 
