@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import _thread
 import asyncio
+import logging
+import os
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +17,9 @@ import pytest
 
 import framegate
 
-from .conftest import GatewayProcess, start_gateway, stop_gateway, wait_for
+from framegate.credentials import read_credential
+
+from .conftest import CLI, GatewayProcess, start_gateway, stop_gateway, wait_for
 
 #: Runs for minutes unless interrupted.
 ENDLESS_SQL = "SELECT sum(hash(a.range + b.range)) AS s FROM range(1000000) a, range(1000000) b"
@@ -197,3 +202,26 @@ def test_close_is_idempotent_and_stops_the_io_thread(gateway: GatewayProcess) ->
     wait_for(lambda: sum(t.name == "framegate-io" for t in threading.enumerate()) <= len(before), what="the I/O thread to end")
     with pytest.raises(framegate.ConnectionLost):
         fg.ls()
+
+
+def test_connecting_to_a_gateway_still_starting_waits_until_it_is_ready(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    """A gateway listens before it is ready, and answers 503 meanwhile: here while it seeds its demo."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = {"FRAMEGATE_CONFIG_DIR": str(tmp_path / "config")}
+    args = ["node", str(CLI), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(tmp_path / "data"), "--demo"]
+    process = subprocess.Popen(args, env={**os.environ, **config, "FRAMEGATE_ADMIN_NAME": "admin"}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"ws://127.0.0.1:{port}"
+        # The admin's token is saved as soon as the admin exists; the demo's million rows come after.
+        wait_for(lambda: read_credential(url, config) is not None, timeout=60, what="the admin's credentials")
+        credential = read_credential(url, config)
+        assert credential is not None
+        with caplog.at_level(logging.DEBUG, logger="framegate"), framegate.connect(url, credential.token, connect_timeout=60) as fg:
+            assert fg.whoami().user == "admin"
+            assert "main.sales" in fg.ls().names
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert any("not ready (HTTP 503)" in r.getMessage() for r in caplog.records)

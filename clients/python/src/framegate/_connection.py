@@ -104,26 +104,37 @@ class Connection:
         if parts.scheme not in ("ws", "wss") or not parts.hostname:
             raise ConnectError(f"{url!r} is not a ws:// or wss:// URL")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        try:
-            socket = await websockets.connect(
-                url,
-                additional_headers=headers,
-                open_timeout=connect_timeout,
-                max_size=max_message_bytes,
-                # Arrow bytes do not compress well enough to pay for it; the gateway does not offer it.
-                compression=None,
-                # Sends wait for the socket to drain past this, so an upload never outruns the network.
-                write_limit=4 * 1024 * 1024,
-                # A gateway on this machine is never behind a proxy (a proxy variable must not break it).
-                proxy=None if parts.hostname in _LOOPBACK else True,
-                ssl=ssl_context if parts.scheme == "wss" else None,
-            )
-        except InvalidStatus as error:
-            raise _refusal(url, error) from None
-        except (OSError, InvalidHandshake) as error:
-            raise ConnectError(f"cannot connect to the Framegate gateway at {url}: {error}") from None
-        except TimeoutError:
-            raise ConnectError(f"cannot connect to the Framegate gateway at {url}: no answer within {connect_timeout:g} s") from None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + connect_timeout
+        delay = 0.1
+        while True:
+            try:
+                socket = await websockets.connect(
+                    url,
+                    additional_headers=headers,
+                    open_timeout=max(0.1, deadline - loop.time()),
+                    max_size=max_message_bytes,
+                    # Arrow bytes do not compress well enough to pay for it; the gateway does not offer it.
+                    compression=None,
+                    # Sends wait for the socket to drain past this, so an upload never outruns the network.
+                    write_limit=4 * 1024 * 1024,
+                    # A gateway on this machine is never behind a proxy (a proxy variable must not break it).
+                    proxy=None if parts.hostname in _LOOPBACK else True,
+                    ssl=ssl_context if parts.scheme == "wss" else None,
+                )
+                break
+            except InvalidStatus as error:
+                # 503: the gateway is starting (its first admin, its demo); it says so, and is ready soon.
+                if error.response.status_code == 503 and loop.time() + delay < deadline:
+                    log.debug("the gateway at %s is not ready (HTTP 503); trying again in %.1f s", url, delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 1.0)
+                    continue
+                raise _refusal(url, error) from None
+            except (OSError, InvalidHandshake) as error:
+                raise ConnectError(f"cannot connect to the Framegate gateway at {url}: {error}") from None
+            except TimeoutError:
+                raise ConnectError(f"cannot connect to the Framegate gateway at {url}: no answer within {connect_timeout:g} s") from None
         return cls(url, socket, max_attachment_bytes)
 
     @property
