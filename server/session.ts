@@ -148,7 +148,7 @@ export class Session implements RegisteredSession, Connection {
       log('ok');
       return result;
     } catch (error) {
-      const failure = entry.cancelledBy && error instanceof FramegateError && error.code === ErrorCodes.Cancelled ? new FramegateError(ErrorCodes.Cancelled, `cancelled by admin ${entry.cancelledBy}`) : error;
+      const failure = this.cancellationReason(entry, error) ?? error;
       if (principal) this.auditRefusal(method, failure, principal);
       const response = this.toResponseError(method, failure);
       log(response.data?.kind ?? 'InternalError');
@@ -157,6 +157,14 @@ export class Session implements RegisteredSession, Connection {
       running.finish(entry);
       cancellation.dispose();
     }
+  }
+
+  /** Who cancelled a request, when it was not the client itself: an admin, or the shutdown deadline. */
+  private cancellationReason(entry: RunningEntry, error: unknown): FramegateError | undefined {
+    if (!(error instanceof FramegateError) || error.code !== ErrorCodes.Cancelled) return undefined;
+    if (entry.cancelledBy) return new FramegateError(ErrorCodes.Cancelled, `cancelled by admin ${entry.cancelledBy}`);
+    if (this.services.lifecycle.pastDeadline) return new FramegateError(ErrorCodes.Cancelled, 'cancelled: the gateway reached its shutdown deadline');
+    return undefined;
   }
 
   /** The caller as they are now (admin flags, groups, removal take effect at once), acting through this connection. */

@@ -22,9 +22,13 @@ export class ReadTracker {
   /** A resolver for `principal` that records what it resolves here. */
   resolver(names: ObjectResolver, principal: Principal): TableResolver {
     return (ref) => {
+      // `"main.sales@3"` is one quoted identifier: names never hold a dot, so it is namespace.name.
+      const dot = ref.namespace === undefined ? ref.name.indexOf('.') : -1;
+      const namespace = dot > 0 ? ref.name.slice(0, dot) : ref.namespace;
+      const name = dot > 0 ? ref.name.slice(dot + 1) : ref.name;
       const resolved = names.resolveRead(
         principal,
-        { ...(ref.namespace ? { namespace: ref.namespace.toLowerCase() } : {}), name: ref.name, ...(ref.version !== undefined ? { version: ref.version } : {}) },
+        { ...(namespace ? { namespace: namespace.toLowerCase() } : {}), name, ...(ref.version !== undefined ? { version: ref.version } : {}) },
         'frame',
         ref.text,
       );
