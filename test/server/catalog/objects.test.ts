@@ -147,3 +147,43 @@ test('list: mine, shared with me (and by whom), team-wide; nothing else', () => 
   assert.equal(t.catalog.describer.list(root, { kind: 'frame' }).length, 5, 'admins see everything');
   assert.deepEqual(parseFrameRef('ALICE.x@2'), { namespace: 'alice', name: 'x', version: 2 });
 });
+
+test('one name, one object: a query or note cannot take a frame’s name, and reads name the kind they found', () => {
+  t.save(alice, 'daily');
+  assert.match(failsWith(ErrorCodes.NameTaken, () => t.catalog.resolver.planWrite(alice, 'daily', 'query')).message, /alice\.daily is a frame: a query needs another name/);
+  const target = t.catalog.resolver.planWrite(alice, 'report', 'query');
+  t.catalog.changes.record(alice, target, { storage: null, columns: [], rowCount: 0, bytes: 0, source: 'SELECT 1', origin: { kind: 'written' }, body: { sql: 'SELECT 1' } }, [], { replace: false });
+  assert.match(failsWith(ErrorCodes.FrameNotFound, () => read(alice, 'report')).message, /alice\.report is a query, not a frame/);
+  assert.equal(t.catalog.resolver.resolveText(alice, 'report').object.kind, 'query', 'without a kind, any kind');
+  // Others still cannot tell a hidden query from nothing.
+  const hidden = failsWith(ErrorCodes.FrameNotFound, () => read(bob, 'alice.report'));
+  assert.equal(hidden.message, 'no frame named alice.report');
+});
+
+test('a note on a frame is read by whoever reads the frame; a note standing alone is private until shared', () => {
+  const { object: frame } = t.save(bob, 'sales');
+  t.catalog.changes.share(bob, 'sales', 'frame', { kind: 'user', name: 'alice' }, false);
+  const note = (who: Principal, name: string, attachedTo?: number) =>
+    t.catalog.changes.record(
+      who,
+      t.catalog.resolver.planWrite(who, name, 'note'),
+      { storage: null, columns: [], rowCount: 0, bytes: 0, source: 'hi', origin: { kind: 'written' }, body: { text: 'hi' } },
+      [],
+      { replace: false, ...(attachedTo !== undefined ? { attachedTo } : {}) },
+    ).object;
+  const remark = note(alice, 'remark', frame.id);
+  const diary = note(alice, 'diary');
+  assert.equal(t.catalog.resolver.access(bob, remark).read, true, 'the frame’s owner reads remarks about it');
+  assert.equal(t.catalog.resolver.access(bob, remark).write, false, 'but does not edit them');
+  assert.equal(t.catalog.resolver.access(carol, remark).read, false);
+  assert.equal(t.catalog.resolver.access(bob, diary).read, false);
+  t.catalog.changes.share(bob, 'sales', 'frame', { kind: 'user', name: 'carol' }, false);
+  assert.equal(t.catalog.resolver.access(carol, remark).read, true, 'a new reader of the frame reads its notes');
+  assert.deepEqual(
+    t.catalog.describer.list(carol, { kind: 'note', attachedTo: frame.id }).map((n) => [n.name, n.scope]),
+    [['alice.remark', 'shared']],
+  );
+  t.catalog.changes.delete(bob, 'sales', 'frame');
+  assert.equal(t.catalog.resolver.access(carol, remark).read, false, 'a deleted frame lends its notes no readers');
+  assert.equal(t.catalog.resolver.access(alice, remark).read, true, 'their author keeps them');
+});
