@@ -30,6 +30,8 @@ export interface SessionIdentity {
 
 /** Window calls come at scroll speed: logging each at info would flood the log. */
 const QUIET_METHODS = new Set<MethodKey>(['window']);
+/** What a stopping gateway still answers: looking on, and helping it stop (cancel, kick, free results). */
+const WHILE_STOPPING = new Set<MethodKey>(['info', 'whoami', 'sessions', 'cancel', 'kick', 'closeResult']);
 
 export class Session implements RegisteredSession, Connection {
   readonly engine: EngineSession;
@@ -140,7 +142,7 @@ export class Session implements RegisteredSession, Connection {
     const cancellation = token.onCancellationRequested(() => this.engine.interrupt());
     let principal: Principal | undefined;
     try {
-      lifecycle.admit();
+      if (!WHILE_STOPPING.has(key)) lifecycle.admit();
       principal = this.principal();
       const work = lifecycle.track(() => this.handle(key, rawParams, principal!, entry));
       if (token.isCancellationRequested) this.engine.interrupt();

@@ -157,10 +157,15 @@ test('graceful shutdown: every client is told, new work is refused, running work
   const cancelled = failure(() => endless.request(Methods.sql, { sql: ENDLESS_SQL }));
   await waitFor(() => acked.length >= 6, 'a few saves');
   const admin = await gateway.connect();
+  t.after(() => admin.close());
   const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', (code) => resolve(code)));
   const answer = await admin.request(Methods.shutdown, { graceSeconds: 2 });
-  admin.close();
   assert.equal(answer.graceSeconds, 2);
+  const { sessions } = await admin.request(Methods.sessions, {});
+  assert.ok(
+    sessions.some((s) => s.running.some((r) => r.what === ENDLESS_SQL)),
+    'admins still see what runs while it stops (and may cancel it)',
+  );
 
   const told = await waitFor(() => heard.find((e) => e.type === 'gateway.shutdown'), 'the shutdown event');
   assert.ok(told.type === 'gateway.shutdown');
