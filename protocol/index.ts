@@ -13,3 +13,6 @@ export * from './errors';
 export * from './attachments';
 export * from './types';
 export * from './methods';
+export * from './objects';
+export * from './events';
+export * from './admin';

@@ -5,7 +5,21 @@
  * constants (server/handlers).
  */
 import type { z } from 'zod';
+import type { AdminSessionsResult, AuditResult, CancelResult, KickResult, StorageResult } from './admin';
 import type { AttachmentRef } from './attachments';
+import type { GatewayEvent } from './events';
+import type {
+  DeleteObjectResult,
+  GcResult,
+  LineageResult,
+  ListObjectsResult,
+  NoteInfo,
+  ObjectInfo,
+  QueryInfo,
+  QueryRunResult,
+  RetentionResult,
+  VersionsResult,
+} from './objects';
 import type * as S from './schemas';
 import type { ColumnInfo, FrameInfo, GroupInfo, ResultInfo, UserInfo } from './types';
 
@@ -60,10 +74,21 @@ export interface WhoAmIResult {
   namespace: string;
   /** The team's shared namespace. */
   teamNamespace: string;
+  /** Engine storage of the frame versions the caller saved that still have their data. */
+  storage: { usedBytes: number; versions: number };
+  /** The caller's limits; null: none. */
+  limits: {
+    storageBytes: number | null;
+    /** Queries the caller may run at once. */
+    concurrentQueries: number | null;
+  };
 }
 
 export interface ShutdownResult {
   stopping: true;
+  /** When running work is cancelled and connections close. */
+  deadline: string;
+  graceSeconds: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,7 +143,7 @@ export const Methods = {
   info: request<typeof S.InfoParams, InfoResult>('gateway/info'),
   /** Who the caller's token says they are. */
   whoami: request<typeof S.WhoAmIParams, WhoAmIResult>('auth/whoami'),
-  /** Stop the gateway (admins). */
+  /** Stop the gateway gracefully (admins): tell every client, stop taking work, cancel what runs at the deadline. */
   shutdown: request<typeof S.ShutdownParams, ShutdownResult>('gateway/shutdown'),
 
   /** Frames the caller may read. */
@@ -158,6 +183,42 @@ export const Methods = {
   addGroup: request<typeof S.AddGroupParams, GroupInfo>('groups/add'),
   /** Remove members, or the whole group (admins). */
   removeGroup: request<typeof S.RemoveGroupParams, GroupInfo | RemovedResult>('groups/remove'),
+
+  /** Objects of every kind the caller may read (or of one kind, in one namespace, attached to one frame). */
+  listObjects: request<typeof S.ListObjectsParams, ListObjectsResult>('objects/list'),
+  /** One object (`NAME@N` for a version) as the caller sees it; a note's text, a query's SQL. */
+  getObject: request<typeof S.GetObjectParams, ObjectInfo>('objects/get'),
+  /** Every version of an object: author, time, rows, size, how it was made, whether its data is kept. */
+  versions: request<typeof S.VersionsParams, VersionsResult>('objects/versions'),
+  /** A version's chain back to its sources; versions the caller may not read are opaque. */
+  lineage: request<typeof S.LineageParams, LineageResult>('objects/lineage'),
+  /** Share an object of any kind (owner or admin). */
+  shareObject: request<typeof S.ObjectShareParams, ObjectInfo>('objects/share'),
+  unshareObject: request<typeof S.ObjectUnshareParams, ObjectInfo>('objects/unshare'),
+  /** Delete an object (`NAME`), or remove one version (`NAME@N`, not the latest while older ones remain). */
+  deleteObject: request<typeof S.ObjectDeleteParams, DeleteObjectResult>('objects/delete'),
+  /** Show or set how many versions of a frame keep their data (owner or admin). */
+  retention: request<typeof S.RetentionParams, RetentionResult>('objects/retention'),
+  /** Drop the data of versions retention no longer keeps: the caller's frames, or all for admins. */
+  gc: request<typeof S.GcParams, GcResult>('objects/gc'),
+
+  /** Save SQL (with a description) as a query, or a new version of one. */
+  saveQuery: request<typeof S.SaveQueryParams, QueryInfo>('queries/save'),
+  /** Run a saved query (`NAME@N` for a version) as the caller; returns a result handle to window or save. */
+  runQuery: request<typeof S.RunQueryParams, QueryRunResult>('queries/run'),
+  /** Add a note: attached to a frame (`on`), or standing alone (`name`); `replace` adds a version. */
+  addNote: request<typeof S.AddNoteParams, NoteInfo>('notes/add'),
+
+  /** Who is connected, from where, since when, running what (admins). */
+  sessions: request<typeof S.AdminSessionsParams, AdminSessionsResult>('admin/sessions'),
+  /** Disconnect a session (admins); it sees close code 4003 and who did it. */
+  kick: request<typeof S.KickParams, KickResult>('admin/kick'),
+  /** Cancel a running request (admins): interrupts what its session runs. */
+  cancel: request<typeof S.CancelParams, CancelResult>('admin/cancel'),
+  /** Read the audit log (admins). */
+  audit: request<typeof S.AuditParams, AuditResult>('admin/audit'),
+  /** Storage per user (admins). */
+  storage: request<typeof S.StorageParams, StorageResult>('admin/storage'),
 } as const;
 
 export type MethodKey = keyof typeof Methods;
@@ -175,6 +236,11 @@ export interface FramesChangedNotification {
 }
 
 export const Notifications = {
-  /** A frame the receiver can see (or could, until now) changed. Only sent to those. */
+  /** Something the receiver may see happened (see events.ts). Only sent to those. */
+  event: notification<GatewayEvent>('events/event'),
+  /**
+   * A frame the receiver can see (or could, until now) changed. Only sent to those.
+   * @deprecated `events/event` says more (queries, notes, versions, shutdown); kept for clients of protocol 2.
+   */
   framesChanged: notification<FramesChangedNotification>('frames/changed'),
 } as const;

@@ -34,7 +34,8 @@ export const FileFormat = z.enum(['csv', 'parquet', 'json']);
 
 export const InfoParams = Empty;
 export const WhoAmIParams = Empty;
-export const ShutdownParams = Empty;
+/** Without `graceSeconds`: the gateway's default (30 s). */
+export const ShutdownParams = z.object({ graceSeconds: z.number().int().min(0).max(3600).optional() }).strict();
 
 export const ListFramesParams = z.object({ namespace: Identifier.optional() }).strict();
 export const SchemaParams = z.object({ name: FrameRefText }).strict();
@@ -105,13 +106,77 @@ export const UnshareParams = z.object({ name: FrameName, with: Grantee }).strict
 export const ListUsersParams = Empty;
 export const AddUserParams = z.object({ name: Identifier, admin: z.boolean().default(false), teamWriter: z.boolean().default(false) }).strict();
 export const RemoveUserParams = z.object({ name: Identifier }).strict();
-export const UpdateUserParams = z.object({ name: Identifier, admin: z.boolean().optional(), teamWriter: z.boolean().optional() }).strict();
+export const UpdateUserParams = z
+  .object({
+    name: Identifier,
+    admin: z.boolean().optional(),
+    teamWriter: z.boolean().optional(),
+    /** Their own storage limit in bytes; null: the gateway's default again. */
+    storageLimitBytes: z.number().int().nonnegative().nullable().optional(),
+  })
+  .strict();
 /** Without `user`: the caller's own token. */
 export const RotateTokenParams = z.object({ user: Identifier.optional() }).strict();
 
 export const AddGroupParams = z.object({ name: Identifier, members: z.array(Identifier).default([]) }).strict();
 /** With `members`: takes them out of the group; without: removes the group. */
 export const RemoveGroupParams = z.object({ name: Identifier, members: z.array(Identifier).min(1).optional() }).strict();
+
+// ---------------------------------------------------------------------------------------------
+// Objects of every kind, queries, notes
+
+export const ObjectKindParam = z.enum(['frame', 'query', 'note']);
+/** Markdown of a note. */
+const NoteText = z.string().min(1).max(100_000);
+
+/** `kind` narrows a name to one kind (names are unique across kinds, so it is only a check). */
+export const ListObjectsParams = z.object({ kind: ObjectKindParam.optional(), namespace: Identifier.optional(), attachedTo: FrameName.optional() }).strict();
+export const GetObjectParams = z.object({ name: FrameRefText, kind: ObjectKindParam.optional() }).strict();
+export const VersionsParams = z.object({ name: FrameName, kind: ObjectKindParam.optional() }).strict();
+export const LineageParams = z.object({ name: FrameRefText, kind: ObjectKindParam.optional() }).strict();
+export const ObjectShareParams = z.object({ name: FrameName, kind: ObjectKindParam.optional(), with: Grantee, write: z.boolean().default(false) }).strict();
+export const ObjectUnshareParams = z.object({ name: FrameName, kind: ObjectKindParam.optional(), with: Grantee }).strict();
+export const ObjectDeleteParams = z.object({ name: FrameRefText, kind: ObjectKindParam.optional() }).strict();
+/** Without `keep`: shows the setting. `keep: null` goes back to the gateway's. */
+export const RetentionParams = z.object({ name: FrameName, keep: z.number().int().min(1).max(1_000_000).nullable().optional() }).strict();
+export const GcParams = z.object({ dryRun: z.boolean().default(false) }).strict();
+
+export const SaveQueryParams = z
+  .object({ name: FrameName, sql: Sql, description: z.string().max(10_000).default(''), replace: z.boolean().default(false) })
+  .strict();
+export const RunQueryParams = z.object({ name: FrameRefText }).strict();
+export const AddNoteParams = z
+  .object({
+    /** The note's name; made up from the frame's when attaching without one. */
+    name: FrameName.optional(),
+    /** The frame to attach it to. */
+    on: FrameName.optional(),
+    text: NoteText,
+    replace: z.boolean().default(false),
+  })
+  .strict()
+  .refine((p) => p.name !== undefined || p.on !== undefined, { message: 'give the frame the note is on, or a name for a note standing alone' });
+
+// ---------------------------------------------------------------------------------------------
+// Administration
+
+export const AdminSessionsParams = Empty;
+export const KickParams = z.object({ session: z.string().regex(/^s[0-9]{1,12}$/, 'a session id, e.g. s12 (framegate admin sessions)') }).strict();
+export const CancelParams = z.object({ query: z.string().regex(/^q[0-9]{1,12}$/, 'a running request id, e.g. q34 (framegate admin sessions)') }).strict();
+export const AuditActionParam = z.enum(['read', 'save', 'share', 'unshare', 'delete', 'remove-version', 'retention', 'gc', 'refused', 'user', 'kick', 'cancel', 'shutdown']);
+export const AuditParams = z
+  .object({
+    user: Identifier.optional(),
+    /** ISO-8601 times; entries at or after `since`, before `until`. */
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+    action: AuditActionParam.optional(),
+    /** Entries about this object (full name). */
+    object: FrameName.optional(),
+    limit: z.number().int().min(1).max(10_000).default(1_000),
+  })
+  .strict();
+export const StorageParams = Empty;
 
 import { Methods, type MethodKey } from './methods';
 
@@ -140,6 +205,23 @@ export const ParamSchemas = {
   rotateToken: RotateTokenParams,
   addGroup: AddGroupParams,
   removeGroup: RemoveGroupParams,
+  listObjects: ListObjectsParams,
+  getObject: GetObjectParams,
+  versions: VersionsParams,
+  lineage: LineageParams,
+  shareObject: ObjectShareParams,
+  unshareObject: ObjectUnshareParams,
+  deleteObject: ObjectDeleteParams,
+  retention: RetentionParams,
+  gc: GcParams,
+  saveQuery: SaveQueryParams,
+  runQuery: RunQueryParams,
+  addNote: AddNoteParams,
+  sessions: AdminSessionsParams,
+  kick: KickParams,
+  cancel: CancelParams,
+  audit: AuditParams,
+  storage: StorageParams,
 } as const satisfies Record<MethodKey, z.ZodType>;
 
 /** The validated (defaults filled) params a handler receives. */

@@ -1,4 +1,4 @@
-/** Shapes shared by several methods: frames, results, users, groups, grants. */
+/** Shapes shared by several methods: objects and frames, results, users, groups, grants. */
 
 export interface ColumnInfo {
   name: string;
@@ -26,21 +26,20 @@ export interface GrantInfo {
  */
 export type FrameScope = 'mine' | 'shared' | 'team' | 'admin';
 
-export interface FrameInfo {
+/** What every kind of object reports: its name, owner, latest version, and the caller's access. */
+export interface ObjectAccessInfo {
   /** Full name, `namespace.name`. */
   name: string;
   namespace: string;
   owner: string;
-  columns: ColumnInfo[];
-  rowCount: number;
   /** ISO-8601 time this version was saved. */
   createdAt: string;
   /** Increases by one each time the name is saved again. */
   version: number;
+  /** Versions recorded under this name, removed ones included. */
+  versionCount: number;
   /** Who saved this version (the owner, or someone with write access). */
   author: string;
-  /** The SQL (or load/upload description) that produced this version. */
-  source: string;
   scope: FrameScope;
   /** For scope `shared`: who shared it with the caller. */
   sharedBy?: string;
@@ -50,8 +49,20 @@ export interface FrameInfo {
   canWrite: boolean;
   /** The caller may share, unshare and delete it (its owner or an admin). */
   canManage: boolean;
-  /** Present for callers who may manage the frame. */
+  /** Present for callers who may manage the object. */
   grants?: GrantInfo[];
+}
+
+export interface FrameInfo extends ObjectAccessInfo {
+  kind: 'frame';
+  columns: ColumnInfo[];
+  rowCount: number;
+  /** The SQL (or load/upload description) that produced this version. */
+  source: string;
+  /** Engine storage this version's data takes. */
+  bytes: number;
+  /** Engine storage of every version of this frame that still has its data. */
+  storedBytes: number;
 }
 
 /** A query result held by the gateway for the session that ran it, until closed or saved. */
@@ -77,6 +88,8 @@ export interface UserInfo {
   teamWriter: boolean;
   groups: string[];
   createdAt: string;
+  /** Their own storage limit in bytes; null: the gateway's default applies. */
+  storageLimitBytes: number | null;
 }
 
 export interface GroupInfo {

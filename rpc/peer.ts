@@ -119,6 +119,24 @@ export class RpcPeer {
     return id;
   }
 
+  /**
+   * Sends a JSON-RPC message already serialized, as it is: a notification serialized once for many
+   * peers. It goes in order with everything else this peer sends.
+   */
+  sendPrepared(text: string): Promise<void> {
+    return this.channel.send(text);
+  }
+
+  /** Bytes queued for the peer but not yet handed to the network. */
+  get bufferedAmount(): number {
+    return this.channel.bufferedAmount;
+  }
+
+  /** Resolves once everything sent so far has been handed to the network (or the connection closed). */
+  flushed(): Promise<void> {
+    return this.channel.flushed();
+  }
+
   /** Takes a finished attachment the peer sent. Throws FramegateError(BadAttachment). */
   takeAttachment(id: number): Uint8Array {
     return this.inbox.take(id);

@@ -43,12 +43,22 @@ export interface GatewayConfig {
   allowedOrigins: string[];
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   logLevel: string;
+  /** Versions per frame that keep their data, unless a frame says otherwise; absent: all. */
+  keepVersions?: number;
+  /** Storage per user in bytes, unless a user's own limit says otherwise; absent: none. */
+  storageLimitBytes?: number;
+  /** Events that may wait for one client before it is disconnected as not reading (close 4008). */
+  eventQueueLimit: number;
+  /** Socket buffer above which a client's events wait in its queue (a knob for tests). */
+  eventHighWaterBytes: number;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 export const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
 export const DEFAULT_DATA_DIR = './.framegate';
+export const DEFAULT_EVENT_QUEUE_LIMIT = 1_000;
+export const DEFAULT_EVENT_HIGH_WATER_BYTES = 256 * 1024;
 
 export const defaultConfig: GatewayConfig = {
   host: DEFAULT_HOST,
@@ -63,6 +73,8 @@ export const defaultConfig: GatewayConfig = {
   engine: 'duckdb',
   insecure: false,
   logLevel: process.env.FRAMEGATE_LOG_LEVEL ?? 'info',
+  eventQueueLimit: DEFAULT_EVENT_QUEUE_LIMIT,
+  eventHighWaterBytes: DEFAULT_EVENT_HIGH_WATER_BYTES,
 };
 
 /** Fills defaults and makes paths absolute (the engine resolves files against them). */

@@ -22,7 +22,8 @@ export interface OpenedState {
 
 export async function openState(config: GatewayConfig, logger: Logger, engine?: Engine): Promise<OpenedState> {
   mkdirSync(config.dataDir, { recursive: true });
-  const catalog = Catalog.open(config.dataDir);
+  const catalog = Catalog.open(config.dataDir, { keepVersions: config.keepVersions ?? null, storageLimitBytes: config.storageLimitBytes ?? null });
+  if (catalog.migrated > 0 && !catalog.created) logger.info({ event: 'catalog-migrated', steps: catalog.migrated }, `migrated the catalog (${catalog.migrated} step${catalog.migrated === 1 ? '' : 's'})`);
   let opened: Engine | undefined = engine;
   try {
     opened ??= await openEngine(config.engine, {
@@ -69,7 +70,7 @@ async function reconcileStorage(catalog: Catalog, engine: Engine, logger: Logger
 /** Seeds `main.sales` unless it exists, as `owner`. */
 export async function seedDemo(catalog: Catalog, writer: FrameWriter, engine: Engine, owner: Principal): Promise<boolean> {
   const ref = parseFrameRef(DEMO_FRAME);
-  if (catalog.objects.findLive('frame', ref.namespace ?? TEAM_NAMESPACE, ref.name)) return false;
+  if (catalog.objects.findLive(ref.namespace ?? TEAM_NAMESPACE, ref.name)) return false;
   await writer.write({
     principal: owner,
     name: DEMO_FRAME,

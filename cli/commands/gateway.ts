@@ -3,6 +3,7 @@ import { Methods } from '../../protocol';
 import type { EngineKind, GatewayConfig } from '../../server/config';
 import { loadServe } from '../lazy';
 import { formatCount } from '../output';
+import { shortTime } from '../render-objects';
 import { withClient, type GlobalOptions } from './client';
 
 export interface ServeOptions {
@@ -22,6 +23,9 @@ export interface ServeOptions {
   tlsKey?: string;
   insecure: boolean;
   logLevel: string;
+  keepVersions?: number;
+  storageLimit?: number;
+  eventQueue: number;
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -42,6 +46,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     tlsKey: options.tlsKey,
     insecure: options.insecure,
     logLevel: options.logLevel,
+    keepVersions: options.keepVersions,
+    storageLimitBytes: options.storageLimit,
+    eventQueueLimit: options.eventQueue,
   };
   const { serve: runGateway } = loadServe();
   await runGateway(config);
@@ -61,9 +68,9 @@ export function info(globals: GlobalOptions): Promise<void> {
   });
 }
 
-export function shutdown(globals: GlobalOptions): Promise<void> {
+export function shutdown(globals: GlobalOptions, options: { grace?: number }): Promise<void> {
   return withClient(globals, async (client, output) => {
-    const result = await client.request(Methods.shutdown, {});
-    output.result(result, () => `gateway at ${client.url} is stopping`);
+    const result = await client.request(Methods.shutdown, options.grace === undefined ? {} : { graceSeconds: options.grace });
+    output.result(result, () => `gateway at ${client.url} is stopping: it takes no new work; running work may finish until ${shortTime(result.deadline)} UTC (${result.graceSeconds} s), then it is cancelled`);
   });
 }

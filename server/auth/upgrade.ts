@@ -21,6 +21,8 @@ export interface UpgradeGateOptions {
   phase(): 'starting' | 'serving' | 'stopping';
   /** Completes the upgrade of an authenticated request. */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer, who: VerifiedToken): void;
+  /** Told of every connection refused at the door (for the audit log). */
+  refused?(remoteAddress: string, reason: string): void;
 }
 
 export const MISSING_TOKEN_MESSAGE =
@@ -66,6 +68,7 @@ export function createUpgradeGate(options: UpgradeGateOptions): (request: Incomi
     const origin = request.headers.origin;
     if (origin !== undefined && !options.allowedOrigins.includes(origin)) {
       logger.warn({ event: 'origin-refused', origin, remoteAddress: address }, 'refused a browser origin');
+      options.refused?.(address, `browser origin ${origin}`);
       refuse(socket, 403, { error: 'Forbidden', message: `origin ${origin} is not allowed (see --allow-origin)` });
       return;
     }
@@ -81,7 +84,9 @@ export function createUpgradeGate(options: UpgradeGateOptions): (request: Incomi
     if (socket.destroyed) return;
     if (!who) {
       limiter.failed(address);
-      logger.warn({ event: 'auth-refused', remoteAddress: address, reason: token === undefined ? 'no token' : 'token not accepted' }, 'refused a connection');
+      const reason = token === undefined ? 'no token' : 'token not accepted';
+      logger.warn({ event: 'auth-refused', remoteAddress: address, reason }, 'refused a connection');
+      options.refused?.(address, reason);
       refuse(socket, 401, { error: 'Unauthorized', message: token === undefined ? MISSING_TOKEN_MESSAGE : REJECTED_TOKEN_MESSAGE });
       return;
     }

@@ -1,10 +1,22 @@
 /** Every method's handler, keyed like `Methods`: the compiler checks that none is missing. */
+import { adminHandlers } from './admin';
 import type { HandlerTable } from './context';
 import { dataHandlers } from './data';
 import { frameHandlers } from './frames';
 import { gatewayHandlers } from './gateway';
+import { objectHandlers } from './objects';
 import { queryHandlers } from './query';
+import { sharedObjectHandlers } from './shared-objects';
 import { userHandlers } from './users';
 
-export const handlers: HandlerTable = { ...gatewayHandlers, ...frameHandlers, ...dataHandlers, ...queryHandlers, ...userHandlers };
+export const handlers: HandlerTable = {
+  ...gatewayHandlers,
+  ...frameHandlers,
+  ...dataHandlers,
+  ...queryHandlers,
+  ...userHandlers,
+  ...objectHandlers,
+  ...sharedObjectHandlers,
+  ...adminHandlers,
+};
 export type { GatewayServices, RequestContext, Connection, ResultLineage } from './context';

@@ -552,7 +552,9 @@ describe('gateway limits and lifecycle', () => {
     const closed = new Promise<void>((resolve) => admin.onClose(() => resolve()));
     const bystander = await rawSocket(gw.url, gw.adminToken);
     const bystanderClosed = closeOf(bystander);
-    assert.deepEqual(await admin.request(Methods.shutdown, {}), { stopping: true });
+    const answer = await admin.request(Methods.shutdown, {});
+    assert.equal(answer.stopping, true);
+    assert.equal(answer.graceSeconds, 30, 'the default grace');
     await gw.gateway.stopped;
     await closed;
     // Other clients are told why: "going away", not a dropped connection.

@@ -16,7 +16,11 @@ import { resolveConfig } from '../../server/config';
 import type { Engine } from '../../server/engine/engine';
 import { openEngine } from '../../server/engine/factory';
 import { createImportPolicy } from '../../server/engine/import-policy';
+import { RunningRequests } from '../../server/admin/running';
+import { EventHub } from '../../server/events/hub';
+import { DEFAULT_OUTBOX_LIMITS } from '../../server/events/outbox';
 import { FrameWriter } from '../../server/frames/writer';
+import { Lifecycle } from '../../server/lifecycle';
 import { Session } from '../../server/session';
 import { SessionRegistry } from '../../server/sessions';
 import { tempDir } from './support';
@@ -39,12 +43,22 @@ async function harness(t: TestContext, adapt: (engine: Engine) => Engine = (engi
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line) as { event?: string }) });
   const user = catalog.identity.users.add('tester', { admin: false, teamWriter: false });
   const [serverEnd, clientEnd] = channelPair();
-  const sessions = new SessionRegistry(catalog);
-  const session = new Session(
-    new RpcPeer(serverEnd),
-    { config, logger, catalog, engine, writer: new FrameWriter(catalog.frames, engine, logger), sessions, requestShutdown: () => undefined },
-    { userId: user.id, name: user.name, tokenId: 'test', remoteAddress: '192.0.2.7' },
-  );
+  const sessions = new SessionRegistry();
+  const lifecycle = new Lifecycle();
+  const services = {
+    config,
+    logger,
+    catalog,
+    engine,
+    writer: new FrameWriter(catalog, engine, logger, lifecycle),
+    sessions,
+    events: new EventHub(sessions, catalog, logger),
+    running: new RunningRequests(),
+    lifecycle,
+    requestShutdown: () => new Date(),
+  };
+  const session = new Session(new RpcPeer(serverEnd), services, { id: sessions.nextId(), userId: user.id, name: user.name, tokenId: 'test', remoteAddress: '192.0.2.7' }, DEFAULT_OUTBOX_LIMITS);
+  sessions.add(session);
   session.peer.listen();
   const client = new RpcPeer(clientEnd);
   client.listen();
