@@ -5,6 +5,7 @@ export function frameInfo(name: string, overrides: Partial<FrameInfo> = {}): Fra
   const dot = name.indexOf('.');
   const namespace = dot < 0 ? 'main' : name.slice(0, dot);
   return {
+    kind: 'frame',
     name: dot < 0 ? `main.${name}` : name,
     namespace,
     owner: 'alice',
@@ -16,6 +17,9 @@ export function frameInfo(name: string, overrides: Partial<FrameInfo> = {}): Fra
     rowCount: 1_000_000,
     createdAt: '2026-01-02T03:04:05.000Z',
     version: 3,
+    versionCount: 3,
+    bytes: 1_000,
+    storedBytes: 3_000,
     author: overrides.owner ?? 'alice',
     source: 'SELECT * FROM x',
     scope: 'team',
@@ -27,5 +31,15 @@ export function frameInfo(name: string, overrides: Partial<FrameInfo> = {}): Fra
 }
 
 export function whoami(user: string, overrides: Partial<WhoAmIResult> = {}): WhoAmIResult {
-  return { user, admin: false, teamWriter: false, groups: [], namespace: user, teamNamespace: 'main', ...overrides };
+  return {
+    user,
+    admin: false,
+    teamWriter: false,
+    groups: [],
+    namespace: user,
+    teamNamespace: 'main',
+    storage: { usedBytes: 0, versions: 0 },
+    limits: { storageBytes: null, concurrentQueries: null },
+    ...overrides,
+  };
 }

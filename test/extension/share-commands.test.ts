@@ -16,7 +16,7 @@ import { RecordingGrids, ScriptedUi } from './support/scripted-ui';
 const alice = whoami('alice');
 const at = '2026-01-03T00:00:00.000Z';
 const directory: ListUsersResult = {
-  users: ['alice', 'bob', 'carol'].map((name) => ({ name, admin: false, teamWriter: false, groups: [], createdAt: at })),
+  users: ['alice', 'bob', 'carol'].map((name) => ({ name, admin: false, teamWriter: false, groups: [], createdAt: at, storageLimitBytes: null })),
   groups: [{ name: 'analysts', members: ['carol'] }],
 };
 

@@ -4,7 +4,7 @@ import type { ListUsersResult } from '../../protocol';
 import { accessPickItems, grantText, sameGrantee, sharedMessage, sharePickItems, unsharedMessage, unsharePickItems, WHOLE_TEAM_LABEL } from '../../extension/sharing';
 import { frameInfo, whoami } from './fixtures';
 
-const user = (name: string, admin = false) => ({ name, admin, teamWriter: false, groups: [], createdAt: '2026-01-01T00:00:00.000Z' });
+const user = (name: string, admin = false) => ({ name, admin, teamWriter: false, groups: [], createdAt: '2026-01-01T00:00:00.000Z', storageLimitBytes: null });
 const directory: ListUsersResult = {
   users: [user('carol'), user('alice'), user('admin', true), user('bob')],
   groups: [
