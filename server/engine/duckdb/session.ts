@@ -106,7 +106,13 @@ export class DuckDBSession implements EngineSession {
   private exclusive<T>(lane: Lane, task: (conn: DuckConnection) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
     const epoch = this.interruptEpoch;
-    return this.parts.work.track(() => lane.run((conn) => task(this.forTask(conn, epoch))));
+    // Every step maps DuckDB's errors, not only the timed statements: an interrupt that lands
+    // while the SQL is being bound must read as Cancelled, not as a raw "INTERRUPT Error".
+    return this.parts.work.track(() =>
+      lane.run((conn) => task(this.forTask(conn, epoch))).catch((error: unknown) => {
+        throw toFramegateError(error);
+      }),
+    );
   }
 
   /**
