@@ -393,6 +393,25 @@ describe('gateway with one shared instance', () => {
     await stillServes();
   });
 
+  test('a $/cancelRequest sent right behind its request is not lost: the query ends Cancelled at once', async () => {
+    const socket = await rawSocket(gw.url, rawToken);
+    try {
+      const reply = new Promise<{ id: number; error?: { code: number; data?: { kind: string } } }>((resolve) =>
+        socket.on('message', (data: Buffer) => resolve(JSON.parse(data.toString()) as { id: number; error?: { code: number } })),
+      );
+      const started = Date.now();
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id: 11, method: 'query/sql', params: { sql: SLOW_SQL } }));
+      socket.send(JSON.stringify({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 11 } }));
+      const answer = await reply;
+      assert.equal(answer.error?.code, ErrorCodes.Cancelled, JSON.stringify(answer.error));
+      // The gateway's query timeout here is 30 s: well before it, the query was stopped by the cancel.
+      assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
+    } finally {
+      socket.close();
+    }
+    await stillServes();
+  });
+
   test('requests are logged with method, duration and outcome; window calls at debug level', async () => {
     await bob.request(Methods.schema, { name: 'numbers' });
     const entry = await waitFor(() => gw.logs.findLast((l) => l.event === 'request' && l.method === 'frames/schema' && l.user === 'bob'), 'a schema log line');
