@@ -8,6 +8,9 @@ import { GatewayClient } from '../rpc/client';
 import { connectWithCredentials, Credentials } from './auth';
 import * as commands from './commands';
 import type { CommandContext } from './commands';
+import * as files from './file-commands';
+import * as sql from './sql-commands';
+import { SqlHistory } from './sql-history';
 import { readSettings } from './config';
 import { CONNECTION_LOST, ConnectionManager } from './connection';
 import { FramesTreeProvider } from './frames-tree';
@@ -42,7 +45,7 @@ function editorSql(): string | undefined {
 }
 
 export function activate(context: vscode.ExtensionContext): FramegateApi {
-  const output = vscode.window.createOutputChannel('Framegate');
+  const output = vscode.window.createOutputChannel('Framegate', { log: true });
   const log = createLogger(output);
   const showError = (message: string): void => vscodeUi.error(message);
 
@@ -59,9 +62,9 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     connection,
     log,
     showError,
-    saveResult: async (result) => (await commands.runCommand(ctx, 'saveResultAs', () => commands.saveResultAs(ctx, result.id)))?.name,
+    saveResult: async (result) => (await commands.runCommand(ctx, 'saveResultAs', () => sql.saveResultAs(ctx, result.id)))?.name,
   });
-  const ctx: CommandContext = { connection, ui: vscodeUi, grids, log };
+  const ctx: CommandContext = { connection, ui: vscodeUi, grids, log, history: new SqlHistory(context.globalState) };
   const sessionCtx: SessionContext = {
     ui: vscodeUi,
     log,
@@ -102,9 +105,10 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   register('framegate.selectColumns', (arg) => commands.selectColumns(ctx, arg));
   register('framegate.filter', (arg) => commands.filter(ctx, arg));
   // With SQL as argument (scripts, tests) it runs as given; from the palette the user edits it first.
-  register('framegate.runSql', (arg) => (typeof arg === 'string' ? commands.runSql(ctx, arg, { ask: false }) : commands.runSql(ctx, editorSql())));
-  register('framegate.saveResultAs', (id, name) => commands.saveResultAs(ctx, text(id), text(name)));
-  register('framegate.loadFile', () => commands.loadFile(ctx));
+  register('framegate.runSql', (arg) => (typeof arg === 'string' ? sql.runSql(ctx, arg, { ask: false }) : sql.runSql(ctx, editorSql())));
+  register('framegate.runSqlFromHistory', () => sql.runSqlFromHistory(ctx));
+  register('framegate.saveResultAs', (id, name) => sql.saveResultAs(ctx, text(id), text(name)));
+  register('framegate.loadFile', () => files.loadFile(ctx));
   register('framegate.delete', (arg) => commands.deleteFrame(ctx, arg));
   // With (frame, grantee, write) as arguments (scripts, tests) they ask nothing.
   register('framegate.share', (arg, to, write) => commands.share(ctx, arg, to, write));

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Methods, type FramesChangedNotification } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
 import { CONNECTION_LOST, ConnectionManager, NotConnectedError, type ConnectionState } from '../../extension/connection';
-import { createLogger } from '../../extension/log';
+import { createLogger, lineSink } from '../../extension/log';
 import { startGatewayProcess, tempGatewayDirs, waitFor, type GatewayDirs, type GatewayProcess } from './support/gateway-process';
 
 let dirs: GatewayDirs;
@@ -35,7 +35,7 @@ function manager(logLines: string[] = [], token = () => erinToken) {
       attempts++;
       return GatewayClient.connect(url, { token: token(), connectTimeoutMs: 2000 });
     },
-    log: createLogger({ appendLine: (line) => logLines.push(line) }),
+    log: createLogger(lineSink((line) => logLines.push(line))),
     backoff: { initialMs: 50, factor: 2, maxMs: 400, jitter: 0 },
   });
   connection.onDidChangeState((s) => states.push(s));
@@ -96,8 +96,8 @@ test('when the gateway restarts, it reconnects with backoff and fires onDidConne
   // The new connection works: the frame saved before the restart is still there.
   const { frames } = await connection.requireClient().request(Methods.listFrames, {});
   assert.ok(frames.some((f) => f.name === 'erin.conn_probe'));
-  assert.ok(lines.some((l) => l.includes('"event":"connection.lost"')));
-  assert.ok(lines.some((l) => l.includes('"event":"reconnect.scheduled"')));
+  assert.ok(lines.some((l) => l.startsWith('warn connection.lost ')));
+  assert.ok(lines.some((l) => l.startsWith('info reconnect.scheduled ')));
   connection.dispose();
 });
 
@@ -126,7 +126,7 @@ test('auto-connect retries until the gateway comes up; disconnect stops the retr
       attempts++;
       return GatewayClient.connect(url, { token, connectTimeoutMs: 2000 });
     },
-    log: createLogger({ appendLine: () => undefined }),
+    log: createLogger(lineSink(() => undefined)),
     backoff: { initialMs: 20, factor: 2, maxMs: 40, jitter: 0 },
   });
   connection.onDidChangeState((state) => states.push(state));
@@ -180,6 +180,6 @@ test('rotating the token of a connected user closes the session with 4001: sign 
   assert.match((connection.state as { message: string }).message, /rotated or revoked/);
   assert.ok(!states.some((s) => s.kind === 'reconnecting'), 'never reconnecting');
   assert.equal(attempts(), 1);
-  assert.ok(lines.some((l) => l.includes('"event":"connection.unauthorized"') && l.includes('"code":4001')));
+  assert.ok(lines.some((l) => l.startsWith('warn connection.unauthorized ') && l.includes(' code=4001')));
   connection.dispose();
 });

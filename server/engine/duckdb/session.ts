@@ -12,7 +12,7 @@ import type { ArrowExport, ArrowWindow, DataSource, EngineSession, SelectRequest
 import type { SortCache } from '../sort-cache';
 import type { WorkTracker } from '../work-tracker';
 import type { DuckConnection, DuckDatabase } from './duckdb';
-import { boundQueryError, isMissingTable, storageGone, timed, toFramegateError } from './errors';
+import { boundQueryError, filterError, isMissingTable, storageGone, timed, toFramegateError } from './errors';
 import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
 import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
 import { checkStorageId, type Storage } from './storage';
@@ -139,7 +139,12 @@ export class DuckDBSession implements EngineSession {
       // The frame resolves to what was checked above, whatever is saved meanwhile.
       const key = referenceKey(request.from);
       const once: TableResolver = (ref) => (referenceKey(ref) === key ? table : resolve(ref));
-      return this.materialize(conn, await this.parts.binder.bind(conn, sql, once), sql);
+      try {
+        return await this.materialize(conn, await this.parts.binder.bind(conn, sql, once), sql);
+      } catch (error) {
+        // The filter starts on the second line of the select (selectSql).
+        throw request.filter ? filterError(error, 2, request.filter) : error;
+      }
     });
   }
 
