@@ -12,7 +12,7 @@ import * as files from './file-commands';
 import * as sql from './sql-commands';
 import { SqlHistory } from './sql-history';
 import { readSettings } from './config';
-import { CONNECTION_LOST, ConnectionManager } from './connection';
+import { CONNECTION_LOST, ConnectionManager, tcpProbe } from './connection';
 import { FramesTreeProvider } from './frames-tree';
 import { GridPanels } from './grid-panels';
 import { createLogger } from './log';
@@ -53,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   const connection = new ConnectionManager({
     connect: connectWithCredentials(credentials, (url, token) => GatewayClient.connect(url, token ? { token } : {}), log),
     log,
+    probe: tcpProbe,
   });
   const tree = new FramesTreeProvider(connection, log, showError);
   const treeView = vscode.window.createTreeView('framegate.frames', { treeDataProvider: tree, showCollapseAll: true });
@@ -83,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   register('framegate.connect', () => session.connect(sessionCtx));
   register('framegate.reconnect', () => session.connect(sessionCtx));
+  register('framegate.retryNow', () => Promise.resolve(connection.retryNow()));
   register('framegate.disconnect', () => Promise.resolve(connection.disconnect()));
   // With (url, token) as arguments (scripts, tests) it asks nothing.
   register('framegate.signIn', (url, token) => session.signIn(sessionCtx, { url: text(url), token: text(token) }));
@@ -92,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     signIn: 'framegate.signIn',
     signOut: 'framegate.signOut',
     reconnect: 'framegate.reconnect',
+    retryNow: 'framegate.retryNow',
     connect: 'framegate.connect',
     disconnect: 'framegate.disconnect',
     showLog: 'framegate.showLog',
@@ -125,11 +128,14 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     createStatusBar(connection),
     connection.onDidChangeState((state) => {
       setContext('framegate.connected', state.kind === 'connected');
+      setContext('framegate.reconnecting', state.kind === 'reconnecting');
       setContext('framegate.signInRequired', state.kind === 'signInRequired');
       if (state.kind !== 'connected') tree.refresh();
       // Say it once when a live connection drops (later retries only update the status bar).
       if (state.kind === 'reconnecting' && state.attempt === 1 && state.error === CONNECTION_LOST) {
-        void vscode.window.showWarningMessage(`Framegate: lost the connection to ${state.url}; reconnecting…`);
+        void vscode.window.showWarningMessage(`Framegate: lost the connection to ${state.url}; reconnecting…`, 'Retry Now').then((choice) => {
+          if (choice === 'Retry Now') connection.retryNow();
+        });
       }
     }),
     session.offerSignIn(connection, vscodeUi, () => void vscode.commands.executeCommand('framegate.signIn')),
@@ -140,6 +146,10 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     connection.onFramesChanged((change) => {
       tree.refresh();
       void grids.frameChanged(change.name);
+    }),
+    // Back at the window (often: back from sleep, or on the network again): try at once.
+    vscode.window.onDidChangeWindowState((window) => {
+      if (window.focused) connection.retryNow();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('framegate.url') || connection.state.kind === 'disconnected') return;

@@ -45,7 +45,8 @@ test('the status menu offers what makes sense in each state', () => {
   const actions = (state: Parameters<typeof statusMenuItems>[0]) => statusMenuItems(state).map((i) => i.action);
   assert.deepEqual(actions({ kind: 'connected', url: 'ws://gw:1', me: whoami('alice') }), ['reconnect', 'disconnect', 'signIn', 'signOut', 'showLog']);
   assert.deepEqual(actions({ kind: 'signInRequired', url: 'ws://gw:1', message: 'x' }), ['signIn', 'reconnect', 'showLog']);
-  assert.deepEqual(actions({ kind: 'reconnecting', url: 'ws://gw:1', attempt: 1, delayMs: 1 }), ['disconnect', 'signIn', 'showLog']);
+  assert.deepEqual(actions({ kind: 'reconnecting', url: 'ws://gw:1', attempt: 1, delayMs: 1 }), ['retryNow', 'disconnect', 'signIn', 'showLog']);
+  assert.equal(statusMenuItems({ kind: 'reconnecting', url: 'ws://gw:1', attempt: 4, delayMs: 24_000 })[0]!.description, 'instead of in 24 s');
   assert.deepEqual(actions({ kind: 'disconnected' }), ['connect', 'signIn', 'signOut', 'showLog']);
   assert.deepEqual(statusMenuItems({ kind: 'connected', url: 'ws://gw:1', me: whoami('alice') }).map((i) => i.label), [
     'Reconnect',
