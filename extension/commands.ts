@@ -62,6 +62,8 @@ export interface GridTarget {
   result?: ResultInfo;
   /** Where a result came from; results of one origin reuse one panel (grid-reuse.ts). */
   origin?: ResultOrigin;
+  /** The result is already gone (a panel restored after a window reload): it offers Run Again. */
+  lost?: boolean;
 }
 
 /** Select/Filter of a frame, or Run SQL. */

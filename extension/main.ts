@@ -14,7 +14,8 @@ import { SqlHistory } from './sql-history';
 import { readSettings } from './config';
 import { CONNECTION_LOST, ConnectionManager, tcpProbe } from './connection';
 import { FramesTreeProvider } from './frames-tree';
-import { GridPanels } from './grid-panels';
+import { GRID_VIEW_TYPE, GridPanels } from './grid-panels';
+import { parseGridState } from '../webview/messages';
 import { createLogger } from './log';
 import * as session from './session-commands';
 import type { SessionContext } from './session-commands';
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     log,
     showError,
     saveResult: async (result) => (await commands.runCommand(ctx, 'saveResultAs', () => sql.saveResultAs(ctx, result.id)))?.name,
+    rerun: (query) => commands.runCommand(ctx, 'rerun', () => sql.rerunQuery(ctx, query)),
   });
   const ctx: CommandContext = { connection, ui: vscodeUi, grids, log, history: new SqlHistory(context.globalState) };
   const sessionCtx: SessionContext = {
@@ -118,6 +120,18 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   register('framegate.unshare', (arg, to) => commands.unshare(ctx, arg, to));
   register('framegate.publish', (arg) => commands.publish(ctx, arg));
 
+  // Grid panels open when the window reloads come back (their webview saved what they showed).
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(GRID_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state: unknown) => {
+        const saved = parseGridState(state);
+        if (saved) grids.restore(panel, saved);
+        else panel.dispose();
+        return Promise.resolve();
+      },
+    }),
+  );
+
   const setContext = (key: string, value: boolean): void => void vscode.commands.executeCommand('setContext', key, value);
   context.subscriptions.push(
     output,
@@ -145,7 +159,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     }),
     connection.onFramesChanged((change) => {
       tree.refresh();
-      void grids.frameChanged(change.name);
+      void grids.frameChanged(change);
     }),
     // Back at the window (often: back from sleep, or on the network again): try at once.
     vscode.window.onDidChangeWindowState((window) => {

@@ -18,6 +18,12 @@ async function execute(ctx: CommandContext, sql: string): Promise<ResultInfo> {
   return openResult(ctx, result, resultTitle(sql), { kind: 'sql' });
 }
 
+/** Runs `sql` again for a result panel whose result is gone; the panel shows the new result. */
+export function rerunQuery(ctx: CommandContext, sql: string): Promise<ResultInfo> {
+  const client = ctx.connection.requireClient();
+  return withCancel(ctx, 'Framegate: running the query again…', (signal) => client.request(Methods.sql, { sql }, { signal }));
+}
+
 /**
  * Runs a query and opens its result. With `ask` (the palette), the user edits `sql` first (the
  * last query when none is given) and a failure opens the editor again on the same text; without

@@ -56,6 +56,7 @@ export function renderWebviewHtml(options: WebviewHtmlOptions): string {
 <span id="${DomIds.rowCount}"></span>
 <button id="${DomIds.saveButton}" type="button" hidden>Save as…</button>
 <button id="${DomIds.pinButton}" type="button" title="Keep this result in its own tab; the next result opens another" hidden>Pin</button>
+<button id="${DomIds.rerunButton}" type="button" title="Run the query that made this result again" hidden>Run Again</button>
 <span id="${DomIds.status}" role="status"></span>
 </div>
 <div id="${DomIds.sortBar}" hidden>

@@ -100,6 +100,19 @@ export class Grid {
     await this.redraw();
   }
 
+  /** Shows nothing (what was shown is gone): no columns, no rows, no sort, nothing fetched. */
+  async clear(): Promise<void> {
+    this.generation++;
+    this.columns = [];
+    this.rowCount = 0;
+    this.sort = [];
+    this.selection = undefined;
+    this.cache.clear();
+    this.formatters.clear();
+    this.options.onSortChange?.(this.sort);
+    await this.redraw();
+  }
+
   /** Stops all work: fetches in flight are dropped and no more draws happen. */
   dispose(): void {
     this.disposed = true;

@@ -11,12 +11,14 @@ import { copySelection } from './copy';
 import { DomIds, READY_ATTRIBUTE } from './dom-ids';
 import { CancelledError, Grid, type WindowFetch } from './grid';
 import { attachInput } from './grid-input';
-import type { ExtensionToWebview, GridInit, WebviewToExtension, WindowReplyMessage } from './messages';
+import type { ExtensionToWebview, GridInit, GridState, WebviewToExtension, WindowReplyMessage } from './messages';
 import { selectAll } from './selection';
 import { createSortBar } from './sort-bar';
 
 interface VsCodeApi {
   postMessage(message: WebviewToExtension): void;
+  /** Kept by VS Code across a window reload and handed to the extension's panel serializer. */
+  setState(state: GridState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -32,6 +34,7 @@ const title = element(DomIds.title);
 const rowCount = element(DomIds.rowCount);
 const saveButton = element<HTMLButtonElement>(DomIds.saveButton);
 const pinButton = element<HTMLButtonElement>(DomIds.pinButton);
+const rerunButton = element<HTMLButtonElement>(DomIds.rerunButton);
 const status = element(DomIds.status);
 const table = element<RegularTableElement>(DomIds.grid);
 
@@ -81,7 +84,7 @@ const grid: Grid = new Grid(table, {
   locale: navigator.language,
   onDrawn({ rowCount: rows }) {
     showRowCount(rows);
-    document.body.setAttribute(READY_ATTRIBUTE, 'ready');
+    if (document.body.getAttribute(READY_ATTRIBUTE) !== 'gone') document.body.setAttribute(READY_ATTRIBUTE, 'ready');
   },
   onSortChange: updateSortBar,
   onError(error) {
@@ -116,9 +119,25 @@ async function init(message: GridInit): Promise<void> {
   pinButton.hidden = !message.canPin;
   pinButton.disabled = false;
   pinButton.textContent = 'Pin';
+  rerunButton.hidden = true;
   showRowCount(message.rowCount);
   showStatus('', false);
+  vscode.setState({ source: message.source, title: message.title, ...(message.sql ? { sql: message.sql } : {}) });
   await grid.setSource(message);
+}
+
+/** What the grid showed is gone: empty it, say why, offer Run Again for a result. */
+async function gone(message: string, canRerun: boolean): Promise<void> {
+  cancelPending();
+  menu.close();
+  saveButton.hidden = true;
+  pinButton.hidden = true;
+  rerunButton.hidden = !canRerun;
+  rerunButton.disabled = false;
+  showRowCount(0);
+  showStatus(message, true);
+  await grid.clear();
+  document.body.setAttribute(READY_ATTRIBUTE, 'gone');
 }
 
 window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => {
@@ -145,6 +164,9 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
     case 'status':
       showStatus(message.message, false);
       break;
+    case 'gone':
+      void gone(message.message, message.canRerun);
+      break;
   }
 });
 
@@ -156,6 +178,11 @@ window.addEventListener('pagehide', () => {
 });
 
 saveButton.addEventListener('click', () => vscode.postMessage({ type: 'saveAs' }));
+rerunButton.addEventListener('click', () => {
+  rerunButton.disabled = true;
+  showStatus('Running the query again…', false);
+  vscode.postMessage({ type: 'rerun' });
+});
 pinButton.addEventListener('click', () => {
   vscode.postMessage({ type: 'pin' });
   pinButton.disabled = true;
