@@ -9,6 +9,7 @@ import { FrameCatalog } from './frames';
 import { Identity } from './identity';
 import { importLegacyCatalog, type LegacyImportSummary } from './legacy-import';
 import { Objects } from './objects';
+import { ProfileCache } from './profiles';
 import { inTransaction, now, openStore, type Db } from './store';
 import { TokenStore } from './tokens';
 import { Groups, reservedNameReason, Users } from './users';
@@ -25,6 +26,8 @@ export class Catalog {
   readonly objects: Objects;
   readonly frames: FrameCatalog;
   readonly identity: Identity;
+  /** Column profiles of frame versions (computed once each). */
+  readonly profiles: ProfileCache;
   /** True when this open created the catalog file. */
   readonly created: boolean;
 
@@ -38,6 +41,7 @@ export class Catalog {
     this.objects = new Objects(db);
     this.frames = new FrameCatalog(db, this.objects, users, groups);
     this.identity = new Identity(db, users, groups, new TokenStore(db));
+    this.profiles = new ProfileCache(db);
     this.objects.ensureNamespace(TEAM_NAMESPACE, null);
   }
 

@@ -79,6 +79,7 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
     const { principal, services } = context;
     const before = services.sessions.readersOf(services.catalog.frames.findManageable(principal, name));
     const { object, storage } = services.catalog.frames.delete(principal, name);
+    services.catalog.profiles.forget(storage);
     for (const id of storage) {
       await services.engine.dropStorage(id).catch((error: unknown) => {
         services.logger.warn({ event: 'drop-failed', storage: id, err: error }, 'could not drop the data of a deleted frame (dropped at next start)');

@@ -3,8 +3,9 @@ import type { HandlerTable } from './context';
 import { dataHandlers } from './data';
 import { frameHandlers } from './frames';
 import { gatewayHandlers } from './gateway';
+import { insightHandlers } from './insight';
 import { queryHandlers } from './query';
 import { userHandlers } from './users';
 
-export const handlers: HandlerTable = { ...gatewayHandlers, ...frameHandlers, ...dataHandlers, ...queryHandlers, ...userHandlers };
+export const handlers: HandlerTable = { ...gatewayHandlers, ...frameHandlers, ...dataHandlers, ...insightHandlers, ...queryHandlers, ...userHandlers };
 export type { GatewayServices, RequestContext, Connection, ResultLineage } from './context';
