@@ -133,6 +133,8 @@ export class GridSession {
       case 'rerun':
         this.options.onRerun?.();
         return;
+      case 'profile':
+        return this.sendProfile();
       case 'copy':
         return this.copy(message.text, message.description);
       case 'window':
@@ -177,6 +179,19 @@ export class GridSession {
       this.options.log.error('grid.init.failed', { source, error });
       await this.post({ type: 'error', message: text });
       this.options.onError?.(text);
+    }
+  }
+
+  private async sendProfile(): Promise<void> {
+    if (this.goneMessage !== undefined) return;
+    try {
+      const profile = await this.options.client().request(Methods.profile, { source: this.options.source });
+      this.options.log.info('grid.profile', { source: this.options.source, columns: profile.columns.length, cached: profile.cached });
+      await this.post({ type: 'profile', profile });
+    } catch (error) {
+      if (this.disposed) return;
+      this.options.log.warn('grid.profile.failed', { source: this.options.source, error });
+      await this.post({ type: 'profileError', message: userMessage(error) });
     }
   }
 

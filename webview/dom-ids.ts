@@ -15,6 +15,10 @@ export const DomIds = {
   pinButton: 'fg-pin',
   /** "Run Again": shown when a result is gone (gateway restarted, window reloaded). */
   rerunButton: 'fg-rerun',
+  /** Shows or hides the summary panel (column profiles). */
+  summaryButton: 'fg-summary-toggle',
+  /** The summary panel: a `.fg-profile` card per column (`data-column`), facts as `dd[data-fact]`. */
+  summary: 'fg-summary',
   /** Error / status line. */
   status: 'fg-status',
   /** The bar above the grid showing the active sort; hidden when unsorted. */
@@ -38,6 +42,12 @@ export const Selectors = {
   saveButton: `#${DomIds.saveButton}`,
   pinButton: `#${DomIds.pinButton}`,
   rerunButton: `#${DomIds.rerunButton}`,
+  summaryButton: `#${DomIds.summaryButton}`,
+  summary: `#${DomIds.summary}`,
+  /** A column's card in the summary panel: add `[data-column="name"]`. */
+  profileCard: `#${DomIds.summary} .fg-profile`,
+  /** Column header cells holding a column's profile summary (nulls, distinct); click for its card. */
+  columnProfile: `#${DomIds.grid} thead th.fg-col-profile`,
   status: `#${DomIds.status}`,
   sortBar: `#${DomIds.sortBar}`,
   sortChip: `#${DomIds.sortChips} .fg-chip`,

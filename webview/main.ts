@@ -13,6 +13,7 @@ import { CancelledError, Grid, type WindowFetch } from './grid';
 import { attachInput } from './grid-input';
 import type { ExtensionToWebview, GridInit, GridState, WebviewToExtension, WindowReplyMessage } from './messages';
 import { selectAll } from './selection';
+import { createProfilePanel } from './profile-panel';
 import { createSortBar } from './sort-bar';
 
 interface VsCodeApi {
@@ -36,6 +37,11 @@ const saveButton = element<HTMLButtonElement>(DomIds.saveButton);
 const pinButton = element<HTMLButtonElement>(DomIds.pinButton);
 const rerunButton = element<HTMLButtonElement>(DomIds.rerunButton);
 const status = element(DomIds.status);
+const summaryButton = element<HTMLButtonElement>(DomIds.summaryButton);
+const summary = element(DomIds.summary);
+const profilePanel = createProfilePanel(summary, navigator.language);
+/** Asked for once per source, after its first draw. */
+let profileAsked = false;
 const table = element<RegularTableElement>(DomIds.grid);
 
 function showStatus(message: string, isError: boolean): void {
@@ -84,6 +90,10 @@ const grid: Grid = new Grid(table, {
   locale: navigator.language,
   onDrawn({ rowCount: rows }) {
     showRowCount(rows);
+    if (!profileAsked && grid.columnInfo.length > 0) {
+      profileAsked = true;
+      vscode.postMessage({ type: 'profile' });
+    }
     if (document.body.getAttribute(READY_ATTRIBUTE) !== 'gone') document.body.setAttribute(READY_ATTRIBUTE, 'ready');
   },
   onSortChange: updateSortBar,
@@ -104,9 +114,18 @@ const menu = createContextMenu(element(DomIds.menu), (action) => {
   table.focus({ preventScroll: true });
 });
 
+function showSummary(visible: boolean): void {
+  summary.hidden = !visible;
+  summaryButton.setAttribute('aria-pressed', String(visible));
+}
+
 const detachInput = attachInput(grid, {
   copy: () => copy('tsv'),
   contextMenu: (x, y) => menu.open(x, y),
+  showProfile: (column) => {
+    showSummary(true);
+    profilePanel.focus(column);
+  },
 });
 
 async function init(message: GridInit): Promise<void> {
@@ -122,6 +141,8 @@ async function init(message: GridInit): Promise<void> {
   rerunButton.hidden = true;
   showRowCount(message.rowCount);
   showStatus('', false);
+  profileAsked = false;
+  profilePanel.show('Computing the column profiles on the gateway…');
   vscode.setState({ source: message.source, title: message.title, ...(message.sql ? { sql: message.sql } : {}) });
   await grid.setSource(message);
 }
@@ -136,6 +157,7 @@ async function gone(message: string, canRerun: boolean): Promise<void> {
   rerunButton.disabled = false;
   showRowCount(0);
   showStatus(message, true);
+  profilePanel.show(message);
   await grid.clear();
   document.body.setAttribute(READY_ATTRIBUTE, 'gone');
 }
@@ -167,6 +189,14 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
     case 'gone':
       void gone(message.message, message.canRerun);
       break;
+    case 'profile':
+      profilePanel.show(message.profile);
+      void grid.setProfiles(message.profile.columns);
+      break;
+    case 'profileError':
+      profilePanel.show(`No profile: ${message.message}`);
+      void grid.setProfiles(undefined);
+      break;
   }
 });
 
@@ -178,6 +208,7 @@ window.addEventListener('pagehide', () => {
 });
 
 saveButton.addEventListener('click', () => vscode.postMessage({ type: 'saveAs' }));
+summaryButton.addEventListener('click', () => showSummary(summaryButton.getAttribute('aria-pressed') !== 'true'));
 rerunButton.addEventListener('click', () => {
   rerunButton.disabled = true;
   showStatus('Running the query again…', false);

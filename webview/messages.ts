@@ -3,7 +3,7 @@
  * Rows travel only as Arrow IPC bytes (`ipc`), never as JSON rows and never inside the HTML.
  * Only type imports from the protocol, so the webview bundle does not pull in zod.
  */
-import type { ColumnInfo, SortKey, Source } from '../protocol';
+import type { ColumnInfo, ProfileResult, SortKey, Source } from '../protocol';
 
 /** The webview asks for a window of rows *and* columns of its source, in the current sort. */
 export interface WindowRequestMessage {
@@ -27,7 +27,9 @@ export type WebviewToExtension =
   /** Keep this result in its own tab: the next result of its origin opens another panel. */
   | { type: 'pin' }
   /** Run the query of a result that is gone (gateway restarted, window reloaded) again. */
-  | { type: 'rerun' };
+  | { type: 'rerun' }
+  /** The profile of every column (computed on the gateway, once per frame version). */
+  | { type: 'profile' };
 
 export interface CopyRequestMessage {
   type: 'copy';
@@ -81,7 +83,10 @@ export type ExtensionToWebview =
    * What the grid showed is gone (a frame deleted, a result lost with the gateway's restart): the
    * grid empties and stops asking for rows; `canRerun` offers Run Again.
    */
-  | { type: 'gone'; message: string; canRerun: boolean };
+  | { type: 'gone'; message: string; canRerun: boolean }
+  /** The source's column profiles, or why there are none. */
+  | { type: 'profile'; profile: ProfileResult }
+  | { type: 'profileError'; message: string };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -103,6 +108,8 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
       return { type: 'pin' };
     case 'rerun':
       return { type: 'rerun' };
+    case 'profile':
+      return { type: 'profile' };
     case 'copy': {
       const { text, description } = value;
       if (typeof text !== 'string' || typeof description !== 'string') return undefined;

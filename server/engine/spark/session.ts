@@ -28,7 +28,7 @@ const PROFILE_DIALECT: ProfileDialect = {
   quote: quoteName,
   text: (e) => `CAST(${e} AS STRING)`,
   double: (e) => `CAST(${e} AS DOUBLE)`,
-  epochSeconds: (e) => `(unix_micros(CAST(${e} AS TIMESTAMP)) / 1000000.0)`,
+  epochSeconds: (e) => `(CAST(unix_micros(CAST(${e} AS TIMESTAMP)) AS DOUBLE) / 1000000)`,
 };
 
 /** The rows of collected Arrow batches as plain objects. */
