@@ -323,7 +323,10 @@ export class Grid {
       th.classList.toggle('fg-col-name', isName);
       th.classList.toggle('fg-col-type', !isName && !isProfile);
       th.classList.toggle('fg-col-profile', isProfile);
-      if (isProfile) th.title = `${column.name}: click for its summary`;
+      if (isProfile) {
+        const profile = this.profiles?.get(column.name);
+        th.title = `${column.name}${profile ? `: ${headerSummary(profile, this.options.locale)}` : ''}. Click for its summary.`;
+      }
       th.classList.toggle('fg-num', this.formatter(column).align === 'right');
       th.classList.toggle('fg-col-selected', rect !== undefined && (mode === 'columns' || mode === 'all') && meta.x >= rect.col0 && meta.x <= rect.col1);
       th.dataset.column = column.name;
