@@ -1,5 +1,5 @@
 /** Command logic end to end against a real gateway, with a scripted UI instead of VS Code. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -184,9 +184,25 @@ test('Save Result As… validates the name, saves, and asks before replacing', a
   assert.match(none.errors[0]!, /no query result is open/);
 });
 
-test('Load File… loads a CSV from the import dir under the suggested name', async () => {
+test('Load File… browses the import dirs to a file and loads it under the suggested name', async () => {
   writeFileSync(join(dirs.importDir, 'people-2024.csv'), 'name,age\nada,36\nalan,41\ngrace,85\n');
-  const ui = new ScriptedUi([{ input: 'people-2024.csv' }, { input: 'people_2024' }]);
+  mkdirSync(join(dirs.importDir, 'archive'), { recursive: true });
+  writeFileSync(join(dirs.importDir, 'archive', 'old.csv'), 'x\n1\n');
+  const root = realpathSync(dirs.importDir);
+  const browse = new ScriptedUi([{ pick: root }, { pick: 'archive' }, { pick: files.UP_LABEL }, { pick: 'people-2024.csv' }, { input: 'people_2024' }]);
+  const browsed = await files.loadFile(context(browse).ctx);
+  assert.equal(browsed?.rowCount, 3);
+  assert.deepEqual(browse.picks[1]!.map((i) => [i.label, i.description]), [
+    [files.UP_LABEL, 'the import directories'],
+    ['archive', 'folder'],
+    ['people-2024.csv', `${statSync(join(dirs.importDir, 'people-2024.csv')).size} bytes`],
+    [files.TYPE_PATH_LABEL, undefined],
+  ]);
+  assert.deepEqual(browse.picks[2]!.map((i) => i.label), [files.UP_LABEL, 'old.csv', files.TYPE_PATH_LABEL]);
+  assert.equal(browse.inputs[0]!.value, 'people_2024', 'the name suggested from the file');
+  await connection.requireClient().request(Methods.delete, { name: 'people_2024' });
+
+  const ui = new ScriptedUi([{ pick: root }, { pick: files.TYPE_PATH_LABEL }, { input: 'people-2024.csv' }, { input: 'people_2024' }]);
   const { ctx } = context(ui);
   const loaded = await files.loadFile(ctx);
   assert.equal(loaded?.name, 'frank.people_2024');
@@ -194,13 +210,13 @@ test('Load File… loads a CSV from the import dir under the suggested name', as
   assert.match(ui.infos[0]!, /Loaded frank\.people_2024 \(3 rows\)/);
 
   // Loading over it: Cancel on "Replace it?" keeps the frame as it was and shows no error.
-  const again = new ScriptedUi([{ input: 'people-2024.csv' }, { input: 'people_2024' }, { confirm: false }]);
+  const again = new ScriptedUi([{ pick: root }, { pick: 'people-2024.csv' }, { input: 'people_2024' }, { confirm: false }]);
   assert.equal(await commands.runCommand(context(again).ctx, 'loadFile', () => files.loadFile(context(again).ctx)), undefined);
   assert.deepEqual(again.errors, []);
   assert.equal(again.unused, 0);
   assert.equal((await connection.requireClient().request(Methods.schema, { name: 'frank.people_2024' })).version, loaded?.version);
 
-  const missing = new ScriptedUi([{ input: 'nope.csv' }, { input: 'nope' }]);
+  const missing = new ScriptedUi([{ pick: files.TYPE_PATH_LABEL }, { input: 'nope.csv' }, { input: 'nope' }]);
   await commands.runCommand(context(missing).ctx, 'loadFile', () => files.loadFile(context(missing).ctx));
   assert.match(missing.errors[0]!, /^Framegate: No file nope\.csv/);
 });
