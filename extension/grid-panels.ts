@@ -4,7 +4,8 @@
  * its panel, or whose panel closes, is freed on the gateway (`query/close`).
  */
 import * as vscode from 'vscode';
-import { Methods, type ResultInfo } from '../protocol';
+import { Methods, type FramesChangedNotification, type ResultInfo } from '../protocol';
+import type { GridState } from '../webview/messages';
 import type { GridOpener, GridTarget } from './commands';
 import type { ConnectionManager } from './connection';
 import { canPin, reusablePanel } from './grid-reuse';
@@ -37,6 +38,8 @@ export interface GridPanelsOptions {
   showError(message: string): void;
   /** The webview's "Save as…" button; resolves to the saved frame's name, or undefined. */
   saveResult(result: ResultInfo): Promise<string | undefined>;
+  /** "Run Again" on a result that is gone: runs `sql` as a new result (undefined: it failed, and said so). */
+  rerun(sql: string): Promise<ResultInfo | undefined>;
 }
 
 export class GridPanels implements GridOpener, vscode.Disposable {
@@ -67,12 +70,30 @@ export class GridPanels implements GridOpener, vscode.Disposable {
       await existing.session.sendInit();
       return;
     }
+    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, vscode.ViewColumn.Active, this.webviewOptions());
+    this.adopt(panel, target);
+    this.options.log.info('grid.opened', { source: target.source, title: target.title });
+  }
+
+  /**
+   * A panel VS Code kept across a window reload (WebviewPanelSerializer): a frame's preview shows
+   * it again; a result, which lived in the gateway session of the old window, offers Run Again.
+   */
+  restore(panel: vscode.WebviewPanel, state: GridState): void {
+    const target: GridTarget = state.sql
+      ? { source: state.source, title: state.title, result: { id: state.source.kind === 'result' ? state.source.id : '', columns: [], rowCount: 0, sql: state.sql }, origin: { kind: 'sql' }, lost: true }
+      : { source: state.source, title: state.title };
+    panel.webview.options = this.webviewOptions();
+    this.adopt(panel, target);
+    this.options.log.info('grid.restored', { source: target.source, title: target.title });
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(this.options.extensionUri, 'dist')] };
+  }
+
+  private adopt(panel: vscode.WebviewPanel, target: GridTarget): void {
     const dist = vscode.Uri.joinPath(this.options.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [dist],
-    });
     const grid = new OpenGrid(panel, target, (g) => this.createSession(g));
     this.grids.add(grid);
     if (target.result) this.lastActiveResult = grid;
@@ -88,7 +109,16 @@ export class GridPanels implements GridOpener, vscode.Disposable {
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
     });
-    this.options.log.info('grid.opened', { source: target.source, title: target.title });
+  }
+
+  /** Runs a lost result's query again and shows the new result in the same panel. */
+  private async rerun(grid: OpenGrid): Promise<void> {
+    const sql = grid.target.result?.sql;
+    if (!sql) return;
+    const result = await this.options.rerun(sql);
+    if (!result || !this.grids.has(grid)) return;
+    this.replace(grid, { ...grid.target, source: { kind: 'result', id: result.id }, result, lost: false });
+    await grid.session.sendInit();
   }
 
   private createSession(grid: OpenGrid): GridSession {
@@ -97,11 +127,13 @@ export class GridPanels implements GridOpener, vscode.Disposable {
       source: target.source,
       title: target.title,
       result: target.result,
+      resultLost: target.lost ?? false,
       client: () => this.options.connection.requireClient(),
       post: (message) => panel.webview.postMessage(message),
       log: this.options.log,
       onError: (message) => this.options.showError(message),
       onSaveAs: () => void this.saveFromPanel(grid),
+      onRerun: () => void this.rerun(grid),
       onPin: () => {
         grid.pinned = true;
         this.options.log.info('grid.pinned', { source: grid.target.source });
@@ -114,7 +146,7 @@ export class GridPanels implements GridOpener, vscode.Disposable {
 
   /** Shows `target` in the panel of `grid` instead of its result, which is freed. */
   private replace(grid: OpenGrid, target: GridTarget): void {
-    const old = grid.target.result;
+    const old = grid.target.lost ? undefined : grid.target.result;
     grid.session.dispose();
     grid.target = target;
     grid.session = this.createSession(grid);
@@ -124,7 +156,7 @@ export class GridPanels implements GridOpener, vscode.Disposable {
   }
 
   private async saveFromPanel(grid: OpenGrid): Promise<void> {
-    if (!grid.target.result) return;
+    if (!grid.target.result || grid.session.isGone) return;
     const saved = await this.options.saveResult(grid.target.result);
     if (saved) await grid.panel.webview.postMessage({ type: 'status', message: `Saved as ${saved}` });
   }
@@ -135,7 +167,7 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     this.grids.delete(grid);
     if (this.lastActiveResult === grid) this.lastActiveResult = undefined;
     this.updateContext();
-    if (grid.target.result) this.closeResult(grid.target.result.id);
+    if (grid.target.result && !grid.session.isGone) this.closeResult(grid.target.result.id);
   }
 
   private closeResult(id: string): void {
@@ -147,21 +179,15 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     );
   }
 
-  /** A frame changed on the gateway: grids showing it reload their schema and windows. */
-  async frameChanged(name: string): Promise<void> {
-    const affected = [...this.grids].filter((g) => g.target.source.kind === 'frame' && g.target.source.name === name);
-    await Promise.all(affected.map((g) => g.session.sendInit()));
+  /** A frame changed on the gateway: grids showing it reload (or, deleted, say so and empty). */
+  async frameChanged(change: FramesChangedNotification): Promise<void> {
+    const affected = [...this.grids].filter((g) => g.target.source.kind === 'frame' && g.target.source.name.toLowerCase() === change.name.toLowerCase());
+    await Promise.all(affected.map((g) => (change.action === 'deleted' ? g.session.frameDeleted(change.by) : g.session.sendInit())));
   }
 
-  /** After a reconnect: frame grids reload; results died with the old session. */
+  /** After a reconnect: frame grids reload; results died with the old session and offer Run Again. */
   async reconnected(): Promise<void> {
-    await Promise.all(
-      [...this.grids].map((g) =>
-        g.target.result
-          ? g.panel.webview.postMessage({ type: 'error', message: 'The gateway connection was re-established; this result is gone. Run the query again.' })
-          : g.session.sendInit(),
-      ),
-    );
+    await Promise.all([...this.grids].map((g) => (g.target.result ? g.session.resultLost() : g.session.sendInit())));
   }
 
   private updateContext(): void {

@@ -21,7 +21,7 @@ import type {
   VersionsResult,
 } from './objects';
 import type * as S from './schemas';
-import type { ColumnInfo, FrameInfo, GroupInfo, ResultInfo, UserInfo } from './types';
+import type { ColumnInfo, ColumnProfile, FileEntry, FrameInfo, GroupInfo, ResultInfo, UserInfo } from './types';
 
 /** A request: method name, with its params and result types attached for the compiler. */
 export interface RequestType<P, R> {
@@ -112,6 +112,26 @@ export interface ExportResult extends AttachmentRef {
   bytes: number;
 }
 
+export interface ProfileResult {
+  rowCount: number;
+  columns: ColumnProfile[];
+  /** ISO-8601 time it was computed. A frame version's profile is computed once and kept. */
+  computedAt: string;
+  /** Answered from the gateway's catalog (computed earlier), not computed for this call. */
+  cached: boolean;
+}
+
+export interface ListFilesResult {
+  /** The folder listed (absolute), or null for the list of import dirs. */
+  path: string | null;
+  /** The folder above it, when that is still inside an import dir. */
+  parent?: string;
+  /** Folders first, then files, each by name. */
+  entries: FileEntry[];
+  /** More entries than the gateway lists at once. */
+  truncated: boolean;
+}
+
 export interface DeleteResult {
   deleted: string;
 }
@@ -164,6 +184,10 @@ export const Methods = {
   window: request<typeof S.WindowParams, WindowResult>('data/window'),
   /** The whole frame or result as Arrow, streamed in several attachment parts. */
   export: request<typeof S.ExportParams, ExportResult>('data/export'),
+  /** Every column's type, nulls, distinct values, min/max/mean and histogram or top values. */
+  profile: request<typeof S.ProfileParams, ProfileResult>('data/profile'),
+  /** Files and folders inside the gateway's import dirs (what Load File can load). */
+  listFiles: request<typeof S.ListFilesParams, ListFilesResult>('files/list'),
 
   /** Run a select on one frame: columns, filter, sort, limit. Returns a result handle. */
   select: request<typeof S.SelectParams, ResultInfo>('query/select'),

@@ -93,6 +93,10 @@ export const ExportParams = z.object({ source: Source, sort: z.array(SortKey).op
 
 export const DeleteParams = z.object({ name: FrameName }).strict();
 
+export const ProfileParams = z.object({ source: Source }).strict();
+/** Without `path`: the import dirs themselves. */
+export const ListFilesParams = z.object({ path: z.string().min(1).max(4096).optional() }).strict();
+
 export const ShareParams = z
   .object({
     name: FrameName,
@@ -195,6 +199,8 @@ export const ParamSchemas = {
   unshare: UnshareParams,
   window: WindowParams,
   export: ExportParams,
+  profile: ProfileParams,
+  listFiles: ListFilesParams,
   select: SelectParams,
   sql: SqlParams,
   closeResult: CloseResultParams,

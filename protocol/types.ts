@@ -98,3 +98,48 @@ export interface GroupInfo {
 }
 
 export type FileFormat = 'csv' | 'parquet' | 'json';
+
+/** One equal-width bin of a histogram, its edges as text (numbers, or ISO dates and times). */
+export interface ProfileBin {
+  lo: string;
+  hi: string;
+  count: number;
+}
+
+/** A value and how many rows hold it. */
+export interface ProfileValue {
+  value: string;
+  count: number;
+}
+
+/** What one column holds, computed on the gateway over all its rows. */
+export interface ColumnProfile {
+  name: string;
+  type: string;
+  /** Rows whose value is not NULL. */
+  count: number;
+  nulls: number;
+  /** Exact number of distinct non-NULL values; absent for nested types. */
+  distinct?: number;
+  /** Smallest and largest value as the engine writes them; absent for types without an order. */
+  min?: string;
+  max?: string;
+  /** Numeric columns. */
+  mean?: number;
+  /** Numeric and temporal columns: equal-width bins from min to max (the last includes max). */
+  histogram?: ProfileBin[];
+  /** Other columns (text, booleans, …): the most frequent values, most frequent first. */
+  top?: ProfileValue[];
+}
+
+/** A file or folder inside the gateway's import dirs. */
+export interface FileEntry {
+  name: string;
+  /** Absolute path on the gateway machine (what frames/load takes). */
+  path: string;
+  kind: 'file' | 'dir';
+  /** Files only. */
+  bytes?: number;
+  /** ISO-8601 time of the last change. */
+  modifiedAt: string;
+}

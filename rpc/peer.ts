@@ -14,7 +14,7 @@ import {
   type MessageReader,
   type MessageWriter,
 } from 'vscode-jsonrpc/node';
-import { ErrorCodes, FramegateError } from '../protocol';
+import { ATTACHMENT_HEADER_BYTES, ErrorCodes, FramegateError } from '../protocol';
 import { AttachmentInbox, attachmentFrames } from './attachments';
 import { CloseCodes, type Channel } from './channel';
 
@@ -84,6 +84,7 @@ export class RpcPeer {
   private readonly reader = new ChannelReader();
   private nextAttachmentId = 1;
   private readonly closeListeners: Array<(code: number, reason: string) => void> = [];
+  private readonly incomingWatchers = new Set<(bytes: number) => void>();
   private isClosed = false;
   private closeCode: number = CloseCodes.normal;
   private closeReason = '';
@@ -137,6 +138,17 @@ export class RpcPeer {
     return this.channel.flushed();
   }
 
+  /**
+   * Tells `listener` the attachment bytes received since this call, after each part that arrives
+   * (an export's progress: its attachment arrives before the reply that names it).
+   */
+  watchIncoming(listener: (received: number) => void): Disposable {
+    let received = 0;
+    const watcher = (bytes: number) => listener((received += bytes));
+    this.incomingWatchers.add(watcher);
+    return { dispose: () => this.incomingWatchers.delete(watcher) };
+  }
+
   /** Takes a finished attachment the peer sent. Throws FramegateError(BadAttachment). */
   takeAttachment(id: number): Uint8Array {
     return this.inbox.take(id);
@@ -172,6 +184,7 @@ export class RpcPeer {
   private receiveBinary(frame: Uint8Array): void {
     try {
       this.inbox.receive(frame);
+      for (const watcher of this.incomingWatchers) watcher(Math.max(0, frame.byteLength - ATTACHMENT_HEADER_BYTES));
     } catch (error) {
       const message = (error as Error).message;
       this.options.onProtocolError?.(message);

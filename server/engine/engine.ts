@@ -14,7 +14,7 @@
  * - Errors: `FramegateError` with protocol codes (InvalidSql, SqlRefused, QueryTimeout, …); errors
  *   thrown by the resolver (FrameNotFound, AmbiguousName) pass through unchanged.
  */
-import type { ColumnInfo, FileFormat, ResultInfo, SortKey } from '../../protocol';
+import type { ColumnInfo, ColumnProfile, FileFormat, ResultInfo, SortKey } from '../../protocol';
 import type { ImportPolicy } from './import-policy';
 
 export type StorageId = string;
@@ -168,6 +168,11 @@ export interface EngineSession {
   window(request: WindowRequest): Promise<ArrowWindow>;
   /** The whole source as a stream of Arrow bytes. */
   export(source: DataSource, sort?: SortKey[], columns?: string[]): Promise<ArrowExport>;
+  /**
+   * Every column's profile (profile.ts: counts, exact distinct counts, min/max/mean, histogram or
+   * top values), over all rows, within the query timeout. The gateway caches it per version.
+   */
+  profile(source: DataSource): Promise<ColumnProfile[]>;
 
   /** Stops whatever this session is running or has queued (cancel, client gone). */
   interrupt(): void;

@@ -85,6 +85,7 @@ export class FrameWriter {
 
   /** Drops engine data the catalog no longer records; what fails is dropped at the next start. */
   async drop(storage: readonly string[], what: string): Promise<void> {
+    this.catalog.profiles.forget(storage);
     for (const id of storage) {
       await this.engine.dropStorage(id).catch((error: unknown) => {
         this.logger.warn({ event: 'drop-failed', storage: id, err: error }, `could not drop the data of ${what} (dropped at next start)`);

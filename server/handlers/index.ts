@@ -4,6 +4,7 @@ import type { HandlerTable } from './context';
 import { dataHandlers } from './data';
 import { frameHandlers } from './frames';
 import { gatewayHandlers } from './gateway';
+import { insightHandlers } from './insight';
 import { objectHandlers } from './objects';
 import { queryHandlers } from './query';
 import { sharedObjectHandlers } from './shared-objects';
@@ -13,6 +14,7 @@ export const handlers: HandlerTable = {
   ...gatewayHandlers,
   ...frameHandlers,
   ...dataHandlers,
+  ...insightHandlers,
   ...queryHandlers,
   ...userHandlers,
   ...objectHandlers,

@@ -77,3 +77,21 @@ export function boundQueryError(error: unknown, storage: readonly string[]): unk
   const gone = isMissingTable(error) ? storage.find((id) => String((error as Error).message).includes(id)) : undefined;
   return gone ? storageGone(gone) : withoutRewrittenSql(error);
 }
+
+/**
+ * An error of a select's SQL, told in terms of its filter, the only part the user wrote: the filter
+ * starts on line `firstLine` of that SQL. DuckDB's "LINE n:" excerpt of a filter line is kept and
+ * renumbered; one of the SQL around it (a filter that ends too early) becomes a note instead.
+ */
+export function filterError(error: unknown, firstLine: number, filter: string): unknown {
+  if (!(error instanceof FramegateError) || error.code !== ErrorCodes.InvalidSql) return error;
+  const match = /\n*LINE (\d+):([\s\S]*)$/.exec(error.message);
+  const head = (match ? error.message.slice(0, match.index) : error.message).trim().replace(/^[A-Za-z ]+ Error:\s*/, '');
+  const lines = filter.split('\n').length;
+  let text = `in the filter: ${head}`;
+  if (match) {
+    const line = Number(match[1]) - firstLine + 1;
+    text += line >= 1 && line <= lines ? `\n\nLINE ${line}:${match[2]!}` : ' (the filter ends too early)';
+  }
+  return new FramegateError(error.code, text, error.detail);
+}

@@ -4,21 +4,30 @@
  * once into the in-memory database, windows as rowid ranges (sorted ones through the shared sort
  * cache), and exports streamed on a connection each.
  */
-import { ErrorCodes, FramegateError, type ColumnInfo, type ResultInfo, type SortKey } from '../../../protocol';
+import { ErrorCodes, FramegateError, type ColumnInfo, type ColumnProfile, type ResultInfo, type SortKey } from '../../../protocol';
 import { encodeIpc, encodeIpcParts } from '../arrow-encoder';
 import { Mutex } from '../async-lock';
 import type { ColumnBatch, ColumnField } from '../columns';
+import { profileTable, type ProfileDialect } from '../profile';
 import type { ArrowExport, ArrowWindow, DataSource, EngineSession, SelectRequest, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import type { SortCache } from '../sort-cache';
 import type { WorkTracker } from '../work-tracker';
 import type { DuckConnection, DuckDatabase } from './duckdb';
-import { boundQueryError, isMissingTable, storageGone, timed, toFramegateError } from './errors';
+import { boundQueryError, filterError, isMissingTable, storageGone, timed, toFramegateError } from './errors';
 import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
 import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
 import { checkStorageId, type Storage } from './storage';
 
 /** Windows ending before this row of a not-yet-sorted source are answered by a top-N query. */
 const TOP_N_ROWS = 10_000;
+
+/** DuckDB's spellings for the profile queries. */
+const PROFILE_DIALECT: ProfileDialect = {
+  quote: quoteIdent,
+  text: (e) => `CAST(${e} AS VARCHAR)`,
+  double: (e) => `CAST(${e} AS DOUBLE)`,
+  epochSeconds: (e) => `epoch(${e})`,
+};
 
 /** What a session works with; owned by the engine. */
 export interface SessionParts {
@@ -145,7 +154,12 @@ export class DuckDBSession implements EngineSession {
       // The frame resolves to what was checked above, whatever is saved meanwhile.
       const key = referenceKey(request.from);
       const once: TableResolver = (ref) => (referenceKey(ref) === key ? table : resolve(ref));
-      return this.materialize(conn, await this.parts.binder.bind(conn, sql, once), sql);
+      try {
+        return await this.materialize(conn, await this.parts.binder.bind(conn, sql, once), sql);
+      } catch (error) {
+        // The filter starts on the second line of the select (selectSql).
+        throw request.filter ? filterError(error, 2, request.filter) : error;
+      }
     });
   }
 
@@ -289,6 +303,19 @@ export class DuckDBSession implements EngineSession {
       release();
       throw this.missing(source, error);
     }
+  }
+
+  profile(source: DataSource): Promise<ColumnProfile[]> {
+    return this.exclusive(this.queries, async (conn) => {
+      const src = this.source(source);
+      try {
+        return await this.parts.storage.read(src.storage, () =>
+          timed(conn, this.parts.queryTimeoutMs, () => profileTable(src.table, src.columns, PROFILE_DIALECT, (sql) => conn.rows(sql))),
+        );
+      } catch (error) {
+        throw this.missing(source, error);
+      }
+    });
   }
 
   interrupt(): void {

@@ -291,7 +291,7 @@ export class SqlBinder {
       // Blank SQL (white space, comments, ";") fails without a parser message.
       const message = error instanceof Error ? error.message : String(error);
       if (!/[A-Za-z]+ Error:/.test(message)) throw refused('no statement given');
-      throw invalid(message);
+      throw invalid(message.replace(/^Failed to extract statements:\s*/, ''));
     }
     if (count !== 1) throw refused(count === 0 ? 'no statement given' : `only a single read-only SELECT is allowed; got ${count} statements`);
     const rows = await conn.rows(`SELECT json_serialize_sql($1::VARCHAR) AS tree`, [sql]);

@@ -6,8 +6,10 @@
  * Cancelled instead of starting.
  */
 import { randomBytes } from 'node:crypto';
-import { ErrorCodes, FramegateError, type ColumnInfo, type ResultInfo, type SortKey } from '../../../protocol';
+import { tableFromIPC } from 'apache-arrow';
+import { ErrorCodes, FramegateError, type ColumnInfo, type ColumnProfile, type ResultInfo, type SortKey } from '../../../protocol';
 import { Mutex } from '../async-lock';
+import { profileTable, type ProfileDialect } from '../profile';
 import type { ArrowExport, ArrowWindow, BoundTable, DataSource, EngineSession, SelectRequest, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import { bindQuery, dropViews } from './binder';
 import type { ConnectSession } from './connect-session';
@@ -20,6 +22,19 @@ import type { SortedCopies } from './sorted-copies';
 import { quoteName } from './spark-types';
 import { tokenize } from './sql-lexer';
 import { writeNumbered, type Databases } from './tables';
+
+/** Spark SQL's spellings for the profile queries. */
+const PROFILE_DIALECT: ProfileDialect = {
+  quote: quoteName,
+  text: (e) => `CAST(${e} AS STRING)`,
+  double: (e) => `CAST(${e} AS DOUBLE)`,
+  epochSeconds: (e) => `(CAST(unix_micros(CAST(${e} AS TIMESTAMP)) AS DOUBLE) / 1000000)`,
+};
+
+/** The rows of collected Arrow batches as plain objects. */
+function rowObjects(batches: Uint8Array[]): Record<string, unknown>[] {
+  return batches.flatMap((batch) => tableFromIPC(batch).toArray().map((row: { toJSON(): Record<string, unknown> }) => row.toJSON()));
+}
 
 /** Windows of a sort not yet copied that end before this row are answered by a top-N query. */
 const TOP_N_ROWS = 10_000;
@@ -248,6 +263,22 @@ export class SparkEngineSession implements EngineSession {
       }
     };
     return { columns, rowCount: table.numbering.rowCount, parts: parts() };
+  }
+
+  profile(source: DataSource): Promise<ColumnProfile[]> {
+    let src: { table: NumberedTable; storages: StorageId[] };
+    try {
+      src = this.source(source);
+    } catch (error) {
+      return Promise.reject(toFramegateError(error));
+    }
+    return this.run(
+      (session, op) =>
+        this.host.reading(src.storages, () =>
+          profileTable(src.table.table, src.table.columns, PROFILE_DIALECT, async (sql) => rowObjects((await session.collect(sqlRelation(sql), op.execute)).batches)),
+        ),
+      { queued: true },
+    );
   }
 
   interrupt(): void {

@@ -327,6 +327,61 @@ export function runConformance(target: ConformanceTarget): void {
       });
     });
 
+    describe('profile', () => {
+      test('every column: exact counts, nulls and distinct values, min/max/mean, a histogram of all rows, top values', async () => {
+        const profiles = await session.profile({ kind: 'stored', table: big });
+        assert.deepEqual(profiles.map((p) => p.name), ['id', 'score', 'label', 'maybe']);
+        const [id, score, label, maybe] = profiles;
+        // id: 0..ROWS-1
+        assert.equal(id!.count, ROWS);
+        assert.equal(id!.nulls, 0);
+        assert.equal(id!.distinct, ROWS);
+        assert.equal(Number(id!.min), 0);
+        assert.equal(Number(id!.max), ROWS - 1);
+        assert.ok(Math.abs(id!.mean! - (ROWS - 1) / 2) < 1e-6, `mean ${id!.mean}`);
+        assert.equal(id!.histogram!.length, 20);
+        assert.equal(id!.histogram!.reduce((n, b) => n + b.count, 0), ROWS);
+        // Equal-width bins over a uniform column hold about the same number of rows.
+        for (const bin of id!.histogram!) assert.ok(Math.abs(bin.count - ROWS / 20) <= 1, `bin ${bin.lo}..${bin.hi}: ${bin.count}`);
+        assert.equal(Number(id!.histogram![0]!.lo), 0);
+        assert.equal(Number(id!.histogram![19]!.hi), ROWS - 1);
+        assert.equal(score!.distinct, ROWS);
+        // maybe: NULL on every 10th row, else i % 100 (1..99 without the multiples of 10).
+        assert.equal(maybe!.nulls, ROWS / 10);
+        assert.equal(maybe!.count, ROWS - ROWS / 10);
+        assert.equal(maybe!.distinct, 90);
+        assert.equal(Number(maybe!.min), 1);
+        assert.equal(Number(maybe!.max), 99);
+        assert.equal(maybe!.histogram!.reduce((n, b) => n + b.count, 0), maybe!.count);
+        // label: text, all distinct: top values (each once), no histogram, no mean.
+        assert.equal(label!.distinct, ROWS);
+        assert.equal(label!.histogram, undefined);
+        assert.equal(label!.mean, undefined);
+        assert.equal(label!.top!.length, 10);
+        assert.ok(label!.top!.every((v) => v.count === 1 && v.value.startsWith('name-')));
+      });
+
+      test('a result is profiled like a frame; top values by count; an empty source has counts only', async () => {
+        const r = await session.runSql("SELECT CASE WHEN id % 4 = 0 THEN 'a' WHEN id % 4 = 1 THEN 'b' ELSE NULL END AS k FROM big WHERE id < 1000", catalog.resolver());
+        const [k] = await session.profile({ kind: 'result', id: r.id });
+        assert.deepEqual({ count: k!.count, nulls: k!.nulls, distinct: k!.distinct }, { count: 500, nulls: 500, distinct: 2 });
+        assert.deepEqual(k!.top, [
+          { value: 'a', count: 250 },
+          { value: 'b', count: 250 },
+        ]);
+        const empty = await session.runSql('SELECT id, label FROM big WHERE id < 0', catalog.resolver());
+        const profiles = await session.profile({ kind: 'result', id: empty.id });
+        assert.deepEqual(
+          profiles.map((p) => [p.name, p.count, p.nulls, p.histogram, p.top]),
+          [
+            ['id', 0, 0, undefined, undefined],
+            ['label', 0, 0, undefined, undefined],
+          ],
+        );
+        await rejectsWith(session.profile({ kind: 'result', id: 'no-such-result' }), 'ResultNotFound');
+      });
+    });
+
     describe('interrupt', () => {
       test('interrupt stops the running query and the ones queued behind it; later work runs', async () => {
         const running = session.runSql(RUNAWAY, catalog.resolver());
