@@ -13,3 +13,5 @@ export * from './errors';
 export * from './attachments';
 export * from './types';
 export * from './methods';
+export * from './sql-text';
+export * from './sql-statement';

@@ -4,7 +4,8 @@ import { dataHandlers } from './data';
 import { frameHandlers } from './frames';
 import { gatewayHandlers } from './gateway';
 import { queryHandlers } from './query';
+import { sqlHandlers } from './sql';
 import { userHandlers } from './users';
 
-export const handlers: HandlerTable = { ...gatewayHandlers, ...frameHandlers, ...dataHandlers, ...queryHandlers, ...userHandlers };
+export const handlers: HandlerTable = { ...gatewayHandlers, ...frameHandlers, ...dataHandlers, ...queryHandlers, ...sqlHandlers, ...userHandlers };
 export type { GatewayServices, RequestContext, Connection, ResultLineage } from './context';
