@@ -7,7 +7,7 @@
  * user's own SQL (`json_serialize_sql` keeps each node's `query_location`, a byte offset): the
  * node that names the unknown frame, column or function the error names.
  */
-import { parse } from 'lossless-json';
+import { isLosslessNumber, parse } from 'lossless-json';
 import { ErrorCodes, FramegateError, tokenize, utf16Offset, type SqlProblem } from '../../../protocol';
 import type { SqlCheck, SqlFunctionKind, SqlVocabulary, TableResolver } from '../engine';
 import { toColumnInfo } from './sql-text';
@@ -33,10 +33,14 @@ function findNodes(tree: Json | undefined, match: (node: JsonObject) => boolean,
   return into;
 }
 
-function location(node: JsonObject): number | undefined {
-  const value = node.query_location;
-  const text = value === null || value === undefined ? '' : String(value);
+/** A node's number (`query_location`, `position`), read from lossless-json's exact text. */
+function numberOf(value: Json | undefined): number | undefined {
+  const text = isLosslessNumber(value) ? value.toString() : typeof value === 'string' ? value : '';
   return /^[0-9]+$/.test(text) ? Number(text) : undefined;
+}
+
+function location(node: JsonObject): number | undefined {
+  return numberOf(node.query_location);
 }
 
 /** From `start`: a (possibly qualified) name, `a.b."c"`, as one range. */
@@ -111,9 +115,9 @@ async function parseTree(conn: DuckConnection, sql: string): Promise<{ tree: Jso
   if (tree.error !== true) return { tree };
   const message = str(tree, 'error_message') || 'syntax error';
   if (str(tree, 'error_type') !== 'parser') return { problem: wholeStatement(sql, 'refused', `only a single read-only SELECT is allowed: ${message}`) };
-  const position = tree.position === undefined || tree.position === null ? undefined : Number(String(tree.position));
+  const position = numberOf(tree.position);
   const last = tokenize(sql).at(-1);
-  const offset = position === undefined || !Number.isFinite(position) ? undefined : utf16Offset(sql, position);
+  const offset = position === undefined ? undefined : utf16Offset(sql, position);
   // "at end of input": the place is the last token, the one that left the statement unfinished.
   if (offset === undefined || !last || offset >= last.end || /end of input/.test(message)) {
     return { problem: { kind: 'syntax', message, start: last?.start ?? 0, end: last?.end ?? sql.length } };
