@@ -37,6 +37,14 @@ const builds = [
   },
   {
     ...common,
+    // The SQL language server: its own process, started by the extension (vscode-languageclient).
+    entryPoints: { lsp: 'lsp/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+  },
+  {
+    ...common,
     entryPoints: { webview: 'webview/main.ts' },
     outdir: 'dist',
     platform: 'browser',
