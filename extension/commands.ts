@@ -62,10 +62,12 @@ export interface GridTarget {
   result?: ResultInfo;
   /** Where a result came from; results of one origin reuse one panel (grid-reuse.ts). */
   origin?: ResultOrigin;
+  /** Open beside the active editor (results of a SQL file), keeping the editor's focus. */
+  beside?: boolean;
 }
 
-/** Select/Filter of a frame, or Run SQL. */
-export type ResultOrigin = { kind: 'frame'; name: string } | { kind: 'sql' };
+/** Select/Filter of a frame, Run SQL, or a statement of a SQL file (one panel per file). */
+export type ResultOrigin = { kind: 'frame'; name: string } | { kind: 'sql' } | { kind: 'file'; uri: string };
 
 export interface GridOpener {
   open(target: GridTarget): Promise<void> | void;

@@ -63,12 +63,13 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     const existing = reusablePanel(this.grids, target);
     if (existing) {
       if (existing.target.result && existing.target.result.id !== target.result?.id) this.replace(existing, target);
-      existing.panel.reveal();
+      existing.panel.reveal(undefined, target.beside);
       await existing.session.sendInit();
       return;
     }
     const dist = vscode.Uri.joinPath(this.options.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, vscode.ViewColumn.Active, {
+    const column = target.beside ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, column, {
       enableScripts: true,
       retainContextWhenHidden: true,
       localResourceRoots: [dist],

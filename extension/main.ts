@@ -15,6 +15,7 @@ import { GridPanels } from './grid-panels';
 import { createLogger } from './log';
 import * as session from './session-commands';
 import type { SessionContext } from './session-commands';
+import { registerSqlFeatures } from './sql/sql-features';
 import { createStatusBar } from './status-bar';
 import { STATUS_MENU_COMMAND, type StatusAction } from './status';
 import { vscodeUi } from './vscode-ui';
@@ -110,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   register('framegate.share', (arg, to, write) => commands.share(ctx, arg, to, write));
   register('framegate.unshare', (arg, to) => commands.unshare(ctx, arg, to));
   register('framegate.publish', (arg) => commands.publish(ctx, arg));
+  registerSqlFeatures(context, { ctx, connection, credentials });
 
   const setContext = (key: string, value: boolean): void => void vscode.commands.executeCommand('setContext', key, value);
   context.subscriptions.push(

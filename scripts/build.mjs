@@ -51,6 +51,16 @@ const builds = [
     format: 'iife',
     loader: { '.css': 'css' },
   },
+  {
+    ...common,
+    // The notebook renderer: an ES module VS Code loads into the notebook's output webview; its
+    // CSS is bundled as text and applied as constructed style sheets in each output's shadow root.
+    entryPoints: { 'notebook-renderer': 'webview/notebook-renderer.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'esm',
+    loader: { '.css': 'text' },
+  },
 ];
 
 mkdirSync('dist', { recursive: true });
