@@ -3,7 +3,7 @@
  * id of the output's grid, since one notebook's outputs share one channel. Type imports only.
  */
 import type { ColumnInfo } from '../protocol';
-import type { ExtensionToWebview, WebviewToExtension } from './messages';
+import type { ExtensionToWebview, WebviewToExtension, WindowReplyMessage } from './messages';
 
 /** The renderer's mime type: a cell's result, shown as the inline grid. */
 export const RESULT_MIME = 'application/vnd.framegate.result+json';
@@ -27,7 +27,13 @@ export interface RendererToExtension {
   message: WebviewToExtension;
 }
 
+/**
+ * Renderer messaging serializes with JSON (typed arrays do not survive it, unlike webview panel
+ * messages), so a window's Arrow bytes travel as base64 there.
+ */
+export type RendererWindowReply = Omit<WindowReplyMessage, 'ipc'> & { ipcBase64: string };
+
 export interface ExtensionToRenderer {
   gridId: string;
-  message: ExtensionToWebview;
+  message: Exclude<ExtensionToWebview, WindowReplyMessage> | RendererWindowReply;
 }

@@ -58,6 +58,13 @@ interface Mounted {
   receive(message: ExtensionToRenderer['message']): void;
 }
 
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 function mount(host: HTMLElement, output: ResultOutput, post: (message: WebviewToExtension) => void): Mounted {
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
   root.replaceChildren();
@@ -129,10 +136,12 @@ function mount(host: HTMLElement, output: ResultOutput, post: (message: WebviewT
           cancelPending();
           void grid.setSource(message);
           break;
-        case 'window':
-          pending.get(message.requestId)?.resolve(message);
+        case 'window': {
+          const { ipcBase64, ...reply } = message;
+          pending.get(message.requestId)?.resolve({ ...reply, ipc: decodeBase64(ipcBase64) });
           pending.delete(message.requestId);
           break;
+        }
         case 'error': {
           const request = message.requestId === undefined ? undefined : pending.get(message.requestId);
           if (request && message.requestId !== undefined) {

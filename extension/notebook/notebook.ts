@@ -7,7 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { Methods, type ResultInfo } from '../../protocol';
-import { RENDERER_ID, RESULT_MIME, type RendererToExtension, type ResultOutput } from '../../webview/notebook-messages';
+import type { ExtensionToWebview } from '../../webview/messages';
+import { RENDERER_ID, RESULT_MIME, type ExtensionToRenderer, type RendererToExtension, type ResultOutput } from '../../webview/notebook-messages';
 import type { ConnectionManager } from '../connection';
 import { describeError } from '../errors';
 import { GridSession } from '../grid-session';
@@ -53,6 +54,13 @@ export interface NotebookOptions {
 function outputsOf(result: ResultInfo, title: string, ms: number, summary: string, savedAs?: string): vscode.NotebookCellOutput {
   const data: ResultOutput = { resultId: result.id, title, columns: result.columns, rowCount: result.rowCount, ms, summary, ...(savedAs ? { savedAs } : {}) };
   return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(data, RESULT_MIME), vscode.NotebookCellOutputItem.text(summary, TEXT_MIME)]);
+}
+
+/** A grid message as renderer messaging carries it: Arrow bytes as base64 (it serializes with JSON). */
+function forRenderer(gridId: string, message: ExtensionToWebview): ExtensionToRenderer {
+  if (message.type !== 'window') return { gridId, message };
+  const { ipc, ...reply } = message;
+  return { gridId, message: { ...reply, ipcBase64: Buffer.from(ipc.buffer, ipc.byteOffset, ipc.byteLength).toString('base64') } };
 }
 
 /** The results a cell's outputs show. */
@@ -118,7 +126,7 @@ export function registerNotebooks(context: vscode.ExtensionContext, options: Not
       title: entry.title,
       result: entry.result,
       client: () => connection.requireClient(),
-      post: (message) => messaging.postMessage({ gridId, message }, editor),
+      post: (message) => messaging.postMessage(forRenderer(gridId, message), editor),
       log,
       writeClipboard: (text) => vscode.env.clipboard.writeText(text),
     });

@@ -35,7 +35,6 @@ export async function startLanguageClient(context: vscode.ExtensionContext, deps
       { language: 'sql', scheme: 'untitled' },
       { language: 'sql', scheme: 'vscode-notebook-cell' },
     ],
-    initializationOptions: await settingsFor(deps),
     outputChannelName: 'Framegate SQL',
     middleware: {
       async provideDefinition(document, position, token, next) {
@@ -49,11 +48,11 @@ export async function startLanguageClient(context: vscode.ExtensionContext, deps
     },
   };
   const client = new LanguageClient('framegate-sql', 'Framegate SQL', serverOptions, clientOptions);
-  await client.start();
   const update = async (): Promise<void> => {
     if (!client.isRunning()) return;
     await client.sendNotification(CONNECTION_NOTIFICATION, await settingsFor(deps));
   };
+  // Subscribed before the start: a connection made while the server starts must reach it too.
   context.subscriptions.push(
     client,
     deps.connection.onDidChangeState((state) => {
@@ -62,6 +61,8 @@ export async function startLanguageClient(context: vscode.ExtensionContext, deps
       }
     }),
   );
+  await client.start();
+  await update();
   deps.log.info('lsp.started', { module });
   return client;
 }

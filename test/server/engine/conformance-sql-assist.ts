@@ -39,7 +39,7 @@ export function sqlAssistConformance(fixture: AssistFixture): void {
       const missing = problemText('SELECT * FROM hiddem', await session.checkSql('SELECT * FROM hiddem', fixture.resolver(['big'])));
       assert.deepEqual(refused, { kind: 'frame', text: 'hidden' });
       assert.deepEqual(missing, { kind: 'frame', text: 'hiddem' });
-      const syntax = problemText('SELECT id FROM big WHERE', await session.checkSql('SELECT id FROM big WHERE', fixture.resolver()));
+      const syntax = problemText('SELECT id FROM big WHERE id >', await session.checkSql('SELECT id FROM big WHERE id >', fixture.resolver()));
       assert.equal(syntax.kind, 'syntax');
     });
 
