@@ -79,9 +79,22 @@ async function inlineGrid(page: Page, title: string, timeoutMs = 120_000): Promi
       if ((await grid.count().catch(() => 0)) > 0) return grid.first();
     }
     if (Date.now() > deadline) throw new Error(`no inline grid titled ${title} within ${timeoutMs} ms`);
-    await page.locator('.notebook-editor').first().hover();
+    // Over the cells' left gutter (outputs are a webview of their own, toolbars cover the rest).
+    await page.locator('.notebook-editor').first().hover({ force: true, position: { x: 12, y: 300 } });
     await page.mouse.wheel(0, 300);
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Scrolls the notebook until `grid` (in the outputs' webview) is fully on screen. */
+async function revealInNotebook(page: Page, grid: Locator): Promise<void> {
+  const height = page.viewportSize()?.height ?? 760;
+  for (let i = 0; i < 40; i++) {
+    const box = await grid.boundingBox();
+    if (box && box.y >= 0 && box.y + box.height <= height) return;
+    await page.locator('.notebook-editor').first().hover({ force: true, position: { x: 12, y: 300 } });
+    await page.mouse.wheel(0, !box || box.y + box.height > height ? 200 : -200);
+    await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }
 
@@ -177,7 +190,7 @@ describe('SQL files and notebooks in a real VS Code (code-server + Chromium)', {
     const expected = await gatewayRows(client, 'SELECT product, count(*) AS n FROM north_orders GROUP BY product ORDER BY product');
     const second = await inlineGrid(page, 'Cell 3');
     await eventually(async () => assert.deepEqual((await inlineRows(second)).map((r) => r.cells.map(plain)), expected));
-    await second.scrollIntoViewIfNeeded();
+    await revealInNotebook(page, second);
     await screenshot(page, 'notebook-inline-grid.png');
   });
 
@@ -193,7 +206,7 @@ describe('SQL files and notebooks in a real VS Code (code-server + Chromium)', {
       assert.equal(last?.number, 10_000_000);
       assert.deepEqual(last?.cells.map(plain), ['9999999', '19999998']);
     }, 60_000);
-    await big.scrollIntoViewIfNeeded();
+    await revealInNotebook(page, big);
     await screenshot(page, 'notebook-inline-10m.png');
   });
 
