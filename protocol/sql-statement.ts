@@ -181,8 +181,12 @@ export function outlineStatement(sql: string, tokens: SqlToken[] = tokenize(sql)
       const fn = open > 0 ? tokens[open - 1] : undefined;
       if (!(fn?.kind === 'word' && FROM_IN_ARGUMENTS.has(fn.text.toUpperCase()))) readFromItems(sql, tokens, i + 1, true, outline);
     } else if (isKeyword(t, 'JOIN')) readFromItems(sql, tokens, i + 1, false, outline);
+    // `… JOIN b ON a.x = b.x, c`: the FROM list goes on after a join condition.
+    else if (isPunct(t, ',') && clauseOf(tokens, i) === 'ON') readFromItems(sql, tokens, i + 1, true, outline);
   });
-  return outline;
+  // Later commas of a list read after a join condition read its rest again: once each.
+  const once = <T>(items: T[], key: (item: T) => number): T[] => items.filter((item, index) => items.findIndex((other) => key(other) === key(item)) === index);
+  return { tables: once(outline.tables, (t) => t.start), derived: once(outline.derived, (d) => d.bodyStart) };
 }
 
 /** The clause keyword a token at `index` belongs to, at its own parenthesis depth. */
@@ -223,7 +227,7 @@ export function cursorContext(sql: string, offset: number, tokens: SqlToken[] = 
     before -= 2;
   }
   const anchor = tokens[before];
-  const inTable = isKeyword(anchor, 'FROM', 'JOIN') || (isPunct(anchor, ',') && clauseOf(tokens, before) === 'FROM');
+  const inTable = isKeyword(anchor, 'FROM', 'JOIN') || (isPunct(anchor, ',') && ['FROM', 'ON'].includes(clauseOf(tokens, before) ?? ''));
   const position = inTable && !(isKeyword(anchor, 'FROM') && FROM_IN_ARGUMENTS.has(tokens[enclosingOpen(tokens, before) - 1]?.text.toUpperCase() ?? '')) ? 'table' : 'expression';
   return { from, to: offset, prefix, qualifier, position };
 }
