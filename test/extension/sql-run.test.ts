@@ -68,7 +68,7 @@ describe('SQL from files and notebook cells', () => {
     assert.equal(target?.beside, true);
     assert.match(target?.title ?? '', /^report\.sql · SELECT region/);
     // The next result of the same file reuses that panel; another file's does not.
-    const open = [{ target: target!, pinned: false }];
+    const open = [{ target: target, pinned: false }];
     const sameFile = { source: { kind: 'result' as const, id: 'x' }, title: '', result, origin: { kind: 'file' as const, uri: d.uri } };
     assert.equal(reusablePanel(open, sameFile), open[0]);
     assert.equal(reusablePanel(open, { ...sameFile, origin: { kind: 'file', uri: 'file:///w/other.sql' } }), undefined);
@@ -89,9 +89,9 @@ describe('SQL from files and notebook cells', () => {
     assert.equal(grids.opened[0]?.result?.id, last?.id);
     assert.match(ui.infos[0] ?? '', /ran 3 statements of report\.sql; showing the last/);
     // The first two results are gone from the gateway.
-    const ids = Number(last!.id.split('_')[1]);
+    const ids = Number(last.id.split('_')[1]);
     for (const earlier of [ids - 1, ids - 2]) {
-      const id = last!.id.replace(/_\d+$/, `_${earlier}`);
+      const id = last.id.replace(/_\d+$/, `_${earlier}`);
       await assert.rejects(client.window({ source: { kind: 'result', id }, offset: 0, limit: 1 }), (e: { code?: number }) => e.code === ErrorCodes.ResultNotFound);
     }
     await assert.rejects(runFile(ctx, doc('SELECT 1;\nSELECT * FROM nowhere;\nSELECT 3')), /FrameNotFound: .*nowhere.* \(report\.sql, line 2\)/);
