@@ -64,10 +64,12 @@ export interface GridTarget {
   origin?: ResultOrigin;
   /** The result is already gone (a panel restored after a window reload): it offers Run Again. */
   lost?: boolean;
+  /** Open beside the active editor (results of a SQL file), keeping the editor's focus. */
+  beside?: boolean;
 }
 
-/** Select/Filter of a frame, or Run SQL. */
-export type ResultOrigin = { kind: 'frame'; name: string } | { kind: 'sql' };
+/** Select/Filter of a frame, Run SQL, or a statement of a SQL file (one panel per file). */
+export type ResultOrigin = { kind: 'frame'; name: string } | { kind: 'sql' } | { kind: 'file'; uri: string };
 
 export interface GridOpener {
   open(target: GridTarget): Promise<void> | void;

@@ -66,11 +66,12 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     const existing = reusablePanel(this.grids, target);
     if (existing) {
       if (existing.target.result && existing.target.result.id !== target.result?.id) this.replace(existing, target);
-      existing.panel.reveal();
+      existing.panel.reveal(undefined, target.beside);
       await existing.session.sendInit();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, vscode.ViewColumn.Active, this.webviewOptions());
+    const column = target.beside ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, column, this.webviewOptions());
     this.adopt(panel, target);
     this.options.log.info('grid.opened', { source: target.source, title: target.title });
   }

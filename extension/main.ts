@@ -19,6 +19,7 @@ import { parseGridState } from '../webview/messages';
 import { createLogger } from './log';
 import * as session from './session-commands';
 import type { SessionContext } from './session-commands';
+import { registerSqlFeatures } from './sql/sql-features';
 import { createStatusBar } from './status-bar';
 import { STATUS_MENU_COMMAND, type StatusAction } from './status';
 import { vscodeUi } from './vscode-ui';
@@ -119,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   register('framegate.share', (arg, to, write) => commands.share(ctx, arg, to, write));
   register('framegate.unshare', (arg, to) => commands.unshare(ctx, arg, to));
   register('framegate.publish', (arg) => commands.publish(ctx, arg));
+  registerSqlFeatures(context, { ctx, connection, credentials });
 
   // Grid panels open when the window reloads come back (their webview saved what they showed).
   context.subscriptions.push(

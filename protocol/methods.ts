@@ -21,7 +21,7 @@ import type {
   VersionsResult,
 } from './objects';
 import type * as S from './schemas';
-import type { ColumnInfo, ColumnProfile, FileEntry, FrameInfo, GroupInfo, ResultInfo, UserInfo } from './types';
+import type { ColumnInfo, ColumnProfile, FileEntry, FrameInfo, GroupInfo, ResultInfo, SqlCompletionItem, SqlProblem, UserInfo } from './types';
 
 /** A request: method name, with its params and result types attached for the compiler. */
 export interface RequestType<P, R> {
@@ -158,6 +158,25 @@ export interface RemovedResult {
   removed: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// SQL assistance (editors): checked and completed by the engine's own parser, through the caller's access
+
+export interface SqlCheckResult {
+  /** Empty when the statement parses and binds. */
+  problems: SqlProblem[];
+  /** The columns it would return, when it binds. */
+  columns?: ColumnInfo[];
+}
+
+export interface SqlCompleteResult {
+  /** The text the items replace: the word being typed at the cursor (empty at a fresh position). */
+  from: number;
+  to: number;
+  items: SqlCompletionItem[];
+  /** More would match: ask again as the user types more. */
+  incomplete: boolean;
+}
+
 export const Methods = {
   /** Gateway version, engine, limits. */
   info: request<typeof S.InfoParams, InfoResult>('gateway/info'),
@@ -195,6 +214,11 @@ export const Methods = {
   sql: request<typeof S.SqlParams, ResultInfo>('query/sql'),
   /** Free a result handle. */
   closeResult: request<typeof S.CloseResultParams, { closed: boolean }>('query/close'),
+
+  /** Parse and bind one statement without running it: problems with their places, or its columns. */
+  sqlCheck: request<typeof S.SqlCheckParams, SqlCheckResult>('sql/check'),
+  /** What may go at `offset` in one statement: namespaces, frames, columns, functions, keywords. */
+  sqlComplete: request<typeof S.SqlCompleteParams, SqlCompleteResult>('sql/complete'),
 
   /** Users and groups (anyone: to choose whom to share with). */
   listUsers: request<typeof S.ListUsersParams, ListUsersResult>('users/list'),

@@ -66,6 +66,14 @@ export const SelectParams = z
 export const SqlParams = z.object({ sql: Sql }).strict();
 export const CloseResultParams = z.object({ id: z.string().min(1) }).strict();
 
+/** One statement as an editor holds it (as typed: incomplete SQL is the point). */
+const EditorSql = z.string().max(100_000);
+export const SqlCheckParams = z.object({ sql: EditorSql }).strict();
+export const SqlCompleteParams = z
+  .object({ sql: EditorSql, offset: z.number().int().nonnegative() })
+  .strict()
+  .refine((p) => p.offset <= p.sql.length, { message: 'offset is past the end of the SQL', path: ['offset'] });
+
 export const SaveParams = z
   .object({
     name: FrameName,
@@ -204,6 +212,8 @@ export const ParamSchemas = {
   select: SelectParams,
   sql: SqlParams,
   closeResult: CloseResultParams,
+  sqlCheck: SqlCheckParams,
+  sqlComplete: SqlCompleteParams,
   listUsers: ListUsersParams,
   addUser: AddUserParams,
   removeUser: RemoveUserParams,

@@ -143,3 +143,27 @@ export interface FileEntry {
   /** ISO-8601 time of the last change. */
   modifiedAt: string;
 }
+
+/**
+ * What is wrong with a statement, and where: offsets (UTF-16, end exclusive) into the SQL that was
+ * checked. `frame` is an unknown frame, or one the caller may not read (the two look the same).
+ */
+export interface SqlProblem {
+  kind: 'syntax' | 'frame' | 'column' | 'function' | 'refused' | 'other';
+  message: string;
+  start: number;
+  end: number;
+}
+
+export type SqlCompletionKind = 'namespace' | 'frame' | 'cte' | 'alias' | 'column' | 'function' | 'keyword';
+
+export interface SqlCompletionItem {
+  label: string;
+  kind: SqlCompletionKind;
+  /** One line: a frame's full name, owner and rows; a column's type and frame; a function's kind. */
+  detail?: string;
+  /** When it differs from the label (e.g. a name that needs quotes or its namespace). */
+  insertText?: string;
+  /** What typing matches against, when not the label (a frame's short name). */
+  filterText?: string;
+}

@@ -14,7 +14,7 @@
  * - Errors: `FramegateError` with protocol codes (InvalidSql, SqlRefused, QueryTimeout, …); errors
  *   thrown by the resolver (FrameNotFound, AmbiguousName) pass through unchanged.
  */
-import type { ColumnInfo, ColumnProfile, FileFormat, ResultInfo, SortKey } from '../../protocol';
+import type { ColumnInfo, ColumnProfile, FileFormat, ResultInfo, SortKey, SqlProblem } from '../../protocol';
 import type { ImportPolicy } from './import-policy';
 
 export type StorageId = string;
@@ -124,6 +124,18 @@ export interface LegacyVersion {
   live: boolean;
 }
 
+/** A statement checked without running it: the columns it would return, or its first problem. */
+export type SqlCheck = { ok: true; columns: ColumnInfo[] } | { ok: false; problem: SqlProblem };
+
+export type SqlFunctionKind = 'scalar' | 'aggregate' | 'window' | 'table';
+
+/** What client SQL may use besides frames: the functions the engine's guard allows, and its keywords. */
+export interface SqlVocabulary {
+  functions: { name: string; kind: SqlFunctionKind }[];
+  /** Upper case. */
+  keywords: string[];
+}
+
 export interface Engine {
   /** Human-readable engine name and version, e.g. "duckdb 1.5.0". */
   readonly description: string;
@@ -173,6 +185,17 @@ export interface EngineSession {
    * top values), over all rows, within the query timeout. The gateway caches it per version.
    */
   profile(source: DataSource): Promise<ColumnProfile[]>;
+
+  /**
+   * Parses and binds read-only client SQL (names through `resolve`, like `runSql`) without running
+   * it. Problems come back as values with offsets into `sql`; only failures of the engine throw.
+   * Runs beside this session's queries, so an editor is not kept waiting by a long one.
+   */
+  checkSql(sql: string, resolve: TableResolver): Promise<SqlCheck>;
+  /** The engine's functions (those its guard allows) and keywords; the same for every call. */
+  sqlVocabulary(): Promise<SqlVocabulary>;
+  /** Keywords the engine's own parser expects at `offset` in `sql`; empty if it cannot tell. */
+  suggestKeywords(sql: string, offset: number): Promise<string[]>;
 
   /** Stops whatever this session is running or has queued (cancel, client gone). */
   interrupt(): void;

@@ -7,6 +7,7 @@ import { gatewayHandlers } from './gateway';
 import { insightHandlers } from './insight';
 import { objectHandlers } from './objects';
 import { queryHandlers } from './query';
+import { sqlHandlers } from './sql';
 import { sharedObjectHandlers } from './shared-objects';
 import { userHandlers } from './users';
 
@@ -16,6 +17,7 @@ export const handlers: HandlerTable = {
   ...dataHandlers,
   ...insightHandlers,
   ...queryHandlers,
+  ...sqlHandlers,
   ...userHandlers,
   ...objectHandlers,
   ...sharedObjectHandlers,

@@ -6,6 +6,7 @@
 import type { ColumnProfile, ProfileResult } from '../../protocol';
 import { createImportPolicy } from '../engine/import-policy';
 import type { Connection, HandlerTable } from './context';
+import { auditReadOnce } from './audit';
 import { dataSource } from './data';
 
 /** Profiles being computed, by storage id: a second look while the first runs waits for it. */
@@ -16,7 +17,7 @@ const resultProfiles = new WeakMap<Connection, Map<string, Promise<ProfileResult
 export const insightHandlers: HandlerTable<'profile' | 'listFiles'> = {
   profile: async ({ source }, context) => {
     const { connection, services } = context;
-    const data = dataSource(source, context);
+    const { source: data, frame } = dataSource(source, context);
     if (data.kind === 'result') {
       const known = resultProfiles.get(connection) ?? new Map<string, Promise<ProfileResult>>();
       resultProfiles.set(connection, known);
@@ -29,6 +30,7 @@ export const insightHandlers: HandlerTable<'profile' | 'listFiles'> = {
       }
       return { ...(await answer), cached: true };
     }
+    if (frame) auditReadOnce(context, { objectId: frame.object.id, version: frame.version.version }, 'profile');
     const { storage, rowCount } = data.table;
     const stored = services.catalog.profiles.get(storage);
     if (stored) return { rowCount, ...stored, cached: true };

@@ -6,7 +6,7 @@
 import { extname } from 'node:path';
 import { ErrorCodes, FramegateError, type FileFormat } from '../../../protocol';
 import { decodeIpc, fieldsOf, toBatches } from '../arrow-decoder';
-import type { Engine, EngineOptions, EngineSession, LegacyVersion, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
+import type { Engine, EngineOptions, EngineSession, LegacyVersion, SqlVocabulary, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
 import { SortCache, type SortCacheStats } from '../sort-cache';
 import { WorkTracker } from '../work-tracker';
 import { dataFiles } from './data-files';
@@ -17,6 +17,7 @@ import { dropLegacyCatalog, readLegacyCatalog } from './legacy-catalog';
 import { openDatabase } from './open';
 import { DuckDBSession, type SessionParts } from './session';
 import { SqlBinder } from './sql-binder';
+import { readVocabulary } from './sql-check';
 import { DATA_DB, fileReader, MEMORY_DB, quoteIdent, SORT_SOURCE, STORAGE_SCHEMA, storageTable } from './sql-text';
 import { Storage } from './storage';
 
@@ -71,7 +72,13 @@ class DuckDBEngineImpl implements DuckDBEngine {
       tuning.sortCacheMaxRows ?? 30_000_000,
       's_',
     );
-    this.parts = { db, storage: this.storage, binder: new SqlBinder(this.files), sortCache, work: this.work, queryTimeoutMs: options.queryTimeoutMs };
+    let vocabulary: Promise<SqlVocabulary> | undefined;
+    const readOnce = (): Promise<SqlVocabulary> => {
+      vocabulary ??= db.withConnection(readVocabulary);
+      vocabulary.catch(() => (vocabulary = undefined));
+      return vocabulary;
+    };
+    this.parts = { db, storage: this.storage, binder: new SqlBinder(this.files), sortCache, work: this.work, queryTimeoutMs: options.queryTimeoutMs, vocabulary: readOnce };
   }
 
   sortCacheStats(): SortCacheStats {

@@ -1,5 +1,5 @@
 /**
- * A client's session on the DuckDB engine: two connections of its own (queries; windows, so a
+ * A client's session on the DuckDB engine: three connections of its own (queries; windows, so a
  * grid keeps scrolling while the same client runs a long query), its query results materialized
  * once into the in-memory database, windows as rowid ranges (sorted ones through the shared sort
  * cache), and exports streamed on a connection each.
@@ -9,12 +9,13 @@ import { encodeIpc, encodeIpcParts } from '../arrow-encoder';
 import { Mutex } from '../async-lock';
 import type { ColumnBatch, ColumnField } from '../columns';
 import { profileTable, type ProfileDialect } from '../profile';
-import type { ArrowExport, ArrowWindow, DataSource, EngineSession, SelectRequest, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
+import type { ArrowExport, ArrowWindow, DataSource, EngineSession, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import type { SortCache } from '../sort-cache';
 import type { WorkTracker } from '../work-tracker';
 import type { DuckConnection, DuckDatabase } from './duckdb';
 import { boundQueryError, filterError, isMissingTable, storageGone, timed, toFramegateError } from './errors';
 import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
+import { autocompleteKeywords, checkSql } from './sql-check';
 import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
 import { checkStorageId, type Storage } from './storage';
 
@@ -37,6 +38,8 @@ export interface SessionParts {
   sortCache: SortCache;
   work: WorkTracker;
   queryTimeoutMs: number;
+  /** The engine's functions and keywords, read once. */
+  vocabulary(): Promise<SqlVocabulary>;
 }
 
 /** A readable table: stored data, or a result of this session. */
@@ -91,6 +94,8 @@ function selectSql(request: SelectRequest, columns: ColumnInfo[], all: ColumnInf
 export class DuckDBSession implements EngineSession {
   private readonly queries: Lane;
   private readonly windows: Lane;
+  /** Editor checks and completion: beside queries and windows, never behind a long query. */
+  private readonly assist: Lane;
   private readonly results = new Map<string, ResultRecord>();
   private readonly streams = new Map<DuckConnection, () => void>();
   private resultCounter = 0;
@@ -105,6 +110,7 @@ export class DuckDBSession implements EngineSession {
   ) {
     this.queries = new Lane(parts.db);
     this.windows = new Lane(parts.db);
+    this.assist = new Lane(parts.db);
   }
 
   get isClosed(): boolean {
@@ -161,6 +167,18 @@ export class DuckDBSession implements EngineSession {
         throw request.filter ? filterError(error, 2, request.filter) : error;
       }
     });
+  }
+
+  checkSql(sql: string, resolve: TableResolver): Promise<SqlCheck> {
+    return this.exclusive(this.assist, (conn) => checkSql(conn, this.parts, sql, resolve));
+  }
+
+  sqlVocabulary(): Promise<SqlVocabulary> {
+    return this.parts.vocabulary();
+  }
+
+  suggestKeywords(sql: string, offset: number): Promise<string[]> {
+    return this.exclusive(this.assist, (conn) => autocompleteKeywords(conn, sql, offset));
   }
 
   /** Runs bound SQL once into a result table of the in-memory database. */
@@ -322,6 +340,7 @@ export class DuckDBSession implements EngineSession {
     this.interruptEpoch++;
     this.queries.interrupt();
     this.windows.interrupt();
+    this.assist.interrupt();
     for (const stream of this.streams.keys()) stream.interrupt();
   }
 
@@ -343,6 +362,7 @@ export class DuckDBSession implements EngineSession {
         })
         .catch(() => undefined),
       this.windows.run((conn) => Promise.resolve(conn.close())).catch(() => undefined),
+      this.assist.run((conn) => Promise.resolve(conn.close())).catch(() => undefined),
     ]);
     for (const release of [...this.streams.values()]) release();
   }

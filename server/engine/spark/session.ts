@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { tableFromIPC } from 'apache-arrow';
-import { ErrorCodes, FramegateError, type ColumnInfo, type ColumnProfile, type ResultInfo, type SortKey } from '../../../protocol';
+import { ErrorCodes, FramegateError, tokenize as sqlTokens, type ColumnInfo, type ColumnProfile, type ResultInfo, type SortKey } from '../../../protocol';
 import { Mutex } from '../async-lock';
 import { profileTable, type ProfileDialect } from '../profile';
-import type { ArrowExport, ArrowWindow, BoundTable, DataSource, EngineSession, SelectRequest, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
+import type { ArrowExport, ArrowWindow, BoundTable, DataSource, EngineSession, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import { bindQuery, dropViews } from './binder';
 import type { ConnectSession } from './connect-session';
 import { Operation, toFramegateError } from './errors';
@@ -19,7 +19,8 @@ import { sqlRelation } from './plans';
 import { exportParts, readTopN, readWindow, type NumberedTable } from './reader';
 import type { SessionHandle } from './session-handle';
 import type { SortedCopies } from './sorted-copies';
-import { quoteName } from './spark-types';
+import { columnsOf, quoteName } from './spark-types';
+import { locateSparkProblem } from './sql-check';
 import { tokenize } from './sql-lexer';
 import { writeNumbered, type Databases } from './tables';
 
@@ -42,6 +43,8 @@ const TOP_N_ROWS = 10_000;
 export interface SessionHost {
   readonly databases: Databases;
   readonly sortedCopies: SortedCopies;
+  /** Spark's functions and keywords, read once for the engine. */
+  vocabulary(): Promise<SqlVocabulary>;
   newSessionHandle(): SessionHandle;
   operation(handle: SessionHandle, tag: string): Operation;
   track<T>(start: () => Promise<T>): Promise<T>;
@@ -177,6 +180,48 @@ export class SparkEngineSession implements EngineSession {
     } catch (error) {
       return Promise.reject(toFramegateError(error));
     }
+  }
+
+  /**
+   * Binds like a query (temp views, access through `resolve`) and asks AnalyzePlan for the schema.
+   * Queued behind this session's queries: the views of a bare name are shared with them.
+   */
+  checkSql(sql: string, resolve: TableResolver): Promise<SqlCheck> {
+    const problem = (error: unknown): SqlCheck => {
+      const converted = toFramegateError(error);
+      const expected: number[] = [ErrorCodes.InvalidSql, ErrorCodes.SqlRefused, ErrorCodes.FrameNotFound, ErrorCodes.AmbiguousName, ErrorCodes.ColumnNotFound];
+      if (!expected.includes(converted.code)) throw converted;
+      return { ok: false, problem: locateSparkProblem(converted, sql) };
+    };
+    if (sqlTokens(sql).length === 0) return Promise.resolve({ ok: false, problem: { kind: 'syntax', message: 'no statement given', start: 0, end: sql.length } });
+    return this.run(
+      async (session, op) => {
+        let bound;
+        try {
+          bound = await bindQuery(sql, { session, resolve, tableOf: (s) => this.host.tableOf(s), execute: op.execute });
+        } catch (error) {
+          return problem(error);
+        }
+        try {
+          const schema = await session.schema(sqlRelation(bound.sql), { timeoutMs: op.timeoutMs });
+          return { ok: true, columns: columnsOf(schema) };
+        } catch (error) {
+          return problem(error);
+        } finally {
+          await dropViews(session, bound.views);
+        }
+      },
+      { queued: true },
+    );
+  }
+
+  sqlVocabulary(): Promise<SqlVocabulary> {
+    return this.host.vocabulary();
+  }
+
+  /** Spark Connect has no completion call; the gateway's own context analysis serves. */
+  suggestKeywords(): Promise<string[]> {
+    return Promise.resolve([]);
   }
 
   closeResult(id: string): boolean {

@@ -17,6 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { Int32, Int64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { ErrorCodes, FramegateError } from '../../../protocol';
 import { createImportPolicy, type BoundTable, type Engine, type EngineOptions, type EngineSession } from '../../../server/engine';
+import { sqlAssistConformance } from './conformance-sql-assist';
 import { decode, rejectsWith, rejectsWithOneOf } from './expect';
 import { newStorageId, TestCatalog } from './test-catalog';
 
@@ -255,6 +256,13 @@ export function runConformance(target: ConformanceTarget): void {
         await rejectsWith(session.runSql('SELECT nope FROM big', catalog.resolver()), 'InvalidSql');
         await rejectsWith(session.runSql('SELECT * FROM nothing_here', catalog.resolver()), 'FrameNotFound', /nothing_here/);
       });
+    });
+
+    describe('editor help', () => {
+      before(async () => {
+        await catalog.saveQuery('hidden', "SELECT id, 'TOPSECRET' AS v FROM big WHERE id < 3");
+      });
+      sqlAssistConformance({ session: () => session, resolver: (allowed) => catalog.resolver(allowed) });
     });
 
     describe('select', () => {
