@@ -17,12 +17,10 @@ import type { BootstrapResult } from './catalog/catalog';
 import type { VerifiedToken } from './catalog/tokens';
 import { resolveConfig, type GatewayConfig } from './config';
 import type { Engine } from './engine/engine';
-import { FrameWriter } from './frames/writer';
-import type { GatewayServices } from './handlers';
 import { createListener, gatewayUrls, listen } from './listener';
 import { createLogger, type Logger } from './logger';
+import { createServices } from './services';
 import { Session } from './session';
-import { SessionRegistry } from './sessions';
 import { openState, seedDemo } from './startup';
 
 export interface Gateway {
@@ -86,22 +84,12 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
   const logger = dependencies.logger ?? createLogger(config.logLevel);
   const server = createListener(config);
   const { catalog, engine } = await openState(config, logger, dependencies.engine);
-  const sessions = new SessionRegistry(catalog);
-  const writer = new FrameWriter(catalog.frames, engine, logger);
   let stopping: Promise<void> | undefined;
   let markStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
-
-  const services: GatewayServices = {
-    config,
-    logger,
-    catalog,
-    engine,
-    writer,
-    sessions,
-    // After the reply has been handed to the socket (it is written before setImmediate runs).
-    requestShutdown: () => setImmediate(() => void close()),
-  };
+  // requestShutdown: after the reply has been handed to the socket (it is written before setImmediate runs).
+  const services = createServices(config, logger, catalog, engine, () => setImmediate(() => void close()));
+  const { sessions, writer } = services;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
   wss.on('error', (error) => logger.error({ event: 'server-error', err: error }, 'WebSocket server error'));

@@ -4,13 +4,14 @@
  * principal afresh, run the method's handler, map every failure to a JSON-RPC error. A client's
  * mistake only ever fails its own request.
  */
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { ResponseError, type CancellationToken } from 'vscode-jsonrpc';
 import { ErrorCodes, FramegateError, Methods, Notifications, type ErrorData, type FramesChangedNotification, type MethodKey } from '../protocol';
 import { methodKeys, ParamSchemas } from '../protocol/schemas';
 import type { RpcPeer } from '../rpc/peer';
 import type { EngineSession } from './engine/engine';
-import { handlers, type Connection, type GatewayServices, type ResultLineage } from './handlers';
+import { handlers, type Connection, type GatewayServices, type RequestControl, type ResultLineage } from './handlers';
 import type { RegisteredSession } from './sessions';
 
 export interface SessionIdentity {
@@ -27,6 +28,8 @@ export class Session implements RegisteredSession, Connection {
   readonly engine: EngineSession;
   readonly results = new Map<string, ResultLineage>();
   private closing: Promise<void> | undefined;
+  /** Aborted when the connection closes: its queued work is called off. */
+  private readonly gone = new AbortController();
 
   constructor(
     readonly peer: RpcPeer,
@@ -34,6 +37,8 @@ export class Session implements RegisteredSession, Connection {
     private readonly identity: SessionIdentity,
   ) {
     this.engine = services.engine.openSession(identity.name);
+    // Every request in flight listens for the connection going away.
+    setMaxListeners(0, this.gone.signal);
     peer.connection.onRequest((method: string, params: unknown, token: CancellationToken) => this.dispatch(method, params, token));
     peer.onClose(() => void this.close());
   }
@@ -65,6 +70,7 @@ export class Session implements RegisteredSession, Connection {
   /** Interrupts running work and frees the engine session; idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.gone.abort();
       try {
         // The engine session's close interrupts what runs and what is queued.
         await this.engine.close();
@@ -92,11 +98,21 @@ export class Session implements RegisteredSession, Connection {
       throw new ResponseError<ErrorData>(ErrorCodes.MethodNotFound, `unknown method "${method}"`, { kind: 'MethodNotFound' });
     }
     // A client cancelling its request stops what this session's engine connection is running or
-    // has queued (the engine makes the interrupt stick between statements).
-    const cancellation = token.onCancellationRequested(() => this.engine.interrupt());
+    // has queued (the engine makes the interrupt stick between statements), and takes the request
+    // out of the scheduler's queue if it is still waiting there.
+    const called = new AbortController();
+    const onGone = () => called.abort();
+    this.gone.signal.addEventListener('abort', onGone, { once: true });
+    const cancellation = token.onCancellationRequested(() => {
+      called.abort();
+      this.engine.interrupt();
+    });
     try {
-      const work = this.handle(key, rawParams);
-      if (token.isCancellationRequested) this.engine.interrupt();
+      const work = this.handle(key, rawParams, { arrivedAt: Date.now(), signal: called.signal });
+      if (token.isCancellationRequested) {
+        called.abort();
+        this.engine.interrupt();
+      }
       const result = await work;
       log('ok');
       return result;
@@ -106,10 +122,11 @@ export class Session implements RegisteredSession, Connection {
       throw response;
     } finally {
       cancellation.dispose();
+      this.gone.signal.removeEventListener('abort', onGone);
     }
   }
 
-  private async handle(key: MethodKey, rawParams: unknown): Promise<unknown> {
+  private async handle(key: MethodKey, rawParams: unknown, request: RequestControl): Promise<unknown> {
     // JSON-RPC allows params to be absent; every Framegate method takes an object.
     const parsed = ParamSchemas[key].safeParse(rawParams ?? {});
     if (!parsed.success) {
@@ -120,7 +137,7 @@ export class Session implements RegisteredSession, Connection {
     const principal = this.services.catalog.identity.principal(this.identity.userId);
     if (!principal) throw new FramegateError(ErrorCodes.Unauthorized, 'your user was removed from this gateway');
     const handler = handlers[key] as (params: unknown, context: unknown) => Promise<unknown>;
-    return handler(parsed.data, { principal, connection: this, services: this.services });
+    return handler(parsed.data, { principal, connection: this, services: this.services, request });
   }
 
   private toResponseError(method: string, error: unknown): ResponseError<ErrorData> {

@@ -13,6 +13,7 @@ import { openEngine } from './engine/factory';
 import { createImportPolicy } from './engine/import-policy';
 import { FrameWriter } from './frames/writer';
 import type { Logger } from './logger';
+import { splitBudget } from './memory/size';
 import { parseFrameRef, TEAM_NAMESPACE } from '../protocol';
 
 export interface OpenedState {
@@ -29,7 +30,7 @@ export async function openState(config: GatewayConfig, logger: Logger, engine?: 
       dataDir: config.dataDir,
       importPolicy: createImportPolicy(config.importDirs, config.dataDir),
       queryTimeoutMs: config.queryTimeoutMs,
-      ...(config.memoryLimit ? { memoryLimit: config.memoryLimit } : {}),
+      memoryLimit: `${Math.floor(splitBudget(config.memoryLimitBytes).engineBytes / 1024)}KiB`,
       ...(config.threads ? { threads: config.threads } : {}),
     });
     await migrateLegacy(catalog, opened, logger);

@@ -9,6 +9,8 @@ import type { Engine, EngineSession } from '../engine/engine';
 import type { FrameWriter } from '../frames/writer';
 import type { VersionRead } from '../frames/resolver';
 import type { Logger } from '../logger';
+import type { MemoryBudget } from '../memory/budget';
+import type { QueryScheduler } from '../scheduling/query-scheduler';
 import type { SessionRegistry } from '../sessions';
 
 export interface GatewayServices {
@@ -18,6 +20,10 @@ export interface GatewayServices {
   engine: Engine;
   writer: FrameWriter;
   sessions: SessionRegistry;
+  /** What the gateway itself may hold (the engine has its own share, see memory/size.ts). */
+  budget: MemoryBudget;
+  /** Turns for heavy work (queries, saves, loads, uploads), fair between users. */
+  scheduler: QueryScheduler;
   /** Asks the gateway to stop once the current reply is on its way. */
   requestShutdown(): void;
 }
@@ -36,11 +42,19 @@ export interface Connection {
   readonly remoteAddress: string | undefined;
 }
 
+/** One request as it runs: when it arrived (its timeout counts from then) and whether it was called off. */
+export interface RequestControl {
+  readonly arrivedAt: number;
+  /** Aborted when the client cancels the request or its connection closes. */
+  readonly signal: AbortSignal;
+}
+
 export interface RequestContext {
   /** Loaded afresh for each request: admin flags, groups and removal take effect at once. */
   principal: Principal;
   connection: Connection;
   services: GatewayServices;
+  request: RequestControl;
 }
 
 export type Handler<K extends MethodKey> = (params: ValidParams<K>, context: RequestContext) => Promise<ResultOf<(typeof Methods)[K]>>;

@@ -3,6 +3,7 @@ import { ErrorCodes, FramegateError, qualifiedName, type FramesChangedNotificati
 import type { ObjectRecord } from '../catalog/objects';
 import { ReadTracker } from '../frames/resolver';
 import type { HandlerTable, RequestContext } from './context';
+import { heavy } from './heavy';
 
 function announce(context: RequestContext, object: ObjectRecord, action: FramesChangedNotification['action'], before?: Set<import('../sessions').RegisteredSession>): void {
   context.services.sessions.framesChanged(object, { action, name: qualifiedName(object.namespace, object.name), by: context.principal.name }, before);
@@ -26,7 +27,7 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
         principal,
         name,
         replace,
-        store: (storage) => connection.engine.storeResult(storage, from.result),
+        store: (storage) => heavy(context, () => connection.engine.storeResult(storage, from.result)),
         describe: () => ({ source: lineage.sql, origin: { kind: lineage.kind, sql: lineage.sql }, reads: lineage.reads }),
       });
     } else {
@@ -35,7 +36,7 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
         principal,
         name,
         replace,
-        store: (storage) => services.engine.storeQuery(storage, from.sql, tracker.resolver(services.catalog.frames, principal)),
+        store: (storage) => heavy(context, (limits) => services.engine.storeQuery(storage, from.sql, tracker.resolver(services.catalog.frames, principal), limits)),
         describe: () => ({ source: from.sql, origin: { kind: 'sql', sql: from.sql }, reads: tracker.list() }),
       });
     }
@@ -51,7 +52,7 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
       name,
       replace,
       store: async (storage) => {
-        const stored = await services.engine.storeFile(storage, path, format);
+        const stored = await heavy(context, (limits) => services.engine.storeFile(storage, path, format, limits));
         file = stored;
         return stored;
       },
@@ -68,7 +69,7 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
       principal,
       name,
       replace,
-      store: (storage) => services.engine.storeArrow(storage, ipc),
+      store: (storage) => heavy(context, () => services.engine.storeArrow(storage, ipc)),
       describe: () => ({ source: `upload by ${principal.name}`, origin: { kind: 'upload' }, reads: [] }),
     });
     announce(context, saved.object, 'uploaded');

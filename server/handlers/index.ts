@@ -7,4 +7,4 @@ import { queryHandlers } from './query';
 import { userHandlers } from './users';
 
 export const handlers: HandlerTable = { ...gatewayHandlers, ...frameHandlers, ...dataHandlers, ...queryHandlers, ...userHandlers };
-export type { GatewayServices, RequestContext, Connection, ResultLineage } from './context';
+export type { GatewayServices, RequestContext, RequestControl, Connection, ResultLineage } from './context';

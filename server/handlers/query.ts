@@ -2,28 +2,29 @@
 import { parseFrameRef } from '../../protocol';
 import { ReadTracker } from '../frames/resolver';
 import type { HandlerTable } from './context';
+import { heavy } from './heavy';
 
 export const queryHandlers: HandlerTable<'select' | 'sql' | 'closeResult'> = {
-  sql: async ({ sql }, { principal, connection, services }) => {
+  sql: async ({ sql }, context) => {
+    const { principal, connection, services } = context;
     const tracker = new ReadTracker();
-    const result = await connection.engine.runSql(sql, tracker.resolver(services.catalog.frames, principal));
+    const result = await heavy(context, (limits) => connection.engine.runSql(sql, tracker.resolver(services.catalog.frames, principal), limits));
     connection.results.set(result.id, { kind: 'sql', sql, reads: tracker.list() });
     return result;
   },
 
-  select: async ({ from, columns, filter, sort, limit }, { principal, connection, services }) => {
+  select: async ({ from, columns, filter, sort, limit }, context) => {
+    const { principal, connection, services } = context;
     const tracker = new ReadTracker();
     const ref = parseFrameRef(from);
-    const result = await connection.engine.runSelect(
-      {
-        from: { ...ref, text: from },
-        ...(columns ? { columns } : {}),
-        ...(filter ? { filter } : {}),
-        ...(sort ? { sort } : {}),
-        ...(limit ? { limit } : {}),
-      },
-      tracker.resolver(services.catalog.frames, principal),
-    );
+    const request = {
+      from: { ...ref, text: from },
+      ...(columns ? { columns } : {}),
+      ...(filter ? { filter } : {}),
+      ...(sort ? { sort } : {}),
+      ...(limit ? { limit } : {}),
+    };
+    const result = await heavy(context, (limits) => connection.engine.runSelect(request, tracker.resolver(services.catalog.frames, principal), limits));
     connection.results.set(result.id, { kind: 'select', sql: result.sql, reads: tracker.list() });
     return result;
   },

@@ -16,9 +16,8 @@ import { resolveConfig } from '../../server/config';
 import type { Engine } from '../../server/engine/engine';
 import { openEngine } from '../../server/engine/factory';
 import { createImportPolicy } from '../../server/engine/import-policy';
-import { FrameWriter } from '../../server/frames/writer';
+import { createServices } from '../../server/services';
 import { Session } from '../../server/session';
-import { SessionRegistry } from '../../server/sessions';
 import { tempDir } from './support';
 
 interface Harness {
@@ -39,10 +38,9 @@ async function harness(t: TestContext, adapt: (engine: Engine) => Engine = (engi
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line) as { event?: string }) });
   const user = catalog.identity.users.add('tester', { admin: false, teamWriter: false });
   const [serverEnd, clientEnd] = channelPair();
-  const sessions = new SessionRegistry(catalog);
   const session = new Session(
     new RpcPeer(serverEnd),
-    { config, logger, catalog, engine, writer: new FrameWriter(catalog.frames, engine, logger), sessions, requestShutdown: () => undefined },
+    createServices(config, logger, catalog, engine, () => undefined),
     { userId: user.id, name: user.name, tokenId: 'test', remoteAddress: '192.0.2.7' },
   );
   session.peer.listen();

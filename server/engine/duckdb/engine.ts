@@ -6,7 +6,7 @@
 import { extname } from 'node:path';
 import { ErrorCodes, FramegateError, type FileFormat } from '../../../protocol';
 import { decodeIpc, fieldsOf, toBatches } from '../arrow-decoder';
-import type { Engine, EngineOptions, EngineSession, LegacyVersion, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
+import type { Engine, EngineOptions, EngineSession, LegacyVersion, RunLimits, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
 import { SortCache, type SortCacheStats } from '../sort-cache';
 import { WorkTracker } from '../work-tracker';
 import { dataFiles } from './data-files';
@@ -82,24 +82,28 @@ class DuckDBEngineImpl implements DuckDBEngine {
     return this.work.track(() => this.storage.list());
   }
 
-  storeQuery(storage: StorageId, sql: string, resolve: TableResolver): Promise<StoredInfo> {
+  storeQuery(storage: StorageId, sql: string, resolve: TableResolver, limits: RunLimits = {}): Promise<StoredInfo> {
     return this.work.track(() =>
-      this.storage.store(storage, async (conn, table) => {
-        const bound = await this.parts.binder.bind(conn, sql, resolve);
-        const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
-        await this.storage.read(bound.storage, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`)).catch((error: unknown) => {
-          throw boundQueryError(error, bound.storage);
-        });
-      }),
+      this.storage.store(
+        storage,
+        async (conn, table) => {
+          const bound = await this.parts.binder.bind(conn, sql, resolve);
+          const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
+          await this.storage.read(bound.storage, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`)).catch((error: unknown) => {
+            throw boundQueryError(error, bound.storage);
+          });
+        },
+        limits.timeoutMs,
+      ),
     );
   }
 
-  storeFile(storage: StorageId, path: string, format: FileFormat | undefined): Promise<StoredFileInfo> {
+  storeFile(storage: StorageId, path: string, format: FileFormat | undefined, limits: RunLimits = {}): Promise<StoredFileInfo> {
     return this.work.track(async () => {
       const real = this.files.loadable(path);
       const reader = fileReader(real, format ?? guessFormat(real));
       const [info, digest] = await Promise.all([
-        this.storage.store(storage, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${reader}`)).catch((error: unknown) => {
+        this.storage.store(storage, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${reader}`), limits.timeoutMs).catch((error: unknown) => {
           if (error instanceof FramegateError && error.code !== ErrorCodes.QueryFailed && error.code !== ErrorCodes.InvalidSql) throw error;
           throw new FramegateError(ErrorCodes.FileRefused, `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
         }),

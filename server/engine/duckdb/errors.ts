@@ -33,20 +33,54 @@ export function isConflict(error: unknown): boolean {
   return /conflict/i.test(message) && /transaction/i.test(message);
 }
 
-/** Runs `task` with the application timeout: past it, the connection is interrupted. */
-export async function timed<T>(conn: DuckConnection, timeoutMs: number, task: () => Promise<T>): Promise<T> {
+/**
+ * How often an interrupt is repeated until the work it targets gives up. DuckDB's interrupt stops
+ * only a statement that is running at that moment: one still queued behind the thread pool (every
+ * call runs on libuv's small pool) starts later as if nothing had happened, so a single interrupt
+ * can be lost. Repeating it until the work settles makes it stick.
+ */
+export const INTERRUPT_REPEAT_MS = 20;
+
+/** Interrupts `conn` now and again every few ms until `settled` settles. */
+export function interruptUntil(conn: { interrupt(): void }, settled: Promise<unknown>): void {
+  conn.interrupt();
+  const repeat = setInterval(() => conn.interrupt(), INTERRUPT_REPEAT_MS);
+  const stop = () => clearInterval(repeat);
+  settled.then(stop, stop);
+}
+
+export function queryTimeout(timeoutMs: number): FramegateError {
+  return new FramegateError(ErrorCodes.QueryTimeout, `query ran longer than ${timeoutMs} ms and was interrupted (--query-timeout-ms)`, { timeoutMs });
+}
+
+/**
+ * Runs `task` on `conn` until `deadline` (epoch ms): past it the connection is interrupted until
+ * the task gives up, and the failure is QueryTimeout. `timeoutMs` is the configured timeout, for
+ * the message. Work whose deadline passed before it could start does not start.
+ */
+export async function timedUntil<T>(conn: DuckConnection, deadline: number, timeoutMs: number, task: () => Promise<T>): Promise<T> {
+  const left = deadline - Date.now();
+  if (left <= 0) throw queryTimeout(timeoutMs);
   let timedOut = false;
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
   const timer = setTimeout(() => {
     timedOut = true;
-    conn.interrupt();
-  }, timeoutMs);
+    interruptUntil(conn, settled);
+  }, left);
   try {
     return await task();
   } catch (error) {
-    throw toFramegateError(error, timedOut, timeoutMs);
+    throw timedOut ? queryTimeout(timeoutMs) : toFramegateError(error, false, timeoutMs);
   } finally {
     clearTimeout(timer);
+    settle();
   }
+}
+
+/** Runs `task` with the application timeout: past it, the connection is interrupted. */
+export function timed<T>(conn: DuckConnection, timeoutMs: number, task: () => Promise<T>): Promise<T> {
+  return timedUntil(conn, Date.now() + timeoutMs, timeoutMs, task);
 }
 
 export function isMissingTable(error: unknown): boolean {

@@ -10,7 +10,7 @@
 import { ErrorCodes, FramegateError, type ColumnInfo } from '../../../protocol';
 import { STORAGE_ID_PATTERN, type StorageId, type StoredInfo } from '../engine';
 import type { DuckConnection, DuckDatabase } from './duckdb';
-import { isConflict, storageGone, timed } from './errors';
+import { isConflict, storageGone, timedUntil } from './errors';
 import { DATA_DB, STORAGE_SCHEMA, quoteLiteral, storageTable, toColumnInfo } from './sql-text';
 
 const WRITE_ATTEMPTS = 5;
@@ -63,12 +63,14 @@ export class Storage {
    * Stores data under `id`: `fill` creates the table (it may run again after a write conflict),
    * then it is described and committed in the same transaction.
    */
-  async store(id: StorageId, fill: (conn: DuckConnection, table: string) => Promise<void>): Promise<StoredInfo> {
+  async store(id: StorageId, fill: (conn: DuckConnection, table: string) => Promise<void>, timeLeftMs?: number): Promise<StoredInfo> {
     checkStorageId(id);
+    // One deadline for every attempt: retries after write conflicts do not extend it.
+    const deadline = Date.now() + Math.min(timeLeftMs ?? Infinity, this.timeoutMs);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.withConnection((conn) =>
-          timed(conn, this.timeoutMs, async () => {
+          timedUntil(conn, deadline, this.timeoutMs, async () => {
             await conn.run('BEGIN TRANSACTION');
             try {
               if (await this.exists(conn, id)) throw new FramegateError(ErrorCodes.InternalError, `storage id ${id} is taken`);

@@ -1,0 +1,26 @@
+/** The services every request handler shares, made once per gateway from its config and opened state. */
+import { MAX_QUEUED_PER_USER, type GatewayConfig } from './config';
+import type { Catalog } from './catalog/catalog';
+import type { Engine } from './engine/engine';
+import { FrameWriter } from './frames/writer';
+import type { GatewayServices } from './handlers';
+import type { Logger } from './logger';
+import { createMemoryBudget } from './memory/budget';
+import { splitBudget } from './memory/size';
+import { QueryScheduler } from './scheduling/query-scheduler';
+import { heavySlots } from './scheduling/thread-pool';
+import { SessionRegistry } from './sessions';
+
+export function createServices(config: GatewayConfig, logger: Logger, catalog: Catalog, engine: Engine, requestShutdown: () => void): GatewayServices {
+  return {
+    config,
+    logger,
+    catalog,
+    engine,
+    writer: new FrameWriter(catalog.frames, engine, logger),
+    sessions: new SessionRegistry(catalog),
+    budget: createMemoryBudget(splitBudget(config.memoryLimitBytes).gatewayBytes),
+    scheduler: new QueryScheduler({ maxRunning: heavySlots(config.maxQueries), maxRunningPerUser: config.maxQueriesPerUser, maxQueuedPerUser: MAX_QUEUED_PER_USER }),
+    requestShutdown,
+  };
+}
