@@ -26,6 +26,8 @@ export interface GatewayConfig {
    * each fit under maxMessageBytes. Uploads are held in memory until saved.
    */
   maxUploadBytes: number;
+  /** An upload that gets no new part for this long, or is not saved this long after its last part, is dropped. */
+  uploadIdleTimeoutMs: number;
   /** Every query is answered within this, from its arrival (waiting its turn included) to its last row. */
   queryTimeoutMs: number;
   /**
@@ -60,6 +62,7 @@ export interface GatewayConfig {
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 export const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
+export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_DATA_DIR = './.framegate';
 export const DEFAULT_MAX_QUERIES = 4;
 export const DEFAULT_MAX_QUERIES_PER_USER = 2;
@@ -76,6 +79,7 @@ export const defaultConfig: GatewayConfig = {
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
   queryTimeoutMs: DEFAULT_QUERY_TIMEOUT_MS,
+  uploadIdleTimeoutMs: DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
   memoryLimitBytes: 0,
   maxQueries: DEFAULT_MAX_QUERIES,
   maxQueriesPerUser: DEFAULT_MAX_QUERIES_PER_USER,

@@ -108,6 +108,8 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     socket.on('close', (code, reason) => logger.info({ event: 'disconnected', user, code, reason: reason.toString() }, 'client disconnected'));
     const peer = new RpcPeer(wsChannel(socket, { heartbeatMs: HEARTBEAT_MS }), {
       maxAttachmentBytes: config.maxUploadBytes,
+      attachmentIdleMs: config.uploadIdleTimeoutMs,
+      reserve: (bytes, what) => services.budget.reserve(bytes, what),
       onProtocolError: (message) => logger.warn({ event: 'protocol-error', user, message }, 'rejected a malformed message'),
     });
     const session = new Session(peer, services, { userId: who.userId, name: user, tokenId: who.tokenId, remoteAddress });

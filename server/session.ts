@@ -142,8 +142,8 @@ export class Session implements RegisteredSession, Connection {
 
   private toResponseError(method: string, error: unknown): ResponseError<ErrorData> {
     if (error instanceof FramegateError) return new ResponseError(error.code, error.message, error.toErrorData());
-    const message = error instanceof Error ? error.message : String(error);
+    // The client hears that it failed; what failed (which may name internals) goes to the log.
     this.services.logger.error({ event: 'internal-error', method, user: this.user, err: error }, 'request failed unexpectedly');
-    return new ResponseError(ErrorCodes.InternalError, `internal gateway error in ${method}: ${message}`, { kind: 'InternalError' });
+    return new ResponseError(ErrorCodes.InternalError, `internal gateway error in ${method} (the gateway's log has the details)`, { kind: 'InternalError' });
   }
 }

@@ -27,6 +27,8 @@ export type ColumnKind =
   | 'timestamp_ns'
   /** Microseconds since the epoch, UTC. */
   | 'timestamptz_us'
+  /** The unscaled value as a 128-bit little-endian two's complement integer (Arrow's Decimal128); precision and scale on the field. */
+  | 'decimal128'
   | 'utf8'
   | 'binary';
 
@@ -49,7 +51,11 @@ export const BYTE_WIDTH: Record<Exclude<ColumnKind, 'utf8' | 'binary'>, number> 
   timestamp_us: 8,
   timestamp_ns: 8,
   timestamptz_us: 8,
+  decimal128: 16,
 };
+
+/** Most digits a decimal column may have (DuckDB's and Decimal128's limit). */
+export const MAX_DECIMAL_PRECISION = 38;
 
 export function isVariableWidth(kind: ColumnKind): kind is 'utf8' | 'binary' {
   return kind === 'utf8' || kind === 'binary';
@@ -58,6 +64,9 @@ export function isVariableWidth(kind: ColumnKind): kind is 'utf8' | 'binary' {
 export interface ColumnField {
   name: string;
   kind: ColumnKind;
+  /** For decimal128: total digits (1–38) and digits after the point. */
+  precision?: number;
+  scale?: number;
 }
 
 /** Validity: one bit per row, LSB first (DuckDB's and Arrow's layout); null when no value is null. */

@@ -134,8 +134,8 @@ export interface Engine {
   storeQuery(storage: StorageId, sql: string, resolve: TableResolver, limits?: RunLimits): Promise<StoredInfo>;
   /** Stores a file inside an import dir. Throws FileRefused / FileNotFound. */
   storeFile(storage: StorageId, path: string, format: FileFormat | undefined, limits?: RunLimits): Promise<StoredFileInfo>;
-  /** Stores Arrow IPC stream bytes (from a client). Throws BadAttachment. */
-  storeArrow(storage: StorageId, ipc: Uint8Array): Promise<StoredInfo>;
+  /** Stores Arrow IPC stream bytes from a client (whole, or in the parts they came in). Throws BadAttachment. */
+  storeArrow(storage: StorageId, ipc: Uint8Array | Uint8Array[]): Promise<StoredInfo>;
   /** Removes stored data; absent ids are fine. Waits for readers of it to finish. */
   dropStorage(storage: StorageId): Promise<void>;
 

@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { decodeIpc, fieldsOf, toBatches } from './arrow-decoder';
 import { encodeIpcParts, reencodeIpc } from './arrow-encoder';
-import { DUCKDB_TYPE_OF_KIND, DuckDatabase } from './duckdb/duckdb';
+import { DuckDatabase, duckdbTypeOf, fieldOfColumn } from './duckdb/duckdb';
 import { fileReader, quoteIdent, quoteLiteral } from './duckdb/sql-text';
 
 type LocalFormat = 'csv' | 'parquet' | 'json' | 'arrow';
@@ -35,7 +35,7 @@ export async function readLocalFileAsArrow(path: string): Promise<AsyncIterable<
   const conn = await db.connect();
   try {
     const { columns, batches } = await conn.streamBatches(`SELECT * FROM ${fileReader(path, format)}`);
-    const fields = columns.map((c) => ({ name: c.name, kind: c.kind ?? ('utf8' as const) }));
+    const fields = columns.map(fieldOfColumn);
     return (async function* () {
       try {
         yield* encodeIpcParts(fields, batches);
@@ -70,7 +70,7 @@ export async function writeArrowToFile(ipc: Uint8Array | AsyncIterable<Uint8Arra
   const conn = await db.connect();
   try {
     const fields = fieldsOf(table);
-    await conn.run(`CREATE TABLE data (${fields.map((f) => `${quoteIdent(f.name)} ${DUCKDB_TYPE_OF_KIND[f.kind]}`).join(', ')})`);
+    await conn.run(`CREATE TABLE data (${fields.map((f) => `${quoteIdent(f.name)} ${duckdbTypeOf(f)}`).join(', ')})`);
     await conn.appendBatches('main', 'data', toBatches(table));
     const options = format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
     await conn.run(`COPY data TO ${quoteLiteral(path)} (${options})`);

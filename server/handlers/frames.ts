@@ -64,14 +64,20 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
 
   upload: async ({ name, replace, attachment }, context) => {
     const { principal, connection, services } = context;
-    const ipc = connection.peer.takeAttachment(attachment);
-    const saved = await services.writer.write({
-      principal,
-      name,
-      replace,
-      store: (storage) => heavy(context, () => services.engine.storeArrow(storage, ipc)),
-      describe: () => ({ source: `upload by ${principal.name}`, origin: { kind: 'upload' }, reads: [] }),
-    });
+    // The parts stay charged to the memory budget until they are stored.
+    const upload = connection.peer.takeAttachmentParts(attachment);
+    let saved;
+    try {
+      saved = await services.writer.write({
+        principal,
+        name,
+        replace,
+        store: (storage) => heavy(context, () => services.engine.storeArrow(storage, upload.parts)),
+        describe: () => ({ source: `upload by ${principal.name}`, origin: { kind: 'upload' }, reads: [] }),
+      });
+    } finally {
+      upload.release();
+    }
     announce(context, saved.object, 'uploaded');
     return saved.info;
   },

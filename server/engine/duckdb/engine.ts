@@ -10,7 +10,7 @@ import type { Engine, EngineOptions, EngineSession, LegacyVersion, RunLimits, St
 import { SortCache, type SortCacheStats } from '../sort-cache';
 import { WorkTracker } from '../work-tracker';
 import { dataFiles } from './data-files';
-import { DUCKDB_TYPE_OF_KIND, type DuckDatabase } from './duckdb';
+import { DecimalRangeError, duckdbTypeOf, type DuckDatabase } from './duckdb';
 import { boundQueryError, timed } from './errors';
 import { digestFile, FileAccess } from './file-access';
 import { dropLegacyCatalog, readLegacyCatalog } from './legacy-catalog';
@@ -113,18 +113,20 @@ class DuckDBEngineImpl implements DuckDBEngine {
     });
   }
 
-  storeArrow(storage: StorageId, ipc: Uint8Array): Promise<StoredInfo> {
+  storeArrow(storage: StorageId, ipc: Uint8Array | Uint8Array[]): Promise<StoredInfo> {
     return this.work.track(async () => {
       const table = decodeIpc(ipc);
       const fields = fieldsOf(table);
       return this.storage.store(storage, async (conn, qualified) => {
-        const columns = fields.map((f) => `${quoteIdent(f.name)} ${DUCKDB_TYPE_OF_KIND[f.kind]}`).join(', ');
+        const columns = fields.map((f) => `${quoteIdent(f.name)} ${duckdbTypeOf(f)}`).join(', ');
         try {
           await conn.run(`CREATE TABLE ${qualified} (${columns})`);
         } catch (error) {
           throw new FramegateError(ErrorCodes.BadAttachment, `cannot store these columns: ${(error as Error).message}`);
         }
-        await conn.appendBatches(STORAGE_SCHEMA, storage, toBatches(table), DATA_DB);
+        await conn.appendBatches(STORAGE_SCHEMA, storage, toBatches(table), DATA_DB).catch((error: unknown) => {
+          throw error instanceof DecimalRangeError ? new FramegateError(ErrorCodes.BadAttachment, error.message) : error;
+        });
       });
     });
   }

@@ -11,7 +11,7 @@ import type { ColumnBatch, ColumnField } from '../columns';
 import type { ArrowExport, ArrowWindow, DataSource, EngineSession, RunLimits, SelectRequest, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import type { SortCache } from '../sort-cache';
 import type { WorkTracker } from '../work-tracker';
-import type { DuckConnection, DuckDatabase } from './duckdb';
+import { fieldOfColumn, type DuckConnection, type DuckDatabase } from './duckdb';
 import { boundQueryError, interruptUntil, isMissingTable, storageGone, timed, timedUntil, toFramegateError } from './errors';
 import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
 import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
@@ -254,7 +254,7 @@ export class DuckDBSession implements EngineSession {
     const read = async (from: string, rowRange: boolean): Promise<{ fields: ColumnField[]; batches: ColumnBatch[] }> => {
       const sql = rowRange ? `SELECT ${projection(columns)} FROM ${from} WHERE rowid BETWEEN ${first} AND ${last}` : `SELECT ${projection(columns)} FROM ${from} AS top`;
       const { columns: resultColumns, batches } = await timed(conn, queryTimeoutMs, () => conn.readBatches(sql, Math.max(1, last - first + 1)));
-      return { fields: resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' })), batches };
+      return { fields: resultColumns.map(fieldOfColumn), batches };
     };
     const order = request.sort?.length ? orderBy(src.columns, request.sort) : null;
     let result: { fields: ColumnField[]; batches: ColumnBatch[] };
@@ -296,7 +296,7 @@ export class DuckDBSession implements EngineSession {
     this.streams.set(conn, release);
     try {
       const { columns: resultColumns, batches } = await conn.streamBatches(sql);
-      const fields = resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' }));
+      const fields = resultColumns.map(fieldOfColumn);
       const missing = (error: unknown) => this.missing(source, error);
       const parts = async function* (): AsyncGenerator<Uint8Array> {
         try {
