@@ -48,6 +48,12 @@ export interface InfoResult {
   maxUploadBytes: number;
   queryTimeoutMs: number;
   importDirs: string[];
+  /** The memory budget (--memory-limit), engine included. */
+  memoryLimitBytes: number;
+  /** Bytes the gateway holds now of its own share (uploads, windows, results being kept). */
+  memoryUsedBytes: number;
+  /** Heavy requests (queries, saves, loads, uploads) one user may run at once. */
+  maxQueriesPerUser: number;
 }
 
 export interface WhoAmIResult {

@@ -10,6 +10,7 @@ import { ResponseError, type CancellationToken } from 'vscode-jsonrpc';
 import { ErrorCodes, FramegateError, Methods, Notifications, type ErrorData, type FramesChangedNotification, type MethodKey } from '../protocol';
 import { methodKeys, ParamSchemas } from '../protocol/schemas';
 import type { RpcPeer } from '../rpc/peer';
+import { Mutex } from './engine/async-lock';
 import type { EngineSession } from './engine/engine';
 import { handlers, type Connection, type GatewayServices, type RequestControl, type ResultLineage } from './handlers';
 import type { RegisteredSession } from './sessions';
@@ -27,6 +28,7 @@ const QUIET_METHODS = new Set<MethodKey>(['window']);
 export class Session implements RegisteredSession, Connection {
   readonly engine: EngineSession;
   readonly results = new Map<string, ResultLineage>();
+  readonly outbox = new Mutex();
   private closing: Promise<void> | undefined;
   /** Aborted when the connection closes: its queued work is called off. */
   private readonly gone = new AbortController();
@@ -77,6 +79,7 @@ export class Session implements RegisteredSession, Connection {
       } catch (error) {
         this.services.logger.warn({ event: 'session-close-failed', user: this.user, err: error }, 'engine session close failed');
       }
+      for (const result of this.results.values()) result.held.release();
       this.results.clear();
       this.peer.close();
     })();

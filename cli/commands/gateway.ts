@@ -16,6 +16,9 @@ export interface ServeOptions {
   maxUploadBytes: number;
   queryTimeoutMs: number;
   memoryLimit?: string;
+  maxQueries: number;
+  maxQueriesPerUser: number;
+  uploadIdleTimeoutMs: number;
   threads?: number;
   engine: EngineKind;
   tlsCert?: string;
@@ -36,6 +39,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     maxUploadBytes: options.maxUploadBytes,
     queryTimeoutMs: options.queryTimeoutMs,
     memoryLimit: options.memoryLimit,
+    maxQueries: options.maxQueries,
+    maxQueriesPerUser: options.maxQueriesPerUser,
+    uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
     threads: options.threads,
     engine: options.engine,
     tlsCert: options.tlsCert,
@@ -55,6 +61,7 @@ export function info(globals: GlobalOptions): Promise<void> {
         `${info.name} ${info.version} (protocol ${info.protocolVersion}) at ${client.url}`,
         `engine: ${info.engine}`,
         `max message: ${formatCount(info.maxMessageBytes)} bytes, max upload: ${formatCount(info.maxUploadBytes)} bytes, query timeout: ${formatCount(info.queryTimeoutMs)} ms`,
+        `memory budget: ${formatCount(info.memoryLimitBytes)} bytes (${formatCount(info.memoryUsedBytes)} held by the gateway now), queries per user at once: ${info.maxQueriesPerUser}`,
         `import dirs: ${info.importDirs.length ? info.importDirs.join(', ') : '(none)'}`,
       ].join('\n'),
     );

@@ -79,6 +79,8 @@ export interface WindowRequest {
   limit: number;
   columns?: string[];
   sort?: SortKey[];
+  /** Most bytes the window's rows may take; past it the window fails with OutOfMemory instead of growing. */
+  maxBytes?: number;
 }
 
 export interface ArrowWindow {
@@ -163,11 +165,16 @@ export interface RunLimits {
   timeoutMs?: number;
 }
 
+/** A result the session holds, with about how many bytes holding it takes (the gateway charges them to its budget). */
+export interface HeldResult extends ResultInfo {
+  bytes: number;
+}
+
 export interface EngineSession {
   /** Runs read-only client SQL (names through `resolve`); the result is held until closed. */
-  runSql(sql: string, resolve: TableResolver, limits?: RunLimits): Promise<ResultInfo>;
+  runSql(sql: string, resolve: TableResolver, limits?: RunLimits): Promise<HeldResult>;
   /** Runs a select on one frame. Throws ColumnNotFound, InvalidSql, and what `resolve` throws. */
-  runSelect(request: SelectRequest, resolve: TableResolver, limits?: RunLimits): Promise<ResultInfo>;
+  runSelect(request: SelectRequest, resolve: TableResolver, limits?: RunLimits): Promise<HeldResult>;
   /** Frees a result; false if it did not exist. */
   closeResult(id: string): boolean;
   /** Stores one of this session's results. Throws ResultNotFound. */

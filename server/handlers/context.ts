@@ -9,7 +9,8 @@ import type { Engine, EngineSession } from '../engine/engine';
 import type { FrameWriter } from '../frames/writer';
 import type { VersionRead } from '../frames/resolver';
 import type { Logger } from '../logger';
-import type { MemoryBudget } from '../memory/budget';
+import type { Mutex } from '../engine/async-lock';
+import type { MemoryBudget, Reservation } from '../memory/budget';
 import type { QueryScheduler } from '../scheduling/query-scheduler';
 import type { SessionRegistry } from '../sessions';
 
@@ -33,11 +34,15 @@ export interface ResultLineage {
   kind: 'sql' | 'select';
   sql: string;
   reads: VersionRead[];
+  /** Its bytes in the memory budget, until the result is closed. */
+  held: Reservation;
 }
 
 export interface Connection {
   readonly engine: EngineSession;
   readonly peer: RpcPeer;
+  /** Windows of this connection are made and sent one at a time (see handlers/data.ts). */
+  readonly outbox: Mutex;
   readonly results: Map<string, ResultLineage>;
   readonly remoteAddress: string | undefined;
 }

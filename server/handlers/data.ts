@@ -10,6 +10,9 @@ export function dataSource(source: Source, { principal, services }: RequestConte
   return { kind: 'stored', table: boundTable(services.catalog.frames.resolveRead(principal, parseFrameRef(source.name), source.name)) };
 }
 
+/** Most bytes one window may hold, whatever the budget has free. */
+export const MAX_WINDOW_BYTES = 256 * 2 ** 20;
+
 async function* countBytes(parts: AsyncIterable<Uint8Array>, count: (n: number) => void): AsyncGenerator<Uint8Array> {
   for await (const part of parts) {
     count(part.byteLength);
@@ -18,12 +21,25 @@ async function* countBytes(parts: AsyncIterable<Uint8Array>, count: (n: number) 
 }
 
 export const dataHandlers: HandlerTable<'window' | 'export'> = {
-  window: async (params, context) => {
-    const window = await context.connection.engine.window({ ...params, source: dataSource(params.source, context) });
-    // The attachment goes out before the reply that references it.
-    const attachment = await context.connection.peer.sendAttachment(window.ipc);
-    return { attachment, rowCount: window.rowCount, offset: window.offset, rows: window.rows, columns: window.columns };
-  },
+  /**
+   * One window of a connection at a time, from reading to the last byte handed to the socket: a
+   * client that pipelines windows and stops reading holds one window in memory, not one per
+   * request. The window's bytes are bounded and charged to the memory budget while held.
+   */
+  window: (params, context) =>
+    context.connection.outbox.run(async () => {
+      const { budget } = context.services;
+      const maxBytes = Math.max(1, Math.min(MAX_WINDOW_BYTES, budget.limitBytes - budget.usedBytes));
+      const window = await context.connection.engine.window({ ...params, source: dataSource(params.source, context), maxBytes });
+      const held = budget.reserve(window.ipc.byteLength, `a window of ${window.rows.toLocaleString('en-US')} rows (ask for fewer rows or columns)`);
+      try {
+        // The attachment goes out before the reply that references it.
+        const attachment = await context.connection.peer.sendAttachment(window.ipc);
+        return { attachment, rowCount: window.rowCount, offset: window.offset, rows: window.rows, columns: window.columns };
+      } finally {
+        held.release();
+      }
+    }),
 
   export: async ({ source, sort, columns }, context) => {
     const exported = await context.connection.engine.export(dataSource(source, context), sort, columns);

@@ -4,7 +4,7 @@ import { GATEWAY_VERSION } from '../version';
 import type { HandlerTable } from './context';
 
 export const gatewayHandlers: HandlerTable<'info' | 'whoami' | 'shutdown'> = {
-  info: (_params, { services: { config, engine } }) =>
+  info: (_params, { services: { config, engine, budget } }) =>
     Promise.resolve({
       name: 'framegate' as const,
       version: GATEWAY_VERSION,
@@ -14,6 +14,9 @@ export const gatewayHandlers: HandlerTable<'info' | 'whoami' | 'shutdown'> = {
       maxUploadBytes: config.maxUploadBytes,
       queryTimeoutMs: config.queryTimeoutMs,
       importDirs: config.importDirs,
+      memoryLimitBytes: config.memoryLimitBytes,
+      memoryUsedBytes: budget.usedBytes,
+      maxQueriesPerUser: config.maxQueriesPerUser,
     }),
 
   whoami: (_params, { principal, services }) =>

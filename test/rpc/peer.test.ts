@@ -211,9 +211,9 @@ test('a stalled peer that stops answering pings is cut off and its waiting sends
 test('an attachment over the cap is refused, not held: taking it fails with TooLarge and the connection stays up', async (t) => {
   const server = await startServer(
     (peer) =>
-      peer.connection.onRequest('blob/put', (params: { attachment: number }) => {
+      peer.connection.onRequest('blob/put', (params: { attachment: number }): string => {
         try {
-          return peer.takeAttachment(params.attachment).byteLength;
+          return String(peer.takeAttachment(params.attachment).byteLength);
         } catch (error) {
           return (error as FramegateError).kind;
         }
@@ -229,7 +229,7 @@ test('an attachment over the cap is refused, not held: taking it fails with TooL
   const serverPeer = await server.serverPeers;
   assert.equal((serverPeer as unknown as { inbox: { held: number } }).inbox.held, 0, 'nothing of it is held');
   const small = await peer.sendAttachment(new Uint8Array(1000));
-  assert.equal(await peer.connection.sendRequest('blob/put', { attachment: small }), 1000);
+  assert.equal(await peer.connection.sendRequest('blob/put', { attachment: small }), '1000');
 });
 
 test('an attachment that is never taken is dropped after the idle time, and its bytes are released', async (t) => {

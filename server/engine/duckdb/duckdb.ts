@@ -183,11 +183,11 @@ export class DuckConnection {
   }
 
   /** Runs a query and reads all of it as column batches of up to `batchRows` rows. */
-  async readBatches(sql: string, batchRows = 1 << 16): Promise<{ columns: ResultColumn[]; batches: ColumnBatch[] }> {
+  async readBatches(sql: string, batchRows = 1 << 16, maxBytes?: number): Promise<{ columns: ResultColumn[]; batches: ColumnBatch[] }> {
     const result = await this.connection.run(sql);
     const columns = resultColumns(result);
     const batches: ColumnBatch[] = [];
-    for await (const batch of chunkBatches(result, columns, batchRows)) batches.push(batch);
+    for await (const batch of chunkBatches(result, columns, batchRows, maxBytes)) batches.push(batch);
     return { columns, batches };
   }
 
@@ -268,9 +268,9 @@ function resultColumns(result: DuckDBResult): ResultColumn[] {
   return columns;
 }
 
-async function* chunkBatches(result: DuckDBResult, columns: ResultColumn[], batchRows: number): AsyncGenerator<ColumnBatch> {
+async function* chunkBatches(result: DuckDBResult, columns: ResultColumn[], batchRows: number, maxBytes?: number): AsyncGenerator<ColumnBatch> {
   const fields: ColumnField[] = columns.map(fieldOfColumn);
-  let builder = new BatchBuilder(fields, batchRows);
+  let builder = new BatchBuilder(fields, batchRows, maxBytes);
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;

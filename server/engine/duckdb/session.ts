@@ -8,14 +8,14 @@ import { ErrorCodes, FramegateError, type ColumnInfo, type ResultInfo, type Sort
 import { encodeIpc, encodeIpcParts } from '../arrow-encoder';
 import { Mutex } from '../async-lock';
 import type { ColumnBatch, ColumnField } from '../columns';
-import type { ArrowExport, ArrowWindow, DataSource, EngineSession, RunLimits, SelectRequest, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
+import type { ArrowExport, ArrowWindow, DataSource, EngineSession, HeldResult, RunLimits, SelectRequest, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import type { SortCache } from '../sort-cache';
 import type { WorkTracker } from '../work-tracker';
 import { fieldOfColumn, type DuckConnection, type DuckDatabase } from './duckdb';
 import { boundQueryError, interruptUntil, isMissingTable, storageGone, timed, timedUntil, toFramegateError } from './errors';
 import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
 import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
-import { checkStorageId, type Storage } from './storage';
+import { checkStorageId, inMemoryBytes, type Storage } from './storage';
 
 /** Windows ending before this row of a not-yet-sorted source are answered by a top-N query. */
 const TOP_N_ROWS = 10_000;
@@ -143,7 +143,7 @@ export class DuckDBSession implements EngineSession {
     return Date.now() + Math.min(limits.timeoutMs ?? Infinity, this.parts.queryTimeoutMs);
   }
 
-  runSql(sql: string, resolve: TableResolver, limits: RunLimits = {}): Promise<ResultInfo> {
+  runSql(sql: string, resolve: TableResolver, limits: RunLimits = {}): Promise<HeldResult> {
     const deadline = this.deadline(limits);
     // The timeout covers everything from parsing and binding to the counted result.
     return this.exclusive(this.queries, (conn) =>
@@ -151,7 +151,7 @@ export class DuckDBSession implements EngineSession {
     );
   }
 
-  runSelect(request: SelectRequest, resolve: TableResolver, limits: RunLimits = {}): Promise<ResultInfo> {
+  runSelect(request: SelectRequest, resolve: TableResolver, limits: RunLimits = {}): Promise<HeldResult> {
     const deadline = this.deadline(limits);
     return this.exclusive(this.queries, (conn) =>
       timedUntil(conn, deadline, this.parts.queryTimeoutMs, async () => {
@@ -167,7 +167,7 @@ export class DuckDBSession implements EngineSession {
   }
 
   /** Runs bound SQL once into a result table of the in-memory database (inside the caller's timeout). */
-  private async materialize(conn: DuckConnection, bound: BoundQuery, sql: string): Promise<ResultInfo> {
+  private async materialize(conn: DuckConnection, bound: BoundQuery, sql: string): Promise<HeldResult> {
     const id = `r${this.id}_${++this.resultCounter}`;
     const table = `${MEMORY_DB}.${quoteIdent(id)}`;
     const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
@@ -182,8 +182,9 @@ export class DuckDBSession implements EngineSession {
       const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
       const count = await conn.rows(`SELECT count(*) AS n FROM ${table}`);
       const info: ResultInfo = { id, columns, rowCount: Number(count[0]?.n ?? 0), sql };
+      const bytes = await inMemoryBytes(conn, `${MEMORY_DB}.${id}`);
       this.results.set(id, { info, table });
-      return info;
+      return { ...info, bytes };
     } catch (error) {
       // Interrupted after the table was made: it must not outlive the failed request.
       await this.parts.db.withConnection((other) => other.run(`DROP TABLE IF EXISTS ${table}`)).catch(() => undefined);
@@ -253,7 +254,7 @@ export class DuckDBSession implements EngineSession {
     const last = Math.min(request.offset + request.limit, src.rowCount) - 1;
     const read = async (from: string, rowRange: boolean): Promise<{ fields: ColumnField[]; batches: ColumnBatch[] }> => {
       const sql = rowRange ? `SELECT ${projection(columns)} FROM ${from} WHERE rowid BETWEEN ${first} AND ${last}` : `SELECT ${projection(columns)} FROM ${from} AS top`;
-      const { columns: resultColumns, batches } = await timed(conn, queryTimeoutMs, () => conn.readBatches(sql, Math.max(1, last - first + 1)));
+      const { columns: resultColumns, batches } = await timed(conn, queryTimeoutMs, () => conn.readBatches(sql, Math.max(1, last - first + 1), request.maxBytes));
       return { fields: resultColumns.map(fieldOfColumn), batches };
     };
     const order = request.sort?.length ? orderBy(src.columns, request.sort) : null;

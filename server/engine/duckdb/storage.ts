@@ -35,6 +35,20 @@ const SEGMENT_WIDTH: Record<string, number> = {
   BLOB: 16,
 };
 
+/**
+ * About how many bytes an in-memory table (a result) takes: values × width per segment, strings
+ * counted at 32 bytes (their 16-byte header and a short text; DuckDB keeps no cheaper figure).
+ */
+export async function inMemoryBytes(conn: DuckConnection, table: string): Promise<number> {
+  const segments = await conn.rows(`SELECT segment_type, sum(count) AS n FROM pragma_storage_info(${quoteLiteral(table)}) GROUP BY segment_type`);
+  let bytes = 0;
+  for (const s of segments) {
+    const type = String(s.segment_type);
+    bytes += Number(s.n) * (type === 'VARCHAR' || type === 'BLOB' ? 32 : (SEGMENT_WIDTH[type] ?? 8));
+  }
+  return Math.ceil(bytes);
+}
+
 export function checkStorageId(id: string): void {
   if (!STORAGE_ID_PATTERN.test(id)) throw new FramegateError(ErrorCodes.InternalError, `invalid storage id ${JSON.stringify(id)} (expected t_ and 16 hex digits)`);
 }
