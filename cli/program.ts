@@ -105,7 +105,14 @@ export function buildProgram(): Command {
     .option('--threads <n>', 'engine worker threads', integer('--threads', 1, 1024))
     .option('--allow-origin <origin>', 'browser origin allowed to connect (repeatable); browsers are refused otherwise', collect, [])
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('FRAMEGATE_LOG_LEVEL').default('info'))
+    .option('--check', 'check the data dir (as framegate doctor) and exit: 0 whole, 1 problems', false)
     .action((options: gateway.ServeOptions) => gateway.serve(options));
+
+  program
+    .command('doctor')
+    .description('check a data dir without changing it: catalog and frame data agree, nothing is missing (exit 1 on problems)')
+    .requiredOption('--data-dir <dir>', 'the data dir to check (stop its gateway first)')
+    .action((options: { dataDir: string }, command: Command) => gateway.doctor(options.dataDir, globals(command).json));
 
   program
     .command('info')
@@ -284,6 +291,7 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return ExitCodes.ok;
   } catch (error) {
+    if (error instanceof gateway.ExitWith) return error.exitCode;
     if (error instanceof CommanderError) {
       // Help and version are "errors" to commander; they already printed what they had to.
       return error.exitCode === 0 ? ExitCodes.ok : ExitCodes.usage;

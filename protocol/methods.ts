@@ -180,7 +180,13 @@ export interface FramesChangedNotification {
   by: string;
 }
 
+/** Sent before the first part of an export asked for with `stream`: which attachment carries it. */
+export interface ExportStartedNotification extends AttachmentRef {
+  stream: string;
+}
+
 export const Notifications = {
   /** A frame the receiver can see (or could, until now) changed. Only sent to those. */
   framesChanged: notification<FramesChangedNotification>('frames/changed'),
+  exportStarted: notification<ExportStartedNotification>('data/exportStarted'),
 } as const;

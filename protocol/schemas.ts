@@ -89,7 +89,15 @@ export const LoadParams = z
 
 export const UploadParams = z.object({ name: FrameName, replace: z.boolean().default(false), attachment: Attachment }).strict();
 
-export const ExportParams = z.object({ source: Source, sort: z.array(SortKey).optional(), columns: Columns.optional() }).strict();
+export const ExportParams = z
+  .object({
+    source: Source,
+    sort: z.array(SortKey).optional(),
+    columns: Columns.optional(),
+    /** A tag of the client's: the gateway announces the attachment (data/exportStarted) before its first part, so the client can write parts as they arrive. */
+    stream: z.string().min(1).max(100).optional(),
+  })
+  .strict();
 
 export const DeleteParams = z.object({ name: FrameName }).strict();
 

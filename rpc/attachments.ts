@@ -22,7 +22,13 @@ export interface InboxLimits {
   idleMs?: number;
   /** Reserves held bytes against a budget shared with others; throws (OutOfMemory) when it is spent. */
   reserve?: (bytes: number, what: string) => HeldBytes;
+  /** Told when streamed parts pile up faster than their reader takes them (true), and when they have drained (false). */
+  onBacklog?: (piling: boolean) => void;
 }
+
+/** Streamed bytes waiting for their reader above which the sender is held back, and below which it goes on. */
+const STREAM_HIGH_WATER = 16 * 2 ** 20;
+const STREAM_LOW_WATER = 4 * 2 ** 20;
 
 /** A finished attachment's parts, held (and charged) until `release`. */
 export interface TakenAttachment {
@@ -144,6 +150,8 @@ export class AttachmentInbox {
    */
   stream(id: number): AsyncIterable<Uint8Array> {
     const queue: Uint8Array[] = [];
+    let queued = 0;
+    let piling = false;
     let done = false;
     let failure: Error | null = null;
     let wake: (() => void) | null = null;
@@ -152,6 +160,11 @@ export class AttachmentInbox {
     const sink: StreamSink = {
       push: (part, final) => {
         if (part.byteLength > 0) queue.push(part);
+        queued += part.byteLength;
+        if (!piling && queued > STREAM_HIGH_WATER) {
+          piling = true;
+          this.limits.onBacklog?.(true);
+        }
         done ||= final;
         wake?.();
       },
@@ -175,7 +188,19 @@ export class AttachmentInbox {
         next: async (): Promise<IteratorResult<Uint8Array>> => {
           while (queue.length === 0 && !done && !failure) await new Promise<void>((resolve) => (wake = resolve));
           wake = null;
-          if (queue.length > 0) return { value: queue.shift()!, done: false };
+          if (queue.length > 0) {
+            const part = queue.shift()!;
+            queued -= part.byteLength;
+            if (piling && queued < STREAM_LOW_WATER) {
+              piling = false;
+              this.limits.onBacklog?.(false);
+            }
+            return { value: part, done: false };
+          }
+          if (piling) {
+            piling = false;
+            this.limits.onBacklog?.(false);
+          }
           if (failure) throw failure;
           return { value: undefined, done: true };
         },
@@ -185,6 +210,15 @@ export class AttachmentInbox {
 
   get held(): number {
     return this.heldBytes;
+  }
+
+  /** Fails the stream of `id` (its request failed, so its last part will never come). */
+  fail(id: number, error: Error): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    this.release(entry);
+    entry.stream?.fail(error);
   }
 
   /** Drops everything (the connection is gone) and fails open streams. */

@@ -12,6 +12,9 @@ export interface Channel {
   onMessage(listener: (data: string | Uint8Array) => void): void;
   onClose(listener: (code: number, reason: string) => void): void;
   close(code?: number, reason?: string): void;
+  /** Stops / restarts delivering incoming messages (a reader writing a stream out cannot keep up); optional. */
+  pause?(): void;
+  resume?(): void;
   /** Bytes queued but not yet handed to the network. */
   readonly bufferedAmount: number;
   readonly isOpen: boolean;

@@ -100,6 +100,8 @@ export class RpcPeer {
       maxHeldBytes: options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
       ...(options.attachmentIdleMs ? { idleMs: options.attachmentIdleMs } : {}),
       ...(options.reserve ? { reserve: options.reserve } : {}),
+      // A stream's reader that cannot keep up holds the sender back through the socket.
+      onBacklog: (piling) => (piling ? channel.pause?.() : channel.resume?.()),
     });
     this.connection = createMessageConnection(this.reader, new ChannelWriter(channel));
     // Requests of other sessions wait for nobody: reply errors straight away rather than queueing.
@@ -121,10 +123,14 @@ export class RpcPeer {
    * Sends data as an attachment and returns its id, to be put in the next message. It goes in
    * parts of at most `partBytes`, which must fit under the receiver's message cap.
    */
-  async sendAttachment(data: Uint8Array | AsyncIterable<Uint8Array>, partBytes?: number): Promise<number> {
-    const id = this.nextAttachmentId++;
+  async sendAttachment(data: Uint8Array | AsyncIterable<Uint8Array>, partBytes?: number, id = this.reserveAttachmentId()): Promise<number> {
     for await (const frame of attachmentFrames(id, data, partBytes)) await this.channel.send(frame);
     return id;
+  }
+
+  /** The id the next attachment will be sent under, for announcing it first. */
+  reserveAttachmentId(): number {
+    return this.nextAttachmentId++;
   }
 
   /** Takes a finished attachment the peer sent. Throws FramegateError(BadAttachment). */
@@ -140,6 +146,11 @@ export class RpcPeer {
   /** The parts of an attachment as they arrive (for readers that write them out, not hold them). */
   streamAttachment(id: number): AsyncIterable<Uint8Array> {
     return this.inbox.stream(id);
+  }
+
+  /** Ends a streamed attachment that will not finish (its request failed) with `error`. */
+  failAttachment(id: number, error: Error): void {
+    this.inbox.fail(id, error);
   }
 
   /** Called once the channel is closed, with the close code and reason (ours or the peer's). */

@@ -17,7 +17,7 @@ export function createServices(config: GatewayConfig, logger: Logger, catalog: C
     logger,
     catalog,
     engine,
-    writer: new FrameWriter(catalog.frames, engine, logger),
+    writer: new FrameWriter(catalog.frames, catalog.objects, engine, logger),
     sessions: new SessionRegistry(catalog),
     budget: createMemoryBudget(splitBudget(config.memoryLimitBytes).gatewayBytes),
     scheduler: new QueryScheduler({ maxRunning: heavySlots(config.maxQueries), maxRunningPerUser: config.maxQueriesPerUser, maxQueuedPerUser: MAX_QUEUED_PER_USER }),

@@ -1,8 +1,9 @@
 /** Gateway commands: serve (run one here), info, shutdown. */
 import { Methods } from '../../protocol';
 import type { EngineKind, GatewayConfig } from '../../server/config';
-import { loadServe } from '../lazy';
-import { formatCount } from '../output';
+import { resolve } from 'node:path';
+import { loadCheck, loadServe } from '../lazy';
+import { formatCount, Output } from '../output';
 import { withClient, type GlobalOptions } from './client';
 
 export interface ServeOptions {
@@ -25,9 +26,28 @@ export interface ServeOptions {
   tlsKey?: string;
   insecure: boolean;
   logLevel: string;
+  /** Check the data dir and exit instead of serving. */
+  check: boolean;
+}
+
+/** Thrown to end the command with an exit code after its output (doctor found problems). */
+export class ExitWith extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'ExitWith';
+  }
+}
+
+/** `framegate doctor --data-dir DIR` and `serve --check`: is the data dir whole? Exit 1 when it is not. */
+export async function doctor(dataDir: string, json: boolean): Promise<void> {
+  const { formatReport, inspectDataDir } = loadCheck();
+  const report = await inspectDataDir(resolve(dataDir));
+  new Output(json).result(report, () => formatReport(report));
+  if (report.problems.length > 0) throw new ExitWith(1);
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
+  if (options.check) return doctor(options.dataDir, false);
   const config: Partial<GatewayConfig> = {
     host: options.host,
     port: options.port,

@@ -110,4 +110,12 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // Storage a save is writing now: what a crash leaves behind is one of these, and only these are
+  // dropped at start; unknown stored data is reported, never dropped (the catalog may be older).
+  `
+  CREATE TABLE pending_storage (
+    storage    TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { ErrorCodes, FramegateError, qualifiedName, type FrameInfo } from '../../protocol';
 import type { Principal } from '../catalog/access';
 import type { FrameCatalog } from '../catalog/frames';
-import type { ObjectRecord, Origin } from '../catalog/objects';
+import type { ObjectRecord, Objects, Origin } from '../catalog/objects';
 import type { Engine, StorageId, StoredInfo } from '../engine/engine';
 import type { Logger } from '../logger';
 import type { VersionRead } from './resolver';
@@ -31,6 +31,7 @@ export interface WriteRequest {
 export class FrameWriter {
   constructor(
     private readonly frames: FrameCatalog,
+    private readonly objects: Objects,
     private readonly engine: Engine,
     private readonly logger: Logger,
   ) {}
@@ -42,20 +43,26 @@ export class FrameWriter {
       throw new FramegateError(ErrorCodes.FrameExists, `a frame named ${full} exists; save with replace to add a new version`, { name: full });
     }
     const storage = newStorageId();
+    // Noted durably first: if the gateway dies between storing and recording, the next start
+    // knows the data as a leftover of this save and drops it.
+    this.objects.addPending(storage);
     try {
       const stored = await request.store(storage);
       const { source, origin, reads } = request.describe(stored);
-      return this.frames.recordVersion(
+      const recorded = this.frames.recordVersion(
         request.principal,
         target,
         { storage, columns: stored.columns, rowCount: stored.rowCount, bytes: stored.bytes, source, origin },
         reads,
         request.replace,
       );
+      this.objects.removePending(storage);
+      return recorded;
     } catch (error) {
-      await this.engine.dropStorage(storage).catch((dropError: unknown) => {
-        this.logger.warn({ event: 'drop-failed', storage, err: dropError }, 'could not drop the data of a failed save (dropped at next start)');
-      });
+      await this.engine.dropStorage(storage).then(
+        () => this.objects.removePending(storage),
+        (dropError: unknown) => this.logger.warn({ event: 'drop-failed', storage, err: dropError }, 'could not drop the data of a failed save (dropped at next start)'),
+      );
       throw error;
     }
   }

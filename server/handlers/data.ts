@@ -1,5 +1,5 @@
 /** data/window and data/export: rows as Arrow attachments, read access checked on every call. */
-import { parseFrameRef, type Source } from '../../protocol';
+import { Notifications, parseFrameRef, type Source } from '../../protocol';
 import type { DataSource } from '../engine/engine';
 import { boundTable } from '../frames/resolver';
 import type { HandlerTable, RequestContext } from './context';
@@ -41,10 +41,14 @@ export const dataHandlers: HandlerTable<'window' | 'export'> = {
       }
     }),
 
-  export: async ({ source, sort, columns }, context) => {
+  export: async ({ source, sort, columns, stream }, context) => {
+    const { peer } = context.connection;
     const exported = await context.connection.engine.export(dataSource(source, context), sort, columns);
     let bytes = 0;
-    const attachment = await context.connection.peer.sendAttachment(countBytes(exported.parts, (n) => (bytes += n)));
+    const id = peer.reserveAttachmentId();
+    // Announced before its first part: the client writes the parts out as they come.
+    if (stream) await peer.connection.sendNotification(Notifications.exportStarted.method, { stream, attachment: id });
+    const attachment = await peer.sendAttachment(countBytes(exported.parts, (n) => (bytes += n)), undefined, id);
     return { attachment, rows: exported.rowCount, bytes };
   },
 };

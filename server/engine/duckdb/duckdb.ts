@@ -218,6 +218,7 @@ export class DuckConnection {
     const appender = await this.connection.createAppender(table, schema, catalog ?? null);
     try {
       let slice = performance.now();
+      let chunks = 0;
       for await (const batch of batches) {
         const types = appenderTypes(appender, batch.fields.length);
         for (let start = 0; start < batch.rowCount; start += CHUNK_ROWS) {
@@ -226,6 +227,8 @@ export class DuckConnection {
           batch.columns.forEach((_, i) => writeVector(chunk, i, batch, start, rows));
           chunk.rowCount = rows;
           appender.appendDataChunk(chunk);
+          // Hands what was appended to the table now and then, rather than holding it all in the appender.
+          if (++chunks % FLUSH_CHUNKS === 0) appender.flushSync();
           if (performance.now() - slice > APPEND_SLICE_MS) {
             await new Promise((resolve) => setImmediate(resolve));
             slice = performance.now();
@@ -248,6 +251,8 @@ export class DuckConnection {
 }
 
 const CHUNK_ROWS = 2048;
+/** Chunks appended between flushes (about 130,000 rows). */
+const FLUSH_CHUNKS = 64;
 /** Longest stretch the appender runs before it lets the event loop serve others. */
 const APPEND_SLICE_MS = 10;
 

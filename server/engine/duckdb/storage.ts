@@ -9,7 +9,7 @@
  */
 import { ErrorCodes, FramegateError, type ColumnInfo } from '../../../protocol';
 import { STORAGE_ID_PATTERN, type StorageId, type StoredInfo } from '../engine';
-import type { DuckConnection, DuckDatabase } from './duckdb';
+import { DuckDatabase, type DuckConnection } from './duckdb';
 import { isConflict, storageGone, timedUntil } from './errors';
 import { DATA_DB, STORAGE_SCHEMA, quoteLiteral, storageTable, toColumnInfo } from './sql-text';
 
@@ -51,6 +51,19 @@ export async function inMemoryBytes(conn: DuckConnection, table: string): Promis
 
 export function checkStorageId(id: string): void {
   if (!STORAGE_ID_PATTERN.test(id)) throw new FramegateError(ErrorCodes.InternalError, `invalid storage id ${JSON.stringify(id)} (expected t_ and 16 hex digits)`);
+}
+
+/** The storage ids held in a data dir's engine file, opened read-only (it may be in use, then this throws). */
+export async function listStoredReadOnly(database: string): Promise<StorageId[]> {
+  const db = await DuckDatabase.open(database, { config: { access_mode: 'READ_ONLY' } });
+  try {
+    const rows = await db.withConnection((conn) =>
+      conn.rows(`SELECT table_name FROM duckdb_tables() WHERE database_name = ${quoteLiteral(DATA_DB)} AND schema_name = ${quoteLiteral(STORAGE_SCHEMA)}`),
+    );
+    return rows.map((r) => String(r.table_name)).filter((name) => STORAGE_ID_PATTERN.test(name));
+  } finally {
+    db.close();
+  }
 }
 
 export class Storage {
