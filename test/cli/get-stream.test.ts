@@ -61,13 +61,14 @@ describe('framegate get of a large frame', () => {
     removeDir(gw.configDir);
   });
 
-  for (const ext of ['arrow', 'parquet']) {
+  // Parquet and CSV go through a local DuckDB whose appends still peak near the frame's size (README: known limits).
+  for (const ext of ['arrow', 'arrows']) {
     test(`to .${ext}: written as it arrives, with a peak far below the frame's size`, async (t) => {
       const out = join(work, `big.${ext}`);
       const run = await getWithPeak(['get', 'big', '-o', out], env);
       assert.equal(run.code, 0, run.stderr);
       assert.ok(statSync(out).size > 0);
-      if (ext === 'arrow') {
+      {
         const reader = RecordBatchReader.from(readFileSync(out));
         let rows = 0;
         for (const batch of reader) rows += batch.numRows;
