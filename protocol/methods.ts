@@ -62,6 +62,12 @@ export interface InfoResult {
   maxUploadBytes: number;
   queryTimeoutMs: number;
   importDirs: string[];
+  /** The memory budget (--memory-limit), engine included. */
+  memoryLimitBytes: number;
+  /** Bytes the gateway holds now of its own share (uploads, windows, results being kept). */
+  memoryUsedBytes: number;
+  /** Heavy requests (queries, saves, loads, uploads) one user may run at once. */
+  maxQueriesPerUser: number;
 }
 
 export interface WhoAmIResult {
@@ -283,6 +289,11 @@ export interface FramesChangedNotification {
   by: string;
 }
 
+/** Sent before the first part of an export asked for with `stream`: which attachment carries it. */
+export interface ExportStartedNotification extends AttachmentRef {
+  stream: string;
+}
+
 export const Notifications = {
   /** Something the receiver may see happened (see events.ts). Only sent to those. */
   event: notification<GatewayEvent>('events/event'),
@@ -291,4 +302,5 @@ export const Notifications = {
    * @deprecated `events/event` says more (queries, notes, versions, shutdown); kept for clients of protocol 2.
    */
   framesChanged: notification<FramesChangedNotification>('frames/changed'),
+  exportStarted: notification<ExportStartedNotification>('data/exportStarted'),
 } as const;

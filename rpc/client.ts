@@ -3,6 +3,7 @@
  * (authenticated by a bearer token on the upgrade), JSON-RPC requests typed by the protocol's
  * method declarations, Arrow bytes resolved from attachments, errors as FramegateError.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { CancellationTokenSource, ResponseError, type Disposable } from 'vscode-jsonrpc/node';
@@ -11,6 +12,7 @@ import {
   ErrorCodes,
   FramegateError,
   Methods,
+  Notifications,
   type ErrorData,
   type ExportResult,
   type FrameInfo,
@@ -188,6 +190,28 @@ export class GatewayClient {
     } finally {
       watch?.dispose();
     }
+  }
+
+  /**
+   * A whole frame or result as Arrow IPC stream bytes, in parts as they arrive, never held
+   * whole: `parts` ends after the last one (and fails if the export does); `result` settles after.
+   */
+  async exportStream(params: ParamsOf<typeof Methods.export>): Promise<{ parts: AsyncIterable<Uint8Array>; result: Promise<ExportResult> }> {
+    const stream = randomUUID();
+    let started: (id: number) => void = () => undefined;
+    const announced = new Promise<number>((resolve) => (started = resolve));
+    const subscription = this.onNotification(Notifications.exportStarted, (n) => {
+      if (n.stream === stream) started(n.attachment);
+    });
+    const result = this.request(Methods.export, { ...params, stream });
+    result.then(
+      () => subscription.dispose(),
+      () => subscription.dispose(),
+    );
+    const id = await Promise.race([announced, result.then(() => Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the export ended without announcing its parts')))]);
+    const parts = this.peer.streamAttachment(id);
+    result.catch((error: unknown) => this.peer.failAttachment(id, error instanceof Error ? error : new Error(String(error))));
+    return { parts, result };
   }
 
   /** Sends Arrow IPC stream bytes, in parts that fit the gateway's message cap, and saves them as a frame. */

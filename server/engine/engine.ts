@@ -79,6 +79,8 @@ export interface WindowRequest {
   limit: number;
   columns?: string[];
   sort?: SortKey[];
+  /** Most bytes the window's rows may take; past it the window fails with OutOfMemory instead of growing. */
+  maxBytes?: number;
 }
 
 export interface ArrowWindow {
@@ -143,11 +145,11 @@ export interface Engine {
   /** Every id the engine holds data under (the gateway drops those its catalog does not know). */
   listStorage(): Promise<StorageId[]>;
   /** Runs read-only client SQL (sandboxed, names through `resolve`) and stores its result. */
-  storeQuery(storage: StorageId, sql: string, resolve: TableResolver): Promise<StoredInfo>;
+  storeQuery(storage: StorageId, sql: string, resolve: TableResolver, limits?: RunLimits): Promise<StoredInfo>;
   /** Stores a file inside an import dir. Throws FileRefused / FileNotFound. */
-  storeFile(storage: StorageId, path: string, format: FileFormat | undefined): Promise<StoredFileInfo>;
-  /** Stores Arrow IPC stream bytes (from a client). Throws BadAttachment. */
-  storeArrow(storage: StorageId, ipc: Uint8Array): Promise<StoredInfo>;
+  storeFile(storage: StorageId, path: string, format: FileFormat | undefined, limits?: RunLimits): Promise<StoredFileInfo>;
+  /** Stores Arrow IPC stream bytes from a client (whole, or in the parts they came in). Throws BadAttachment. */
+  storeArrow(storage: StorageId, ipc: Uint8Array | Uint8Array[]): Promise<StoredInfo>;
   /** Removes stored data; absent ids are fine. Waits for readers of it to finish. */
   dropStorage(storage: StorageId): Promise<void>;
 
@@ -166,11 +168,25 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/**
+ * Bounds the gateway puts on one piece of work, beside the engine's own configuration.
+ * `timeoutMs`: the time left of the request's timeout (it may have waited its turn); the work
+ * fails with QueryTimeout once it is up, from parsing to the last row.
+ */
+export interface RunLimits {
+  timeoutMs?: number;
+}
+
+/** A result the session holds, with about how many bytes holding it takes (the gateway charges them to its budget). */
+export interface HeldResult extends ResultInfo {
+  bytes: number;
+}
+
 export interface EngineSession {
   /** Runs read-only client SQL (names through `resolve`); the result is held until closed. */
-  runSql(sql: string, resolve: TableResolver): Promise<ResultInfo>;
+  runSql(sql: string, resolve: TableResolver, limits?: RunLimits): Promise<HeldResult>;
   /** Runs a select on one frame. Throws ColumnNotFound, InvalidSql, and what `resolve` throws. */
-  runSelect(request: SelectRequest, resolve: TableResolver): Promise<ResultInfo>;
+  runSelect(request: SelectRequest, resolve: TableResolver, limits?: RunLimits): Promise<HeldResult>;
   /** Frees a result; false if it did not exist. */
   closeResult(id: string): boolean;
   /** Stores one of this session's results. Throws ResultNotFound. */

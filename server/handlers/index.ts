@@ -23,4 +23,4 @@ export const handlers: HandlerTable = {
   ...sharedObjectHandlers,
   ...adminHandlers,
 };
-export type { GatewayServices, RequestContext, Connection, ResultLineage } from './context';
+export type { GatewayServices, RequestContext, RequestControl, Connection, ResultLineage } from './context';

@@ -9,15 +9,15 @@ import { encodeIpc, encodeIpcParts } from '../arrow-encoder';
 import { Mutex } from '../async-lock';
 import type { ColumnBatch, ColumnField } from '../columns';
 import { profileTable, type ProfileDialect } from '../profile';
-import type { ArrowExport, ArrowWindow, DataSource, EngineSession, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
+import type { ArrowExport, ArrowWindow, DataSource, EngineSession, HeldResult, RunLimits, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import type { SortCache } from '../sort-cache';
 import type { WorkTracker } from '../work-tracker';
-import type { DuckConnection, DuckDatabase } from './duckdb';
-import { boundQueryError, filterError, isMissingTable, storageGone, timed, toFramegateError } from './errors';
+import { fieldOfColumn, type DuckConnection, type DuckDatabase } from './duckdb';
+import { boundQueryError, filterError, interruptUntil, isMissingTable, storageGone, timed, timedUntil, toFramegateError } from './errors';
 import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
 import { autocompleteKeywords, checkSql } from './sql-check';
 import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
-import { checkStorageId, type Storage } from './storage';
+import { checkStorageId, inMemoryBytes, type Storage } from './storage';
 
 /** Windows ending before this row of a not-yet-sorted source are answered by a top-N query. */
 const TOP_N_ROWS = 10_000;
@@ -62,6 +62,8 @@ class Lane {
   private readonly mutex = new Mutex();
   private readonly connection: Promise<DuckConnection>;
   private current: DuckConnection | null = null;
+  /** The task running now: an interrupt repeats until it has settled (see interruptUntil). */
+  private running: Promise<unknown> | null = null;
 
   constructor(db: DuckDatabase) {
     this.connection = db.connect().then((conn) => (this.current = conn));
@@ -69,11 +71,20 @@ class Lane {
   }
 
   run<T>(task: (conn: DuckConnection) => Promise<T>): Promise<T> {
-    return this.mutex.run(async () => task(await this.connection));
+    return this.mutex.run(async () => {
+      const work = task(await this.connection);
+      this.running = work;
+      try {
+        return await work;
+      } finally {
+        if (this.running === work) this.running = null;
+      }
+    });
   }
 
   interrupt(): void {
-    this.current?.interrupt();
+    if (this.current && this.running) interruptUntil(this.current, this.running);
+    else this.current?.interrupt();
   }
 }
 
@@ -148,25 +159,37 @@ export class DuckDBSession implements EngineSession {
     });
   }
 
-  runSql(sql: string, resolve: TableResolver): Promise<ResultInfo> {
-    return this.exclusive(this.queries, async (conn) => this.materialize(conn, await this.parts.binder.bind(conn, sql, resolve), sql));
+  /** When work given `limits` now must be done by: the time left, or the configured timeout. */
+  private deadline(limits: RunLimits): number {
+    return Date.now() + Math.min(limits.timeoutMs ?? Infinity, this.parts.queryTimeoutMs);
   }
 
-  runSelect(request: SelectRequest, resolve: TableResolver): Promise<ResultInfo> {
-    return this.exclusive(this.queries, async (conn) => {
-      const table = resolve(request.from);
-      const columns = pickColumns(table.columns, request.columns);
-      const sql = selectSql(request, columns, table.columns);
-      // The frame resolves to what was checked above, whatever is saved meanwhile.
-      const key = referenceKey(request.from);
-      const once: TableResolver = (ref) => (referenceKey(ref) === key ? table : resolve(ref));
-      try {
-        return await this.materialize(conn, await this.parts.binder.bind(conn, sql, once), sql);
-      } catch (error) {
-        // The filter starts on the second line of the select (selectSql).
-        throw request.filter ? filterError(error, 2, request.filter) : error;
-      }
-    });
+  runSql(sql: string, resolve: TableResolver, limits: RunLimits = {}): Promise<HeldResult> {
+    const deadline = this.deadline(limits);
+    // The timeout covers everything from parsing and binding to the counted result.
+    return this.exclusive(this.queries, (conn) =>
+      timedUntil(conn, deadline, this.parts.queryTimeoutMs, async () => this.materialize(conn, await this.parts.binder.bind(conn, sql, resolve), sql)),
+    );
+  }
+
+  runSelect(request: SelectRequest, resolve: TableResolver, limits: RunLimits = {}): Promise<HeldResult> {
+    const deadline = this.deadline(limits);
+    return this.exclusive(this.queries, (conn) =>
+      timedUntil(conn, deadline, this.parts.queryTimeoutMs, async () => {
+        const table = resolve(request.from);
+        const columns = pickColumns(table.columns, request.columns);
+        const sql = selectSql(request, columns, table.columns);
+        // The frame resolves to what was checked above, whatever is saved meanwhile.
+        const key = referenceKey(request.from);
+        const once: TableResolver = (ref) => (referenceKey(ref) === key ? table : resolve(ref));
+        try {
+          return await this.materialize(conn, await this.parts.binder.bind(conn, sql, once), sql);
+        } catch (error) {
+          // The filter starts on the second line of the select (selectSql).
+          throw request.filter ? filterError(error, 2, request.filter) : error;
+        }
+      }),
+    );
   }
 
   checkSql(sql: string, resolve: TableResolver): Promise<SqlCheck> {
@@ -181,23 +204,30 @@ export class DuckDBSession implements EngineSession {
     return this.exclusive(this.assist, (conn) => autocompleteKeywords(conn, sql, offset));
   }
 
-  /** Runs bound SQL once into a result table of the in-memory database. */
-  private async materialize(conn: DuckConnection, bound: BoundQuery, sql: string): Promise<ResultInfo> {
+  /** Runs bound SQL once into a result table of the in-memory database (inside the caller's timeout). */
+  private async materialize(conn: DuckConnection, bound: BoundQuery, sql: string): Promise<HeldResult> {
     const id = `r${this.id}_${++this.resultCounter}`;
     const table = `${MEMORY_DB}.${quoteIdent(id)}`;
     const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
     await this.parts.storage.read(bound.storage, async () => {
       try {
-        await timed(conn, this.parts.queryTimeoutMs, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`));
+        await conn.run(`CREATE TABLE ${table} AS\n${query}\n`);
       } catch (error) {
         throw boundQueryError(error, bound.storage);
       }
     });
-    const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
-    const count = await conn.rows(`SELECT count(*) AS n FROM ${table}`);
-    const info: ResultInfo = { id, columns, rowCount: Number(count[0]?.n ?? 0), sql };
-    this.results.set(id, { info, table });
-    return info;
+    try {
+      const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
+      const count = await conn.rows(`SELECT count(*) AS n FROM ${table}`);
+      const info: ResultInfo = { id, columns, rowCount: Number(count[0]?.n ?? 0), sql };
+      const bytes = await inMemoryBytes(conn, `${MEMORY_DB}.${id}`);
+      this.results.set(id, { info, table });
+      return { ...info, bytes };
+    } catch (error) {
+      // Interrupted after the table was made: it must not outlive the failed request.
+      await this.parts.db.withConnection((other) => other.run(`DROP TABLE IF EXISTS ${table}`)).catch(() => undefined);
+      throw error;
+    }
   }
 
   closeResult(id: string): boolean {
@@ -262,8 +292,8 @@ export class DuckDBSession implements EngineSession {
     const last = Math.min(request.offset + request.limit, src.rowCount) - 1;
     const read = async (from: string, rowRange: boolean): Promise<{ fields: ColumnField[]; batches: ColumnBatch[] }> => {
       const sql = rowRange ? `SELECT ${projection(columns)} FROM ${from} WHERE rowid BETWEEN ${first} AND ${last}` : `SELECT ${projection(columns)} FROM ${from} AS top`;
-      const { columns: resultColumns, batches } = await timed(conn, queryTimeoutMs, () => conn.readBatches(sql, Math.max(1, last - first + 1)));
-      return { fields: resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' })), batches };
+      const { columns: resultColumns, batches } = await timed(conn, queryTimeoutMs, () => conn.readBatches(sql, Math.max(1, last - first + 1), request.maxBytes));
+      return { fields: resultColumns.map(fieldOfColumn), batches };
     };
     const order = request.sort?.length ? orderBy(src.columns, request.sort) : null;
     let result: { fields: ColumnField[]; batches: ColumnBatch[] };
@@ -305,7 +335,7 @@ export class DuckDBSession implements EngineSession {
     this.streams.set(conn, release);
     try {
       const { columns: resultColumns, batches } = await conn.streamBatches(sql);
-      const fields = resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' }));
+      const fields = resultColumns.map(fieldOfColumn);
       const missing = (error: unknown) => this.missing(source, error);
       const parts = async function* (): AsyncGenerator<Uint8Array> {
         try {

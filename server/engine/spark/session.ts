@@ -10,7 +10,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { ErrorCodes, FramegateError, tokenize as sqlTokens, type ColumnInfo, type ColumnProfile, type ResultInfo, type SortKey } from '../../../protocol';
 import { Mutex } from '../async-lock';
 import { profileTable, type ProfileDialect } from '../profile';
-import type { ArrowExport, ArrowWindow, BoundTable, DataSource, EngineSession, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
+import type { ArrowExport, ArrowWindow, BoundTable, DataSource, EngineSession, HeldResult, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import { bindQuery, dropViews } from './binder';
 import type { ConnectSession } from './connect-session';
 import { Operation, toFramegateError } from './errors';
@@ -87,6 +87,11 @@ function checkFilter(filter: string): void {
   if (depth !== 0) throw new FramegateError(ErrorCodes.InvalidSql, 'the filter has an unmatched (');
 }
 
+/** A Spark result as the gateway holds it: none of its bytes are in the gateway's memory. */
+function held(info: ResultInfo): HeldResult {
+  return { ...info, bytes: 0 };
+}
+
 export class SparkEngineSession implements EngineSession {
   private readonly spark: SessionHandle;
   private readonly tag = `fg-s-${randomBytes(6).toString('hex')}`;
@@ -160,11 +165,12 @@ export class SparkEngineSession implements EngineSession {
     );
   }
 
-  runSql(sql: string, resolve: TableResolver): Promise<ResultInfo> {
-    return this.materialize(sql, resolve, sql);
+  /** Results are cached by Spark, in its own memory: they hold nothing of the gateway's budget. */
+  runSql(sql: string, resolve: TableResolver): Promise<HeldResult> {
+    return this.materialize(sql, resolve, sql).then(held);
   }
 
-  runSelect(request: SelectRequest, resolve: TableResolver): Promise<ResultInfo> {
+  runSelect(request: SelectRequest, resolve: TableResolver): Promise<HeldResult> {
     try {
       const from = resolve(request.from);
       const columns = pickColumns(from.columns, request.columns);
@@ -176,7 +182,7 @@ export class SparkEngineSession implements EngineSession {
       }
       if (request.sort?.length) sql += ` ORDER BY ${request.sort.map((k) => `${quoteName(findColumn(from.columns, k.column).name)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`;
       if (request.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(request.limit))}`;
-      return this.materialize(sql, resolve, sql.replace(name, request.from.text), new Map([[name.toLowerCase(), from]]));
+      return this.materialize(sql, resolve, sql.replace(name, request.from.text), new Map([[name.toLowerCase(), from]])).then(held);
     } catch (error) {
       return Promise.reject(toFramegateError(error));
     }

@@ -156,7 +156,11 @@ export function runConformance(target: ConformanceTarget): void {
         await engine.dropStorage(storage);
         await engine.dropStorage(newStorageId());
         assert.ok(!(await engine.listStorage()).includes(storage));
-        await rejectsWith(session.window({ source: { kind: 'stored', table }, offset: 0, limit: 1 }), 'FrameNotFound');
+        const gone = await rejectsWith(session.window({ source: { kind: 'stored', table }, offset: 0, limit: 1 }), 'FrameNotFound');
+        // Readers of a dropped (replaced, deleted) version are told so without the engine's names for it.
+        assert.ok(!gone.message.includes(storage) && !JSON.stringify(gone.detail ?? null).includes(storage), gone.message);
+        const sorted = await rejectsWith(session.window({ source: { kind: 'stored', table }, offset: 0, limit: 1, sort: [{ column: 'score' }] }), 'FrameNotFound');
+        assert.ok(!sorted.message.includes(storage), sorted.message);
       });
 
       test('drop waits for a reader: an export started before it reads everything', async () => {
