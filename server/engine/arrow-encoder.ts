@@ -2,6 +2,8 @@
  * The one module that encodes Arrow IPC: column batches (typed arrays in Arrow's layout, filled
  * from DuckDB's vector memory) are wrapped with `makeData` without copying values, and written
  * with `RecordBatchStreamWriter`. Streams are produced part by part, one record batch at a time.
+ * A window, one small batch at scrolling speed, skips the writer: its schema message is encoded
+ * once per schema, its record batch with apache-arrow's own assembler and message encoder.
  */
 import {
   Binary,
@@ -34,6 +36,8 @@ import {
   type Data,
   type Table,
 } from 'apache-arrow';
+import { Message, RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
+import { VectorAssembler } from 'apache-arrow/visitor/vectorassembler';
 import { isVariableColumn, type ColumnBatch, type ColumnData, type ColumnField, type ColumnKind } from './columns';
 
 function arrowType(kind: ColumnKind): DataType {
@@ -106,6 +110,61 @@ class PartWriter extends RecordBatchStreamWriter {
     this.pending = [];
     return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
   }
+}
+
+const ALIGN = 8;
+const align = (n: number) => (n + ALIGN - 1) & ~(ALIGN - 1);
+/** The end-of-stream marker: a continuation token and a zero length. */
+const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+
+/** An encapsulated IPC message's prefix and metadata: continuation, padded length, flatbuffer, padding. */
+function framedMetadata(message: Message): Uint8Array {
+  const metadata = Message.encode(message);
+  const size = align(8 + metadata.byteLength);
+  const framed = new Uint8Array(size);
+  const view = new DataView(framed.buffer);
+  view.setInt32(0, -1, true);
+  view.setInt32(4, size - 8, true);
+  framed.set(metadata, 8);
+  return framed;
+}
+
+/** Schemas and their encoded messages, by field names and kinds (windows of a grid repeat them). */
+const schemaCache = new Map<string, { schema: Schema; message: Uint8Array }>();
+const SCHEMA_CACHE_ENTRIES = 256;
+
+function cachedSchema(fields: ColumnField[]): { schema: Schema; message: Uint8Array } {
+  const key = JSON.stringify(fields.map((f) => [f.name, f.kind]));
+  let entry = schemaCache.get(key);
+  if (!entry) {
+    const schema = arrowSchema(fields);
+    entry = { schema, message: framedMetadata(Message.from(schema)) };
+    if (schemaCache.size >= SCHEMA_CACHE_ENTRIES) schemaCache.delete(schemaCache.keys().next().value!);
+    schemaCache.set(key, entry);
+  }
+  return entry;
+}
+
+/**
+ * One Arrow IPC stream holding one record batch: the same bytes `encodeIpc` writes, made with one
+ * allocation and a cached schema message.
+ */
+export function encodeWindowIpc(fields: ColumnField[], batch: ColumnBatch): Uint8Array {
+  const { schema, message: schemaMessage } = cachedSchema(fields);
+  const assembled = VectorAssembler.assemble(toRecordBatch(schema, batch));
+  const header = new RecordBatchHeader(batch.rowCount, assembled.nodes, assembled.bufferRegions, null);
+  const batchMessage = framedMetadata(Message.from(header, assembled.byteLength));
+  const bodyAt = schemaMessage.byteLength + batchMessage.byteLength;
+  const out = new Uint8Array(bodyAt + assembled.byteLength + END_OF_STREAM.byteLength);
+  out.set(schemaMessage, 0);
+  out.set(batchMessage, schemaMessage.byteLength);
+  const regions = assembled.bufferRegions;
+  assembled.buffers.forEach((buffer, i) => {
+    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    out.set(bytes.subarray(0, regions[i]!.length), bodyAt + regions[i]!.offset);
+  });
+  out.set(END_OF_STREAM, bodyAt + assembled.byteLength);
+  return out;
 }
 
 /** One complete Arrow IPC stream (schema, batches, end marker). */
