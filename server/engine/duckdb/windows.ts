@@ -1,0 +1,207 @@
+/**
+ * Windows and exports of the DuckDB engine, served from the block cache and the sort index.
+ *
+ * - An unsorted window copies its rows out of one or two cached blocks; a missing block is one
+ *   rowid-range query on the caller's connection. Once a window reaches the second half of its
+ *   block, the next block is read ahead after the reply (the scrolling direction, either way).
+ * - A sorted window takes its rowids from the sort index (located on demand, sort-locate.ts) and
+ *   picks the rows out of the cached blocks when all of the source's columns asked are held;
+ *   until then DuckDB fetches them by rowid, and the warmer reads the source into the cache.
+ * - An export of a source that is held whole is encoded from the blocks; otherwise it is read in
+ *   pieces (the next piece runs in DuckDB while this one is sent) and offered to the cache.
+ */
+import type { ColumnInfo, SortKey } from '../../../protocol';
+import { encodeWindowIpc } from '../arrow-encoder';
+import type { BlockCache, SourceHandle } from '../block-cache';
+import type { ColumnBatch, ColumnData, ColumnField } from '../columns';
+import type { ArrowWindow, WindowRequest } from '../engine';
+import { emptyColumn, gatherRows, placeRows, sliceRun, type BlockPiece, type RowIds } from '../row-slices';
+import type { SortIndex } from '../sort-index';
+import { estimatedRowBytes, type BackgroundReads } from './background';
+import type { DuckConnection } from './duckdb';
+import { kindOfTypeName } from './duckdb';
+import { locateSorted, type LocateTuning } from './sort-locate';
+import { readBlocks, readRowRange, readRowsById, type ReadableSource } from './source-reads';
+import { orderBy, pickColumns } from './sql-text';
+
+export interface WindowParts {
+  blocks: BlockCache;
+  sortIndex: SortIndex;
+  background: BackgroundReads;
+  locate: LocateTuning;
+  queryTimeoutMs: number;
+  /** Blocks per query when a whole source is read. */
+  pieceBlocks: number;
+}
+
+/** Work to run on the caller's connection after this request (reading ahead). */
+export type Later = (task: (conn: DuckConnection) => Promise<unknown>) => void;
+
+/** Sorted positions this far past a window are located ahead of time, once the index ends nearer. */
+const LOCATE_AHEAD_WINDOWS = 16;
+
+function fieldsOf(columns: ColumnInfo[], data: ColumnData[]): ColumnField[] {
+  return columns.map((c, i) => ({ name: c.name, kind: data[i]!.kind }));
+}
+
+export class WindowReader {
+  constructor(private readonly parts: WindowParts) {}
+
+  /** Drops whatever is cached of a source (its data is gone or replaced). */
+  forget(table: string): void {
+    this.parts.blocks.forget(table);
+    this.parts.sortIndex.forget(table);
+  }
+
+  async read(conn: DuckConnection, src: ReadableSource, request: WindowRequest, later: Later): Promise<ArrowWindow> {
+    const columns = pickColumns(src.columns, request.columns);
+    const first = Math.min(request.offset, src.rowCount);
+    const end = Math.min(request.offset + request.limit, src.rowCount);
+    const unique = uniqueColumns(columns);
+    const handle = this.parts.blocks.source(src.table, src.rowCount);
+    let data: ColumnData[];
+    if (end <= first) {
+      data = unique.map((c) => emptyColumn(kindOfTypeName(c.type)));
+    } else if (request.sort?.length) {
+      data = await this.sortedRows(conn, handle, src, unique, request.sort, first, end, later);
+    } else {
+      data = await this.rowRun(conn, handle, src, unique, first, end, later);
+    }
+    const byName = new Map(unique.map((c, i) => [c.name, data[i]!]));
+    const out = columns.map((c) => byName.get(c.name)!);
+    const batch: ColumnBatch = { fields: fieldsOf(columns, out), rowCount: end - first, columns: out };
+    return { rowCount: src.rowCount, offset: request.offset, rows: batch.rowCount, columns, ipc: encodeWindowIpc(batch.fields, batch) };
+  }
+
+  /** Rows [first, end) in rowid order, from cached blocks. */
+  private async rowRun(conn: DuckConnection, handle: SourceHandle, src: ReadableSource, columns: ColumnInfo[], first: number, end: number, later: Later): Promise<ColumnData[]> {
+    const { blocks } = this.parts;
+    const B = blocks.blockRows;
+    const firstBlock = Math.floor(first / B);
+    const lastBlock = Math.floor((end - 1) / B);
+    const held: ColumnData[][] = [];
+    for (let block = firstBlock; block <= lastBlock; block++) held.push(await this.block(conn, handle, src, columns, block));
+    this.readAhead(handle, src, columns, first, end, later);
+    return columns.map((_, c) => {
+      const pieces: BlockPiece[] = held.map((blockColumns, i) => {
+        const start = (firstBlock + i) * B;
+        const from = Math.max(first, start) - start;
+        return { column: blockColumns[c]!, from, rows: Math.min(end, start + B) - start - from };
+      });
+      return sliceRun(pieces);
+    });
+  }
+
+  private block(conn: DuckConnection, handle: SourceHandle, src: ReadableSource, columns: ColumnInfo[], block: number): Promise<ColumnData[]> {
+    const { blocks, queryTimeoutMs } = this.parts;
+    return blocks.get(handle, columns.map((c) => c.name), block, (names) =>
+      readRowRange(conn, src, pickColumns(src.columns, names), block * blocks.blockRows, blocks.rowsIn(handle, block), queryTimeoutMs),
+    );
+  }
+
+  /** Scrolling on: the block after (or before) this window, read once this request is answered. */
+  private readAhead(handle: SourceHandle, src: ReadableSource, columns: ColumnInfo[], first: number, end: number, later: Later): void {
+    const { blocks } = this.parts;
+    const B = blocks.blockRows;
+    const names = columns.map((c) => c.name);
+    const wanted: number[] = [];
+    const lastBlock = Math.floor((end - 1) / B);
+    if ((end - 1) % B >= B / 2 && lastBlock + 1 < blocks.blockCount(handle)) wanted.push(lastBlock + 1);
+    const firstBlock = Math.floor(first / B);
+    if (first % B < B / 2 && firstBlock > 0) wanted.push(firstBlock - 1);
+    for (const block of wanted) {
+      if (names.every((name) => blocks.peek(handle, name, block))) continue;
+      later((conn) => this.block(conn, handle, src, columns, block));
+    }
+  }
+
+  /** Sorted positions [first, end): rowids from the sort index, rows from the blocks or by rowid. */
+  private async sortedRows(
+    conn: DuckConnection,
+    handle: SourceHandle,
+    src: ReadableSource,
+    columns: ColumnInfo[],
+    sort: SortKey[],
+    first: number,
+    end: number,
+    later: Later,
+  ): Promise<ColumnData[]> {
+    const { blocks, sortIndex, background } = this.parts;
+    const order = orderBy(src.columns, sort);
+    const rowids = await sortIndex.rowids(src.table, order, first, end, (from, to) => this.locate(conn, src, sort, from, to));
+    const names = columns.map((c) => c.name);
+    const held = blocks.holdsAll(handle, names);
+    // Rows from anywhere need the whole source in memory; then every position of the sort.
+    if (!held) background.warm(handle, src, src.columns.filter((c) => names.includes(c.name)));
+    background.sortWhole(handle, src, sort, order);
+    this.locateAhead(src, sort, order, end, end - first, later);
+    if (held) return this.pick(handle, columns, rowids);
+    const { batch, order: at } = await readRowsById(conn, src, columns, rowids, this.parts.queryTimeoutMs);
+    const placement = placeRows(at, Math.max(1, batch.rowCount), 1);
+    return batch.columns.map((column) => gatherRows(column.kind, () => column, placement));
+  }
+
+  private locate(conn: DuckConnection, src: ReadableSource, sort: SortKey[], from: number, to: number) {
+    return locateSorted(conn, { table: src.table, columns: src.columns, sort, rowCount: src.rowCount }, from, to, this.parts.locate, this.parts.queryTimeoutMs);
+  }
+
+  /** Scrolling down a sorted grid: locate the positions after these before they are asked for. */
+  private locateAhead(src: ReadableSource, sort: SortKey[], order: string, end: number, size: number, later: Later): void {
+    const { sortIndex } = this.parts;
+    const ahead = Math.min(src.rowCount, end + LOCATE_AHEAD_WINDOWS * size);
+    if (ahead <= end || sortIndex.peek(src.table, order, end, ahead)) return;
+    later((conn) => sortIndex.rowids(src.table, order, end, ahead, (from, to) => this.locate(conn, src, sort, from, to)));
+  }
+
+  /** The rows with these rowids, picked out of held blocks (all held: checked by the caller, synchronously). */
+  private pick(handle: SourceHandle, columns: ColumnInfo[], rowids: RowIds): ColumnData[] {
+    const { blocks } = this.parts;
+    const placement = placeRows(rowids, blocks.blockRows, blocks.blockCount(handle));
+    return columns.map((column) => {
+      const blockOf = (block: number) => {
+        const data = blocks.peek(handle, column.name, block);
+        if (!data) throw new Error(`block ${block} of ${column.name} is not held`);
+        return data;
+      };
+      return gatherRows(blockOf(0).kind, blockOf, placement);
+    });
+  }
+
+  /**
+   * The whole source in rowid order as blocks: from the cache when every block is held, else read
+   * in pieces and offered to the cache as they pass (kept if there is room).
+   */
+  async *exportBlocks(conn: DuckConnection, src: ReadableSource, columns: ColumnInfo[]): AsyncGenerator<ColumnBatch> {
+    const { blocks } = this.parts;
+    const handle = blocks.source(src.table, src.rowCount);
+    const unique = uniqueColumns(columns);
+    const names = unique.map((c) => c.name);
+    const order = (batch: { columns: ColumnData[]; rowCount: number }): ColumnBatch => {
+      const byName = new Map(names.map((name, i) => [name, batch.columns[i]!]));
+      const out = columns.map((c) => byName.get(c.name)!);
+      return { fields: fieldsOf(columns, out), rowCount: batch.rowCount, columns: out };
+    };
+    const count = blocks.blockCount(handle);
+    let block = 0;
+    // Held blocks first, for as long as they stay held (a block evicted meanwhile ends the run).
+    for (const held = blocks.holdsAll(handle, names); held && block < count; block++) {
+      const data = names.map((name) => blocks.peek(handle, name, block));
+      if (data.some((d) => !d)) break;
+      yield order({ columns: data as ColumnData[], rowCount: blocks.rowsIn(handle, block) });
+    }
+    if (block >= count) return;
+    // Kept only when the whole rest fits in room that is free now: an export never pushes hot blocks out.
+    const keep = blocks.hasRoomFor((src.rowCount - block * blocks.blockRows) * estimatedRowBytes(unique));
+    for await (const batch of readBlocks(conn, src, unique, blocks.blockRows, this.parts.pieceBlocks, this.parts.queryTimeoutMs, block)) {
+      if (keep) names.forEach((name, i) => blocks.offer(handle, name, block, batch.columns[i]!));
+      block++;
+      yield order(batch);
+    }
+  }
+}
+
+/** Columns without repeats (a window may name one twice). */
+function uniqueColumns(columns: ColumnInfo[]): ColumnInfo[] {
+  const seen = new Set<string>();
+  return columns.filter((c) => !seen.has(c.name) && seen.add(c.name));
+}
