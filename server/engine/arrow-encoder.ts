@@ -3,7 +3,8 @@
  * from DuckDB's vector memory) are wrapped with `makeData` without copying values, and written
  * with `RecordBatchStreamWriter`. Streams are produced part by part, one record batch at a time.
  * A window, one small batch at scrolling speed, skips the writer: its schema message is encoded
- * once per schema, its record batch with apache-arrow's own assembler and message encoder.
+ * once per schema, its record batch metadata with apache-arrow's own message encoder, and its
+ * columns write themselves straight into the body (row-slices.ts): one allocation, one copy.
  */
 import {
   Binary,
@@ -36,9 +37,10 @@ import {
   type Data,
   type Table,
 } from 'apache-arrow';
-import { Message, RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
+import { BufferRegion, FieldNode, Message, RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
 import { VectorAssembler } from 'apache-arrow/visitor/vectorassembler';
-import { isVariableColumn, type ColumnBatch, type ColumnData, type ColumnField, type ColumnKind } from './columns';
+import { isVariableColumn, isVariableWidth, type ColumnBatch, type ColumnData, type ColumnField, type ColumnKind } from './columns';
+import type { WindowColumn } from './row-slices';
 
 function arrowType(kind: ColumnKind): DataType {
   switch (kind) {
@@ -164,6 +166,43 @@ export function encodeWindowIpc(fields: ColumnField[], batch: ColumnBatch): Uint
     out.set(bytes.subarray(0, regions[i]!.length), bodyAt + regions[i]!.offset);
   });
   out.set(END_OF_STREAM, bodyAt + assembled.byteLength);
+  return out;
+}
+
+/**
+ * One Arrow IPC stream of one record batch made of window columns, laid out as apache-arrow's
+ * writer lays out a batch (validity, then values or offsets and data; each buffer padded to 8).
+ */
+export function encodeColumnsIpc(fields: ColumnField[], columns: WindowColumn[], rows: number): Uint8Array {
+  const { message: schemaMessage } = cachedSchema(fields);
+  const nodes: FieldNode[] = [];
+  const regions: BufferRegion[] = [];
+  let bodyLength = 0;
+  const region = (bytes: number) => {
+    regions.push(new BufferRegion(bodyLength, align(bytes)));
+    bodyLength += align(bytes);
+    return regions.length - 1;
+  };
+  const plan = columns.map((column) => {
+    nodes.push(new FieldNode(rows, column.nulls));
+    const validity = region(column.nulls > 0 ? Math.ceil(rows / 8) : 0);
+    const offsets = isVariableWidth(column.kind) ? region(4 * (rows + 1)) : -1;
+    return { validity, offsets, values: region(column.valueBytes) };
+  });
+  const batchMessage = framedMetadata(Message.from(new RecordBatchHeader(rows, nodes, regions, null), bodyLength));
+  const bodyAt = schemaMessage.byteLength + batchMessage.byteLength;
+  const out = new Uint8Array(bodyAt + bodyLength + END_OF_STREAM.byteLength);
+  out.set(schemaMessage, 0);
+  out.set(batchMessage, schemaMessage.byteLength);
+  const at = (i: number, bytes: number) => out.subarray(bodyAt + regions[i]!.offset, bodyAt + regions[i]!.offset + bytes);
+  columns.forEach((column, c) => {
+    const { validity, offsets, values } = plan[c]!;
+    if (column.validity) at(validity, Math.ceil(rows / 8)).set(column.validity.subarray(0, Math.ceil(rows / 8)));
+    if (offsets >= 0) column.writeOffsets!(new Int32Array(out.buffer, bodyAt + regions[offsets]!.offset, rows + 1));
+    // As apache-arrow writes them: booleans that are all null are all zero bits.
+    if (!(column.kind === 'bool' && column.nulls === rows)) column.writeValues(at(values, column.valueBytes));
+  });
+  out.set(END_OF_STREAM, bodyAt + bodyLength);
   return out;
 }
 

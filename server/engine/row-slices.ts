@@ -1,10 +1,12 @@
 /**
- * Windows cut out of cached blocks (block-cache.ts): a run of consecutive rows copied out of one or
- * two blocks, or rows picked by rowid (a sorted window) out of any blocks. The result is a fresh
- * column in the same layout, ready for the Arrow encoder. Values are copied as integers of their
- * width, never through floats, so every bit pattern (NaN payloads included) survives.
+ * Windows cut out of cached blocks (block-cache.ts): a run of consecutive rows out of one or two
+ * blocks, or rows picked by rowid (a sorted window) out of any blocks. A window column does not
+ * copy anything until it is written: the Arrow encoder (`encodeColumnsIpc`) has it write its
+ * validity, values and offsets straight into the IPC body, so a window costs one copy of its
+ * bytes. Values are copied as integers of their width, never through floats, so every bit
+ * pattern (NaN payloads included) survives.
  */
-import { BYTE_WIDTH, copyBits, isVariableColumn, isVariableWidth, type ColumnData, type ColumnKind, type FixedColumn, type Validity, type VariableColumn } from './columns';
+import { BYTE_WIDTH, copyBits, isVariableWidth, type ColumnData, type ColumnKind, type FixedColumn, type Validity, type VariableColumn } from './columns';
 
 /** Rowids in the order rows should come out: 32-bit where the source allows, else exact doubles. */
 export type RowIds = Uint32Array | Float64Array;
@@ -16,6 +18,20 @@ export interface BlockPiece {
   rows: number;
 }
 
+/** Rows of one column, ready to be written in Arrow's layout. */
+export interface WindowColumn {
+  readonly kind: ColumnKind;
+  readonly rows: number;
+  readonly nulls: number;
+  /** One bit per row from bit 0; null when no row is null. */
+  readonly validity: Uint8Array | null;
+  /** Bytes `writeValues` writes: fixed width rows × width (booleans packed to bits), variable width the value bytes. */
+  readonly valueBytes: number;
+  writeValues(out: Uint8Array): void;
+  /** Variable width only: rows + 1 offsets from 0. */
+  writeOffsets?(out: Int32Array): void;
+}
+
 function isValid(validity: Validity, row: number): boolean {
   return !validity || ((validity[row >>> 3]! >>> (row & 7)) & 1) === 1;
 }
@@ -23,6 +39,21 @@ function isValid(validity: Validity, row: number): boolean {
 function setBit(bits: Uint8Array, row: number, valid: boolean): void {
   if (valid) bits[row >>> 3]! |= 1 << (row & 7);
   else bits[row >>> 3]! &= ~(1 << (row & 7));
+}
+
+const BITS_SET = Uint8Array.from({ length: 256 }, (_, b) => {
+  let n = 0;
+  for (let v = b; v; v >>= 1) n += v & 1;
+  return n;
+});
+
+/** Zero bits among the first `rows` bits. */
+function zeros(bits: Uint8Array, rows: number): number {
+  let ones = 0;
+  const whole = rows >>> 3;
+  for (let i = 0; i < whole; i++) ones += BITS_SET[bits[i]!]!;
+  if (rows & 7) ones += BITS_SET[bits[whole]! & ((1 << (rows & 7)) - 1)]!;
+  return rows - ones;
 }
 
 const words32 = new WeakMap<Uint8Array, Uint32Array>();
@@ -49,10 +80,16 @@ function view16(bytes: Uint8Array): Uint16Array {
   return view;
 }
 
-/** Consecutive rows out of consecutive blocks of one column, copied into one column. */
-export function sliceRun(pieces: BlockPiece[]): ColumnData {
+/** DuckDB's one byte per boolean, packed into Arrow's bits. */
+function packBooleans(out: Uint8Array, bytes: Uint8Array, from: number, rows: number, at: number): void {
+  for (let i = 0; i < rows; i++) if (bytes[from + i]) out[(at + i) >>> 3]! |= 1 << ((at + i) & 7);
+}
+
+/** Consecutive rows out of consecutive blocks of one column. */
+export function runColumn(pieces: BlockPiece[]): WindowColumn {
   const first = pieces[0];
   if (!first) throw new Error('a run needs at least one piece');
+  const kind = first.column.kind;
   const rows = pieces.reduce((n, p) => n + p.rows, 0);
   let validity: Uint8Array | null = null;
   if (pieces.some((p) => p.column.validity)) {
@@ -64,33 +101,55 @@ export function sliceRun(pieces: BlockPiece[]): ColumnData {
       at += piece.rows;
     }
   }
-  if (isVariableColumn(first.column)) {
+  const nulls = validity ? zeros(validity, rows) : 0;
+  if (nulls === 0) validity = null;
+  if (isVariableWidth(kind)) {
     const sources = pieces.map((p) => p.column as VariableColumn);
-    const bytes = pieces.reduce((n, p, i) => n + sources[i]!.offsets[p.from + p.rows]! - sources[i]!.offsets[p.from]!, 0);
-    const offsets = new Int32Array(rows + 1);
-    const data = new Uint8Array(bytes);
-    let row = 0;
-    let end = 0;
-    pieces.forEach((piece, i) => {
-      const source = sources[i]!;
-      const base = source.offsets[piece.from]!;
-      for (let r = 1; r <= piece.rows; r++) offsets[row + r] = end + source.offsets[piece.from + r]! - base;
-      data.set(source.data.subarray(base, source.offsets[piece.from + piece.rows]), end);
-      end += source.offsets[piece.from + piece.rows]! - base;
-      row += piece.rows;
-    });
-    return { kind: first.column.kind, offsets, data, validity };
+    const span = (i: number) => [sources[i]!.offsets[pieces[i]!.from]!, sources[i]!.offsets[pieces[i]!.from + pieces[i]!.rows]!] as const;
+    return {
+      kind,
+      rows,
+      nulls,
+      validity,
+      valueBytes: pieces.reduce((n, _, i) => n + span(i)[1] - span(i)[0], 0),
+      writeValues(out) {
+        let at = 0;
+        pieces.forEach((_, i) => {
+          const [start, end] = span(i);
+          out.set(sources[i]!.data.subarray(start, end), at);
+          at += end - start;
+        });
+      },
+      writeOffsets(out) {
+        let row = 0;
+        let end = 0;
+        pieces.forEach((piece, i) => {
+          const offsets = sources[i]!.offsets;
+          const base = offsets[piece.from]!;
+          for (let r = 1; r <= piece.rows; r++) out[row + r] = end + offsets[piece.from + r]! - base;
+          end += offsets[piece.from + piece.rows]! - base;
+          row += piece.rows;
+        });
+      },
+    };
   }
-  const kind = first.column.kind;
   const width = BYTE_WIDTH[kind];
-  const values = new Uint8Array(rows * width);
-  let at = 0;
-  for (const piece of pieces) {
-    const source = piece.column as FixedColumn;
-    values.set(source.values.subarray(piece.from * width, (piece.from + piece.rows) * width), at);
-    at += piece.rows * width;
-  }
-  return { kind, values, validity };
+  return {
+    kind,
+    rows,
+    nulls,
+    validity,
+    valueBytes: kind === 'bool' ? Math.ceil(rows / 8) : rows * width,
+    writeValues(out) {
+      let at = 0;
+      for (const piece of pieces) {
+        const values = (piece.column as FixedColumn).values;
+        if (kind === 'bool') packBooleans(out, values, piece.from, piece.rows, at);
+        else out.set(values.subarray(piece.from * width, (piece.from + piece.rows) * width), at * width);
+        at += piece.rows;
+      }
+    },
+  };
 }
 
 /** Where rows picked by rowid are: each row's block and its place in it (the same for every column). */
@@ -131,60 +190,112 @@ export function placeRows(rowids: RowIds, blockRows: number, blockCount: number)
  * Rows picked by rowid (placed by `placeRows`) out of blocks: `blockOf(b)` must return block b of
  * the column for every block touched.
  */
-export function gatherRows(kind: ColumnKind, blockOf: (block: number) => ColumnData, placement: RowPlacement): ColumnData {
+export function pickedColumn(kind: ColumnKind, blockOf: (block: number) => ColumnData, placement: RowPlacement): WindowColumn {
   const { rows, slot, inBlock } = placement;
-  if (rows === 0) return emptyColumn(kind);
   const blocks = placement.blocks.map(blockOf);
   let validity: Uint8Array | null = null;
+  let nulls = 0;
   if (blocks.some((b) => b.validity !== null)) {
     validity = new Uint8Array(Math.ceil(rows / 8)).fill(0xff);
-    for (let i = 0; i < rows; i++) if (!isValid(blocks[slot[i]!]!.validity, inBlock[i]!)) setBit(validity, i, false);
-  }
-  if (isVariableWidth(kind)) return { kind, ...gatherBytes(blocks as VariableColumn[], slot, inBlock), validity };
-  const width = BYTE_WIDTH[kind];
-  const values = new Uint8Array(rows * width);
-  const fixed = blocks as FixedColumn[];
-  if (width >= 4) {
-    const views = fixed.map((block) => view32(block.values));
-    const out = new Uint32Array(values.buffer);
-    if (width === 8) {
-      for (let i = 0; i < rows; i++) {
-        const view = views[slot[i]!]!;
-        const from = inBlock[i]! * 2;
-        out[i * 2] = view[from]!;
-        out[i * 2 + 1] = view[from + 1]!;
-      }
-    } else {
-      for (let i = 0; i < rows; i++) out[i] = views[slot[i]!]![inBlock[i]!]!;
+    for (let i = 0; i < rows; i++) {
+      if (isValid(blocks[slot[i]!]!.validity, inBlock[i]!)) continue;
+      setBit(validity, i, false);
+      nulls++;
     }
-  } else if (width === 2) {
-    const views = fixed.map((block) => view16(block.values));
-    const out = new Uint16Array(values.buffer);
-    for (let i = 0; i < rows; i++) out[i] = views[slot[i]!]![inBlock[i]!]!;
-  } else {
-    const views = fixed.map((block) => block.values);
-    for (let i = 0; i < rows; i++) values[i] = views[slot[i]!]![inBlock[i]!]!;
+    if (nulls === 0) validity = null;
   }
-  return { kind, values, validity };
+  if (isVariableWidth(kind)) {
+    const sources = blocks as VariableColumn[];
+    let valueBytes = 0;
+    for (let i = 0; i < rows; i++) {
+      const offsets = sources[slot[i]!]!.offsets;
+      valueBytes += offsets[inBlock[i]! + 1]! - offsets[inBlock[i]!]!;
+    }
+    return {
+      kind,
+      rows,
+      nulls,
+      validity,
+      valueBytes,
+      writeValues(out) {
+        let at = 0;
+        for (let i = 0; i < rows; i++) {
+          const source = sources[slot[i]!]!;
+          const start = source.offsets[inBlock[i]!]!;
+          const end = source.offsets[inBlock[i]! + 1]!;
+          out.set(source.data.subarray(start, end), at);
+          at += end - start;
+        }
+      },
+      writeOffsets(out) {
+        out[0] = 0;
+        for (let i = 0; i < rows; i++) {
+          const offsets = sources[slot[i]!]!.offsets;
+          out[i + 1] = out[i]! + offsets[inBlock[i]! + 1]! - offsets[inBlock[i]!]!;
+        }
+      },
+    };
+  }
+  const width = BYTE_WIDTH[kind];
+  const fixed = blocks as FixedColumn[];
+  return {
+    kind,
+    rows,
+    nulls,
+    validity,
+    valueBytes: kind === 'bool' ? Math.ceil(rows / 8) : rows * width,
+    writeValues(out) {
+      if (kind === 'bool') {
+        for (let i = 0; i < rows; i++) if (fixed[slot[i]!]!.values[inBlock[i]!]) out[i >>> 3]! |= 1 << (i & 7);
+      } else if (width >= 4) {
+        const views = fixed.map((block) => view32(block.values));
+        const words = new Uint32Array(out.buffer, out.byteOffset, (rows * width) >>> 2);
+        if (width === 8) {
+          for (let i = 0; i < rows; i++) {
+            const view = views[slot[i]!]!;
+            const from = inBlock[i]! * 2;
+            words[i * 2] = view[from]!;
+            words[i * 2 + 1] = view[from + 1]!;
+          }
+        } else {
+          for (let i = 0; i < rows; i++) words[i] = views[slot[i]!]![inBlock[i]!]!;
+        }
+      } else if (width === 2) {
+        const views = fixed.map((block) => view16(block.values));
+        const halves = new Uint16Array(out.buffer, out.byteOffset, rows);
+        for (let i = 0; i < rows; i++) halves[i] = views[slot[i]!]![inBlock[i]!]!;
+      } else {
+        const views = fixed.map((block) => block.values);
+        for (let i = 0; i < rows; i++) out[i] = views[slot[i]!]![inBlock[i]!]!;
+      }
+    },
+  };
 }
 
-function gatherBytes(blocks: VariableColumn[], slot: Uint32Array, inBlock: Uint32Array): { offsets: Int32Array; data: Uint8Array } {
-  const rows = slot.length;
-  const offsets = new Int32Array(rows + 1);
-  for (let i = 0; i < rows; i++) {
-    const source = blocks[slot[i]!]!;
-    offsets[i + 1] = offsets[i]! + source.offsets[inBlock[i]! + 1]! - source.offsets[inBlock[i]!]!;
+/** A window column as a column of its own (bytes copied out; booleans back to one byte each). */
+export function materialize(column: WindowColumn): ColumnData {
+  const { kind, rows } = column;
+  const validity = column.validity ? column.validity.slice() : null;
+  if (isVariableWidth(kind)) {
+    const offsets = new Int32Array(rows + 1);
+    column.writeOffsets!(offsets);
+    const data = new Uint8Array(column.valueBytes);
+    column.writeValues(data);
+    return { kind, offsets, data, validity };
   }
-  const data = new Uint8Array(offsets[rows]!);
-  for (let i = 0; i < rows; i++) {
-    const source = blocks[slot[i]!]!;
-    data.set(source.data.subarray(source.offsets[inBlock[i]!], source.offsets[inBlock[i]! + 1]), offsets[i]);
-  }
-  return { offsets, data };
+  const packed = new Uint8Array(column.valueBytes);
+  column.writeValues(packed);
+  const values = kind === 'bool' ? Uint8Array.from({ length: rows }, (_, i) => (packed[i >>> 3]! >>> (i & 7)) & 1) : packed;
+  return { kind, values, validity };
 }
 
 /** A column of no rows. */
 export function emptyColumn(kind: ColumnKind): ColumnData {
   if (kind === 'utf8' || kind === 'binary') return { kind, offsets: new Int32Array(1), data: new Uint8Array(0), validity: null };
   return { kind, values: new Uint8Array(0), validity: null };
+}
+
+/** A whole block (or any column) as a window column. */
+export function wholeColumn(column: ColumnData, rows: number): WindowColumn {
+  return runColumn([{ column, from: 0, rows }]);
 }

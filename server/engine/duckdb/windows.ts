@@ -11,11 +11,11 @@
  *   pieces (the next piece runs in DuckDB while this one is sent) and offered to the cache.
  */
 import type { ColumnInfo, SortKey } from '../../../protocol';
-import { encodeWindowIpc } from '../arrow-encoder';
+import { encodeColumnsIpc } from '../arrow-encoder';
 import type { BlockCache, SourceHandle } from '../block-cache';
 import type { ColumnBatch, ColumnData, ColumnField } from '../columns';
 import type { ArrowWindow, WindowRequest } from '../engine';
-import { emptyColumn, gatherRows, placeRows, sliceRun, type BlockPiece, type RowIds } from '../row-slices';
+import { emptyColumn, pickedColumn, placeRows, runColumn, type BlockPiece, type RowIds, type WindowColumn } from '../row-slices';
 import type { SortIndex } from '../sort-index';
 import { estimatedRowBytes, type BackgroundReads } from './background';
 import type { DuckConnection } from './duckdb';
@@ -40,7 +40,7 @@ export type Later = (task: (conn: DuckConnection) => Promise<unknown>) => void;
 /** Sorted positions this far past a window are located ahead of time, once the index ends nearer. */
 const LOCATE_AHEAD_WINDOWS = 16;
 
-function fieldsOf(columns: ColumnInfo[], data: ColumnData[]): ColumnField[] {
+function fieldsOf(columns: ColumnInfo[], data: { kind: ColumnField['kind'] }[]): ColumnField[] {
   return columns.map((c, i) => ({ name: c.name, kind: data[i]!.kind }));
 }
 
@@ -59,9 +59,9 @@ export class WindowReader {
     const end = Math.min(request.offset + request.limit, src.rowCount);
     const unique = uniqueColumns(columns);
     const handle = this.parts.blocks.source(src.table, src.rowCount);
-    let data: ColumnData[];
+    let data: WindowColumn[];
     if (end <= first) {
-      data = unique.map((c) => emptyColumn(kindOfTypeName(c.type)));
+      data = unique.map((c) => runColumn([{ column: emptyColumn(kindOfTypeName(c.type)), from: 0, rows: 0 }]));
     } else if (request.sort?.length) {
       data = await this.sortedRows(conn, handle, src, unique, request.sort, first, end, later);
     } else {
@@ -69,12 +69,11 @@ export class WindowReader {
     }
     const byName = new Map(unique.map((c, i) => [c.name, data[i]!]));
     const out = columns.map((c) => byName.get(c.name)!);
-    const batch: ColumnBatch = { fields: fieldsOf(columns, out), rowCount: end - first, columns: out };
-    return { rowCount: src.rowCount, offset: request.offset, rows: batch.rowCount, columns, ipc: encodeWindowIpc(batch.fields, batch) };
+    return { rowCount: src.rowCount, offset: request.offset, rows: end - first, columns, ipc: encodeColumnsIpc(fieldsOf(columns, out), out, end - first) };
   }
 
   /** Rows [first, end) in rowid order, from cached blocks. */
-  private async rowRun(conn: DuckConnection, handle: SourceHandle, src: ReadableSource, columns: ColumnInfo[], first: number, end: number, later: Later): Promise<ColumnData[]> {
+  private async rowRun(conn: DuckConnection, handle: SourceHandle, src: ReadableSource, columns: ColumnInfo[], first: number, end: number, later: Later): Promise<WindowColumn[]> {
     const { blocks } = this.parts;
     const B = blocks.blockRows;
     const firstBlock = Math.floor(first / B);
@@ -88,7 +87,7 @@ export class WindowReader {
         const from = Math.max(first, start) - start;
         return { column: blockColumns[c]!, from, rows: Math.min(end, start + B) - start - from };
       });
-      return sliceRun(pieces);
+      return runColumn(pieces);
     });
   }
 
@@ -125,7 +124,7 @@ export class WindowReader {
     first: number,
     end: number,
     later: Later,
-  ): Promise<ColumnData[]> {
+  ): Promise<WindowColumn[]> {
     const { blocks, sortIndex, background } = this.parts;
     const order = orderBy(src.columns, sort);
     const rowids = await sortIndex.rowids(src.table, order, first, end, (from, to) => this.locate(conn, src, sort, from, to));
@@ -138,7 +137,7 @@ export class WindowReader {
     if (held) return this.pick(handle, columns, rowids);
     const { batch, order: at } = await readRowsById(conn, src, columns, rowids, this.parts.queryTimeoutMs);
     const placement = placeRows(at, Math.max(1, batch.rowCount), 1);
-    return batch.columns.map((column) => gatherRows(column.kind, () => column, placement));
+    return batch.columns.map((column) => pickedColumn(column.kind, () => column, placement));
   }
 
   private locate(conn: DuckConnection, src: ReadableSource, sort: SortKey[], from: number, to: number) {
@@ -154,7 +153,7 @@ export class WindowReader {
   }
 
   /** The rows with these rowids, picked out of held blocks (all held: checked by the caller, synchronously). */
-  private pick(handle: SourceHandle, columns: ColumnInfo[], rowids: RowIds): ColumnData[] {
+  private pick(handle: SourceHandle, columns: ColumnInfo[], rowids: RowIds): WindowColumn[] {
     const { blocks } = this.parts;
     const placement = placeRows(rowids, blocks.blockRows, blocks.blockCount(handle));
     return columns.map((column) => {
@@ -163,7 +162,7 @@ export class WindowReader {
         if (!data) throw new Error(`block ${block} of ${column.name} is not held`);
         return data;
       };
-      return gatherRows(blockOf(0).kind, blockOf, placement);
+      return pickedColumn(blockOf(placement.blocks[0] ?? 0).kind, blockOf, placement);
     });
   }
 

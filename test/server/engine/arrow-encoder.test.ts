@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
-import { encodeIpc, encodeWindowIpc } from '../../../server/engine/arrow-encoder';
-import type { ColumnBatch, ColumnField } from '../../../server/engine/columns';
+import { encodeColumnsIpc, encodeIpc, encodeWindowIpc } from '../../../server/engine/arrow-encoder';
+import type { ColumnBatch, ColumnData, ColumnField } from '../../../server/engine/columns';
+import { materialize, pickedColumn, placeRows, runColumn } from '../../../server/engine/row-slices';
 
 function batch(rows: number): ColumnBatch {
   const fields: ColumnField[] = [
@@ -41,3 +42,31 @@ test('a window encoded with the cached schema is the stream writer’s bytes, fo
     if (rows > 4) assert.deepEqual(decoded.get(4)!.toJSON(), { i: 4_000_000_028n, s: 'value 4', b: false, f: 1, d: 19_004 * 86_400_000 });
   }
 });
+
+test('window columns written straight into the body are the stream writer’s bytes for the same rows', () => {
+  const whole = batch(3000);
+  const blockOf = (b: number, column: number) => sliceBlock(whole, column, b * 1000, 1000);
+  const fields = whole.fields;
+  // A run across two blocks, and rows picked out of all three.
+  const run = fields.map((_, c) => runColumn([
+    { column: blockOf(0, c), from: 700, rows: 300 },
+    { column: blockOf(1, c), from: 0, rows: 450 },
+  ]));
+  const expectedRun = encodeIpc(fields, [{ fields, rowCount: 750, columns: run.map(materialize) }]);
+  assert.deepEqual(Buffer.from(encodeColumnsIpc(fields, run, 750)), Buffer.from(expectedRun));
+  const rowids = Uint32Array.from([2999, 0, 1500, 3, 2001, 999, 1000]);
+  const placement = placeRows(rowids, 1000, 3);
+  const picked = fields.map((f, c) => pickedColumn(f.kind, (b) => blockOf(b, c), placement));
+  const bytes = encodeColumnsIpc(fields, picked, rowids.length);
+  assert.deepEqual(Buffer.from(bytes), Buffer.from(encodeIpc(fields, [{ fields, rowCount: rowids.length, columns: picked.map(materialize) }])));
+  assert.deepEqual(
+    tableFromIPC(bytes).toArray().map((r: { toJSON(): { s: string } }) => r.toJSON().s),
+    [...rowids].map((r) => `value ${r}`),
+  );
+});
+
+/** Rows [from, from + rows) of a column of `whole`, as a block of its own (buffers copied, offsets rebased). */
+function sliceBlock(whole: ColumnBatch, column: number, from: number, rows: number): ColumnData {
+  const source = whole.columns[column]!;
+  return materialize(runColumn([{ column: source, from, rows }]));
+}

@@ -2,15 +2,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BYTE_WIDTH, type ColumnData, type ColumnKind, type FixedColumn, type VariableColumn } from '../../../server/engine/columns';
-import { emptyColumn, gatherRows, placeRows, sliceRun } from '../../../server/engine/row-slices';
+import { emptyColumn, materialize, pickedColumn, placeRows, runColumn, type BlockPiece, type RowPlacement } from '../../../server/engine/row-slices';
+
+const sliceRun = (pieces: BlockPiece[]) => materialize(runColumn(pieces));
+const gatherRows = (kind: ColumnKind, blockOf: (block: number) => ColumnData, placement: RowPlacement) => materialize(pickedColumn(kind, blockOf, placement));
 
 const BLOCK = 13; // odd, so pieces start at every bit offset of a validity byte
 
-/** `rows` of a fixed-width column: row r's bytes are (r·7 + byte) & 0xff; every 5th row null. */
+/** `rows` of a fixed-width column: row r's bytes are (r·7 + byte) & 0xff (booleans: every third true); every 5th row null. */
 function fixed(kind: Exclude<ColumnKind, 'utf8' | 'binary'>, first: number, rows: number, nulls = true): FixedColumn {
   const width = BYTE_WIDTH[kind];
   const values = new Uint8Array(rows * width);
-  for (let r = 0; r < rows; r++) for (let b = 0; b < width; b++) values[r * width + b] = ((first + r) * 7 + b) & 0xff;
+  for (let r = 0; r < rows; r++) for (let b = 0; b < width; b++) values[r * width + b] = kind === 'bool' ? Number((first + r) % 3 === 0) : ((first + r) * 7 + b) & 0xff;
   return { kind, values, validity: nulls ? validity(first, rows) : null };
 }
 
