@@ -1,10 +1,10 @@
 /**
- * The one module that encodes Arrow IPC: column batches (typed arrays in Arrow's layout, filled
- * from DuckDB's vector memory) are wrapped with `makeData` without copying values, and written
- * with `RecordBatchStreamWriter`. Streams are produced part by part, one record batch at a time.
- * A window, one small batch at scrolling speed, skips the writer: its schema message is encoded
- * once per schema, its record batch metadata with apache-arrow's own message encoder, and its
- * columns write themselves straight into the body (row-slices.ts): one allocation, one copy.
+ * The one module that encodes Arrow IPC. Column batches (typed arrays in Arrow's layout, filled
+ * from DuckDB's vector memory) and windows cut out of them (row-slices.ts) write themselves
+ * straight into the body of a record batch message, laid out as apache-arrow's stream writer lays
+ * it out; the metadata is apache-arrow's own message encoding, and a schema's message is encoded
+ * once. One allocation and one copy of the rows per batch; streams come part by part.
+ * `toRecordBatch` (apache-arrow's own objects, for its writer) stays for re-encoding and tests.
  */
 import {
   Binary,
@@ -38,9 +38,8 @@ import {
   type Table,
 } from 'apache-arrow';
 import { BufferRegion, FieldNode, Message, RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
-import { VectorAssembler } from 'apache-arrow/visitor/vectorassembler';
 import { isVariableColumn, isVariableWidth, type ColumnBatch, type ColumnData, type ColumnField, type ColumnKind } from './columns';
-import type { WindowColumn } from './row-slices';
+import { runColumn, type WindowColumn } from './row-slices';
 
 function arrowType(kind: ColumnKind): DataType {
   switch (kind) {
@@ -94,26 +93,6 @@ export function toRecordBatch(schema: Schema, batch: ColumnBatch): RecordBatch {
   return new RecordBatch(schema, struct);
 }
 
-/** A stream writer whose output is taken part by part instead of queued until the end. */
-class PartWriter extends RecordBatchStreamWriter {
-  private pending: Uint8Array[] = [];
-
-  protected override _write(chunk: ArrayBufferView): this {
-    if (chunk.byteLength > 0) {
-      // Copy: the writer reuses nothing, but our value buffers may be pooled by callers.
-      this.pending.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      this._position += chunk.byteLength;
-    }
-    return this;
-  }
-
-  takePart(): Uint8Array {
-    const part = Buffer.concat(this.pending);
-    this.pending = [];
-    return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
-  }
-}
-
 const ALIGN = 8;
 const align = (n: number) => (n + ALIGN - 1) & ~(ALIGN - 1);
 /** The end-of-stream marker: a continuation token and a zero length. */
@@ -131,50 +110,34 @@ function framedMetadata(message: Message): Uint8Array {
   return framed;
 }
 
-/** Schemas and their encoded messages, by field names and kinds (windows of a grid repeat them). */
-const schemaCache = new Map<string, { schema: Schema; message: Uint8Array }>();
+/** Encoded schema messages, by field names and kinds (windows of a grid repeat them). */
+const schemaMessages = new Map<string, Uint8Array>();
 const SCHEMA_CACHE_ENTRIES = 256;
 
-function cachedSchema(fields: ColumnField[]): { schema: Schema; message: Uint8Array } {
+function schemaMessage(fields: ColumnField[]): Uint8Array {
   const key = JSON.stringify(fields.map((f) => [f.name, f.kind]));
-  let entry = schemaCache.get(key);
-  if (!entry) {
-    const schema = arrowSchema(fields);
-    entry = { schema, message: framedMetadata(Message.from(schema)) };
-    if (schemaCache.size >= SCHEMA_CACHE_ENTRIES) schemaCache.delete(schemaCache.keys().next().value!);
-    schemaCache.set(key, entry);
+  let message = schemaMessages.get(key);
+  if (!message) {
+    message = framedMetadata(Message.from(arrowSchema(fields)));
+    if (schemaMessages.size >= SCHEMA_CACHE_ENTRIES) schemaMessages.delete(schemaMessages.keys().next().value!);
+    schemaMessages.set(key, message);
   }
-  return entry;
+  return message;
 }
 
-/**
- * One Arrow IPC stream holding one record batch: the same bytes `encodeIpc` writes, made with one
- * allocation and a cached schema message.
- */
-export function encodeWindowIpc(fields: ColumnField[], batch: ColumnBatch): Uint8Array {
-  const { schema, message: schemaMessage } = cachedSchema(fields);
-  const assembled = VectorAssembler.assemble(toRecordBatch(schema, batch));
-  const header = new RecordBatchHeader(batch.rowCount, assembled.nodes, assembled.bufferRegions, null);
-  const batchMessage = framedMetadata(Message.from(header, assembled.byteLength));
-  const bodyAt = schemaMessage.byteLength + batchMessage.byteLength;
-  const out = new Uint8Array(bodyAt + assembled.byteLength + END_OF_STREAM.byteLength);
-  out.set(schemaMessage, 0);
-  out.set(batchMessage, schemaMessage.byteLength);
-  const regions = assembled.bufferRegions;
-  assembled.buffers.forEach((buffer, i) => {
-    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    out.set(bytes.subarray(0, regions[i]!.length), bodyAt + regions[i]!.offset);
-  });
-  out.set(END_OF_STREAM, bodyAt + assembled.byteLength);
-  return out;
+/** Where a record batch's buffers go in its body, and its encoded metadata. */
+interface BatchPlan {
+  columns: WindowColumn[];
+  rows: number;
+  metadata: Uint8Array;
+  regions: BufferRegion[];
+  /** Per column: its validity, offsets (-1: none) and values buffer, as indexes into `regions`. */
+  slots: { validity: number; offsets: number; values: number }[];
+  bodyLength: number;
 }
 
-/**
- * One Arrow IPC stream of one record batch made of window columns, laid out as apache-arrow's
- * writer lays out a batch (validity, then values or offsets and data; each buffer padded to 8).
- */
-export function encodeColumnsIpc(fields: ColumnField[], columns: WindowColumn[], rows: number): Uint8Array {
-  const { message: schemaMessage } = cachedSchema(fields);
+/** Lays a batch out as apache-arrow's writer does: per column validity, then values or offsets and data; each buffer padded to 8. */
+function planBatch(columns: WindowColumn[], rows: number): BatchPlan {
   const nodes: FieldNode[] = [];
   const regions: BufferRegion[] = [];
   let bodyLength = 0;
@@ -183,53 +146,75 @@ export function encodeColumnsIpc(fields: ColumnField[], columns: WindowColumn[],
     bodyLength += align(bytes);
     return regions.length - 1;
   };
-  const plan = columns.map((column) => {
+  const slots = columns.map((column) => {
     nodes.push(new FieldNode(rows, column.nulls));
     const validity = region(column.nulls > 0 ? Math.ceil(rows / 8) : 0);
     const offsets = isVariableWidth(column.kind) ? region(4 * (rows + 1)) : -1;
     return { validity, offsets, values: region(column.valueBytes) };
   });
-  const batchMessage = framedMetadata(Message.from(new RecordBatchHeader(rows, nodes, regions, null), bodyLength));
-  const bodyAt = schemaMessage.byteLength + batchMessage.byteLength;
-  const out = new Uint8Array(bodyAt + bodyLength + END_OF_STREAM.byteLength);
-  out.set(schemaMessage, 0);
-  out.set(batchMessage, schemaMessage.byteLength);
-  const at = (i: number, bytes: number) => out.subarray(bodyAt + regions[i]!.offset, bodyAt + regions[i]!.offset + bytes);
+  const metadata = framedMetadata(Message.from(new RecordBatchHeader(rows, nodes, regions, null), bodyLength));
+  return { columns, rows, metadata, regions, slots, bodyLength };
+}
+
+/** Writes a planned batch (metadata, then body) into `out` at `at` (8-byte aligned, zeroed). */
+function writeBatch(plan: BatchPlan, out: Uint8Array, at: number): void {
+  const { columns, rows, regions, slots } = plan;
+  out.set(plan.metadata, at);
+  const body = at + plan.metadata.byteLength;
+  const buffer = (i: number, bytes: number) => out.subarray(body + regions[i]!.offset, body + regions[i]!.offset + bytes);
   columns.forEach((column, c) => {
-    const { validity, offsets, values } = plan[c]!;
-    if (column.validity) at(validity, Math.ceil(rows / 8)).set(column.validity.subarray(0, Math.ceil(rows / 8)));
-    if (offsets >= 0) column.writeOffsets!(new Int32Array(out.buffer, bodyAt + regions[offsets]!.offset, rows + 1));
+    const { validity, offsets, values } = slots[c]!;
+    if (column.validity) buffer(validity, Math.ceil(rows / 8)).set(column.validity.subarray(0, Math.ceil(rows / 8)));
+    if (offsets >= 0) column.writeOffsets!(new Int32Array(out.buffer, out.byteOffset + body + regions[offsets]!.offset, rows + 1));
     // As apache-arrow writes them: booleans that are all null are all zero bits.
-    if (!(column.kind === 'bool' && column.nulls === rows)) column.writeValues(at(values, column.valueBytes));
+    if (!(column.kind === 'bool' && column.nulls === rows)) column.writeValues(buffer(values, column.valueBytes));
   });
-  out.set(END_OF_STREAM, bodyAt + bodyLength);
+}
+
+const batchBytes = (plan: BatchPlan) => plan.metadata.byteLength + plan.bodyLength;
+
+/** A whole batch as window columns. */
+const columnsOf = (batch: ColumnBatch) => batch.columns.map((column) => runColumn([{ column, from: 0, rows: batch.rowCount }]));
+
+/** One Arrow IPC stream of one record batch made of window columns: one allocation, one copy of the rows. */
+export function encodeColumnsIpc(fields: ColumnField[], columns: WindowColumn[], rows: number): Uint8Array {
+  const schema = schemaMessage(fields);
+  const plan = planBatch(columns, rows);
+  const out = new Uint8Array(schema.byteLength + batchBytes(plan) + END_OF_STREAM.byteLength);
+  out.set(schema, 0);
+  writeBatch(plan, out, schema.byteLength);
+  out.set(END_OF_STREAM, schema.byteLength + batchBytes(plan));
   return out;
 }
 
 /** One complete Arrow IPC stream (schema, batches, end marker). */
 export function encodeIpc(fields: ColumnField[], batches: Iterable<ColumnBatch>): Uint8Array {
-  const schema = arrowSchema(fields);
-  const writer = new PartWriter();
-  writer.reset(undefined, schema);
-  for (const batch of batches) writer.write(toRecordBatch(schema, batch));
-  writer.finish();
-  return writer.takePart();
+  const plans = [...batches].map((batch) => planBatch(columnsOf(batch), batch.rowCount));
+  const schema = schemaMessage(fields);
+  const out = new Uint8Array(schema.byteLength + plans.reduce((n, p) => n + batchBytes(p), 0) + END_OF_STREAM.byteLength);
+  out.set(schema, 0);
+  let at = schema.byteLength;
+  for (const plan of plans) {
+    writeBatch(plan, out, at);
+    at += batchBytes(plan);
+  }
+  out.set(END_OF_STREAM, at);
+  return out;
 }
 
 /**
- * An Arrow IPC stream in parts: the first part carries the schema (and the first batch), each
- * later part one record batch, the last one the end marker. Batches are pulled as parts are.
+ * An Arrow IPC stream in parts: the schema, then one part per record batch (each written in one
+ * allocation), then the end marker. Batches are pulled as parts are.
  */
 export async function* encodeIpcParts(fields: ColumnField[], batches: AsyncIterable<ColumnBatch>): AsyncGenerator<Uint8Array> {
-  const schema = arrowSchema(fields);
-  const writer = new PartWriter();
-  writer.reset(undefined, schema);
+  yield schemaMessage(fields).slice();
   for await (const batch of batches) {
-    writer.write(toRecordBatch(schema, batch));
-    yield writer.takePart();
+    const plan = planBatch(columnsOf(batch), batch.rowCount);
+    const part = new Uint8Array(batchBytes(plan));
+    writeBatch(plan, part, 0);
+    yield part;
   }
-  writer.finish();
-  yield writer.takePart();
+  yield END_OF_STREAM.slice();
 }
 
 /** Re-encodes Arrow IPC (stream or file format) as one IPC stream, or as the IPC file format. */

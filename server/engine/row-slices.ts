@@ -92,7 +92,11 @@ export function runColumn(pieces: BlockPiece[]): WindowColumn {
   const kind = first.column.kind;
   const rows = pieces.reduce((n, p) => n + p.rows, 0);
   let validity: Uint8Array | null = null;
-  if (pieces.some((p) => p.column.validity)) {
+  const only = pieces.length === 1 && first.from % 8 === 0 ? first.column.validity : null;
+  if (only) {
+    // Byte-aligned: the bytes as they are (what apache-arrow's writer does too).
+    validity = only.slice(first.from >>> 3, (first.from >>> 3) + Math.ceil(rows / 8));
+  } else if (pieces.some((p) => p.column.validity)) {
     validity = new Uint8Array(Math.ceil(rows / 8));
     let at = 0;
     for (const piece of pieces) {
