@@ -191,12 +191,12 @@ export function placeRows(rowids: RowIds, blockRows: number, blockCount: number)
 }
 
 /**
- * Rows picked by rowid (placed by `placeRows`) out of blocks: `blockOf(b)` must return block b of
- * the column for every block touched.
+ * Rows picked out of columns: row i is row `inBlock[i]` of `sources[slot[i]]` (for rows placed by
+ * `placeRows`, the sources are the touched blocks: `placement.blocks.map(blockOf)`).
  */
-export function pickedColumn(kind: ColumnKind, blockOf: (block: number) => ColumnData, placement: RowPlacement): WindowColumn {
-  const { rows, slot, inBlock } = placement;
-  const blocks = placement.blocks.map(blockOf);
+export function pickedColumn(kind: ColumnKind, sources: ColumnData[], slot: Uint32Array, inBlock: Uint32Array): WindowColumn {
+  const rows = slot.length;
+  const blocks = sources;
   let validity: Uint8Array | null = null;
   let nulls = 0;
   if (blocks.some((b) => b.validity !== null)) {

@@ -93,6 +93,11 @@ export class SortIndex {
     return found;
   }
 
+  /** How many located ranges of an order are kept (how many places of it were looked at). */
+  rangeCount(source: string, order: string): number {
+    return this.orders.get(`${source}\u0000${order}`)?.ranges.length ?? 0;
+  }
+
   /** Whether a range of `rows` positions would be kept whole (the bound keeps any one range to a quarter). */
   canKeep(rows: number): boolean {
     const width = rows <= 0xffffffff ? 4 : 8;

@@ -5,7 +5,6 @@
  */
 import type { ColumnInfo } from '../../../protocol';
 import type { ColumnBatch, ColumnData } from '../columns';
-import type { RowIds } from '../row-slices';
 import type { DuckConnection, MaterializedRows } from './duckdb';
 import { timed } from './errors';
 import { projection, SORT_SOURCE } from './sql-text';
@@ -33,11 +32,19 @@ export async function readRowRange(conn: DuckConnection, src: ReadableSource, co
 
 /**
  * The rows with these rowids, as columns in the order of `rowids`. DuckDB finds them with one
- * scan of the source (it has no index on rowid to jump to): what a sorted window costs until the
- * source is held in the block cache.
+ * scan of the rowid range they span (it has no index on rowid to jump to): what the rows of a
+ * sorted window cost while their blocks are not held.
  */
-export async function readRowsById(conn: DuckConnection, src: ReadableSource, columns: ColumnInfo[], rowids: RowIds, timeoutMs: number): Promise<{ batch: ColumnBatch; order: Uint32Array }> {
-  const sql = `SELECT ${SORT_SOURCE}.rowid AS r, ${projection(columns)} FROM ${src.table} AS ${SORT_SOURCE} WHERE ${SORT_SOURCE}.rowid IN (${Array.from(rowids).join(', ')})`;
+export async function readRowsById(conn: DuckConnection, src: ReadableSource, columns: ColumnInfo[], rowids: ArrayLike<number>, timeoutMs: number): Promise<{ batch: ColumnBatch; order: Uint32Array }> {
+  let low = Infinity;
+  let high = -1;
+  for (let i = 0; i < rowids.length; i++) {
+    low = Math.min(low, rowids[i]!);
+    high = Math.max(high, rowids[i]!);
+  }
+  // The range lets DuckDB skip the row groups outside it (its rowid zone maps are exact).
+  const rowid = `${SORT_SOURCE}.rowid`;
+  const sql = `SELECT ${rowid} AS r, ${projection(columns)} FROM ${src.table} AS ${SORT_SOURCE} WHERE ${rowid} BETWEEN ${low} AND ${high} AND ${rowid} IN (${Array.from(rowids).join(', ')})`;
   const { batches } = await timed(conn, timeoutMs, () => conn.readBatches(sql, Math.max(1, rowids.length)));
   const batch = batches[0];
   const ids = batch?.columns[0];

@@ -129,15 +129,12 @@ export class WindowReader {
     const order = orderBy(src.columns, sort);
     const rowids = await sortIndex.rowids(src.table, order, first, end, (from, to) => this.locate(conn, src, sort, from, to));
     const names = columns.map((c) => c.name);
-    const held = blocks.holdsAll(handle, names);
-    // Rows from anywhere need the whole source in memory; then every position of the sort.
-    if (!held) background.warm(handle, src, src.columns.filter((c) => names.includes(c.name)));
-    background.sortWhole(handle, src, sort, order);
+    // Rows from anywhere need the whole source in memory.
+    if (!blocks.holdsAll(handle, names)) background.warm(handle, src, src.columns.filter((c) => names.includes(c.name)));
+    // A sort looked at in more than one place is worth finding whole.
+    if (sortIndex.rangeCount(src.table, order) > 1) background.sortWhole(handle, src, sort, order);
     this.locateAhead(src, sort, order, end, end - first, later);
-    if (held) return this.pick(handle, columns, rowids);
-    const { batch, order: at } = await readRowsById(conn, src, columns, rowids, this.parts.queryTimeoutMs);
-    const placement = placeRows(at, Math.max(1, batch.rowCount), 1);
-    return batch.columns.map((column) => pickedColumn(column.kind, () => column, placement));
+    return this.pick(conn, handle, src, columns, rowids);
   }
 
   private locate(conn: DuckConnection, src: ReadableSource, sort: SortKey[], from: number, to: number) {
@@ -152,17 +149,37 @@ export class WindowReader {
     later((conn) => sortIndex.rowids(src.table, order, end, ahead, (from, to) => this.locate(conn, src, sort, from, to)));
   }
 
-  /** The rows with these rowids, picked out of held blocks (all held: checked by the caller, synchronously). */
-  private pick(handle: SourceHandle, columns: ColumnInfo[], rowids: RowIds): WindowColumn[] {
+  /**
+   * The rows with these rowids: picked out of the blocks that are held, the others fetched by
+   * rowid from DuckDB. While the source is being read into the cache in rowid order, the fetch
+   * scans only the part not read yet. Blocks are immutable: those taken before the fetch stay
+   * right even if the cache lets them go meanwhile.
+   */
+  private async pick(conn: DuckConnection, handle: SourceHandle, src: ReadableSource, columns: ColumnInfo[], rowids: RowIds): Promise<WindowColumn[]> {
     const { blocks } = this.parts;
     const placement = placeRows(rowids, blocks.blockRows, blocks.blockCount(handle));
-    return columns.map((column) => {
-      const blockOf = (block: number) => {
-        const data = blocks.peek(handle, column.name, block);
-        if (!data) throw new Error(`block ${block} of ${column.name} is not held`);
-        return data;
-      };
-      return pickedColumn(blockOf(placement.blocks[0] ?? 0).kind, blockOf, placement);
+    const found = placement.blocks.map((block) => columns.map((c) => blocks.peek(handle, c.name, block)));
+    const absent: number[] = [];
+    for (let i = 0; i < placement.rows; i++) if (found[placement.slot[i]!]!.some((d) => !d)) absent.push(i);
+    if (absent.length === 0) {
+      return columns.map((_, c) => pickedColumn(found[0]![c]!.kind, found.map((b) => b[c]!), placement.slot, placement.inBlock));
+    }
+    const fetched = await readRowsById(
+      conn,
+      src,
+      columns,
+      absent.map((i) => rowids[i]!),
+      this.parts.queryTimeoutMs,
+    );
+    const slot = placement.slot.slice();
+    const inBlock = placement.inBlock.slice();
+    absent.forEach((i, j) => {
+      slot[i] = placement.blocks.length; // the fetched rows come after the blocks
+      inBlock[i] = fetched.order[j]!;
+    });
+    return columns.map((_, c) => {
+      const rows = fetched.batch.columns[c]!;
+      return pickedColumn(rows.kind, [...found.map((b) => b[c] ?? rows), rows], slot, inBlock);
     });
   }
 

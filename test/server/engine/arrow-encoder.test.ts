@@ -68,7 +68,7 @@ test('window columns written straight into the body are the stream writer’s by
   assert.deepEqual(Buffer.from(encodeColumnsIpc(fields, run, 750)), writerBytes(fields, [{ fields, rowCount: 750, columns: run.map(materialize) }]));
   const rowids = Uint32Array.from([2999, 0, 1500, 3, 2001, 999, 1000]);
   const placement = placeRows(rowids, 1000, 3);
-  const picked = fields.map((f, c) => pickedColumn(f.kind, (b) => blockOf(b, c), placement));
+  const picked = fields.map((f, c) => pickedColumn(f.kind, placement.blocks.map((b) => blockOf(b, c)), placement.slot, placement.inBlock));
   const bytes = encodeColumnsIpc(fields, picked, rowids.length);
   assert.deepEqual(Buffer.from(bytes), writerBytes(fields, [{ fields, rowCount: rowids.length, columns: picked.map(materialize) }]));
   assert.deepEqual(

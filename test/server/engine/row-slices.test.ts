@@ -5,7 +5,8 @@ import { BYTE_WIDTH, type ColumnData, type ColumnKind, type FixedColumn, type Va
 import { emptyColumn, materialize, pickedColumn, placeRows, runColumn, type BlockPiece, type RowPlacement } from '../../../server/engine/row-slices';
 
 const sliceRun = (pieces: BlockPiece[]) => materialize(runColumn(pieces));
-const gatherRows = (kind: ColumnKind, blockOf: (block: number) => ColumnData, placement: RowPlacement) => materialize(pickedColumn(kind, blockOf, placement));
+const gatherRows = (kind: ColumnKind, blockOf: (block: number) => ColumnData, placement: RowPlacement) =>
+  materialize(pickedColumn(kind, placement.blocks.map(blockOf), placement.slot, placement.inBlock));
 
 const BLOCK = 13; // odd, so pieces start at every bit offset of a validity byte
 
