@@ -6,8 +6,8 @@
  * starts after exactly the rows whose first key sorts before lo. So: estimate lo and hi from a
  * sample of the first key (quantiles a margin beyond the positions asked), count the rows before
  * lo, and sort only the rows in [lo, hi]. If the run misses the positions asked (an unlucky
- * sample), try again with a wider margin; the last attempt takes every value, which is a plain
- * full sort. Rows whose first key is null come after all others: their positions are a top-N
+ * sample), try again with a wider margin and a bigger sample; the last attempt takes every value,
+ * which is a plain full sort. Rows whose first key is null come after all others: their positions are a top-N
  * query over those rows alone. Small sources are sorted whole at once.
  *
  * DuckDB does every comparison and every sort, with the same keys, so the positions agree with
@@ -111,7 +111,8 @@ async function locateValued(conn: DuckConnection, run: ValuedRun, from: number, 
     const high = Math.min(valued, to + margin);
     const whole = low === 0 && high === valued;
     try {
-      const bounds = whole ? { lo: null, hi: null } : await sampledBounds(conn, run, low, high, tuning);
+      // A retry samples more too: keys clustered by rowid make small samples of whole vectors poor.
+      const bounds = whole ? { lo: null, hi: null } : await sampledBounds(conn, run, low, high, tuning.sampleRows * (growth ?? 1));
       if (!bounds) continue;
       const { lo, hi } = bounds;
       const before = run.descending ? (hi === null ? null : `${column} > ${hi}`) : lo === null ? null : `${column} < ${lo}`;
@@ -135,14 +136,14 @@ async function locateValued(conn: DuckConnection, run: ValuedRun, from: number, 
  * Value bounds (SQL literals, null for no bound) whose rows should cover positions [low, high),
  * from quantiles of a sample; null when the sample gave nothing to go on.
  */
-async function sampledBounds(conn: DuckConnection, run: ValuedRun, low: number, high: number, tuning: LocateTuning): Promise<{ lo: string | null; hi: string | null } | null> {
+async function sampledBounds(conn: DuckConnection, run: ValuedRun, low: number, high: number, sampleRows: number): Promise<{ lo: string | null; hi: string | null } | null> {
   const { source, column, key, valued, descending } = run;
   // Positions count from the smallest value up, or from the largest down.
   const fractionOf = (position: number) => (descending ? 1 - position / valued : position / valued);
   const loFraction = descending ? (high === valued ? null : fractionOf(high)) : low === 0 ? null : fractionOf(low);
   const hiFraction = descending ? (low === 0 ? null : fractionOf(low)) : high === valued ? null : fractionOf(high);
   const fractions = [loFraction ?? 0, hiFraction ?? 1].map((f) => Math.min(1, Math.max(0, f)).toFixed(9));
-  const percent = Math.min(100, (100 * tuning.sampleRows) / Math.max(1, run.target.rowCount));
+  const percent = Math.min(100, (100 * sampleRows) / Math.max(1, run.target.rowCount));
   const rows = await conn.rows(`SELECT quantile_disc(${column}, [${fractions.join(', ')}])::VARCHAR[] AS q FROM ${source} TABLESAMPLE ${percent.toFixed(6)}% (SYSTEM)`);
   const quantiles = rows[0]?.q;
   if (!Array.isArray(quantiles) || quantiles.length !== 2 || quantiles.some((q) => typeof q !== 'string')) return null;
