@@ -11,7 +11,7 @@
  *  3. New sorts: time until the first window of a new sort is served (in the middle first), then
  *     warm sorted windows; beside what a whole sort costs the engine (the old sorted copy; a sort
  *     of all rowids; ORDER BY … OFFSET).
- *  4. 20 clients scrolling (10 unsorted, 10 sorted), no pause between windows: p50/p99.
+ *  4. 20 clients scrolling (10 unsorted, 10 sorted): paced like a fast scroll, then saturated.
  *  5. Whole-frame export: a fresh gateway (nothing cached) and the warm one, vs raw ws with the
  *     same bytes, the engine's own export and the engine's in-memory Arrow encoding rate.
  * Prints tables and writes test-artifacts/bench.json. BENCH_ROWS / BENCH_SAMPLES scale it down;
@@ -27,13 +27,14 @@ import { DuckDatabase } from '../server/engine/duckdb/duckdb';
 import { createImportPolicy, openEngine, type DataSource, type EngineSession, type TableResolver } from '../server/engine';
 import { newStorageId } from '../server/frames/writer';
 import { makeTempDir, removeDir, startGatewayProcess, type GatewayProcess } from '../test/support/gateway-process';
-import { BIG_SQL, decodeWindow, load, MiB, peakRss, percentile, RawWsClient, ROWS, rssMiB, SAMPLES, table, timed, WINDOW } from './support';
+import { BIG_SQL, decodeWindow, load, measured, MiB, peakRss, percentile, RawWsClient, ROWS, rssMiB, SAMPLES, table, timed, WINDOW } from './support';
 
 const FRAME = { kind: 'frame' as const, name: 'main.big' };
 const BY_K: SortKey[] = [{ column: 'k', descending: false }];
 const BY_X_DESC: SortKey[] = [{ column: 'x', descending: true }];
 const CLIENTS = 20;
 const SCROLL_WINDOWS = 50;
+const PACE_MS = 100;
 const POSITIONS = { start: 0, middle: Math.floor(ROWS / 2), end: ROWS - WINDOW - SAMPLES * 997 } as const;
 const results: Record<string, unknown> = { rows: ROWS, window: WINDOW, samples: SAMPLES, cores: cpus().length, loadBefore: load() };
 
@@ -48,44 +49,47 @@ async function engineWindow(session: EngineSession, source: DataSource, offset: 
 }
 
 /** 2. Warm unsorted windows, gateway and wire baseline interleaved so both see the same machine. */
-async function warmWindows(client: GatewayClient, raw: RawWsClient, session: EngineSession, source: DataSource) {
-  const out = table(['1000-row window', 'first ms', 'gateway p50', 'p95', 'p99', 'raw ws p50', 'gateway / raw', 'engine alone p50']);
+async function warmWindows(client: GatewayClient, pid: number, raw: RawWsClient, session: EngineSession, source: DataSource) {
+  const out = table(['1000-row window', 'first ms', 'gateway p50', 'p95', 'p99', 'raw ws p50', 'gateway / raw', 'gateway CPU ms / window', 'engine alone p50']);
   const rows = [];
   for (const [position, base] of Object.entries(POSITIONS)) {
     const first = await window(client, base);
     const gateway: number[] = [];
     const wire: number[] = [];
-    for (let i = 1; i <= SAMPLES; i++) {
-      gateway.push(await window(client, base + i * 997));
-      wire.push((await timed(() => raw.window()))[1]);
-    }
+    // The wire baseline's windows cost the gateway nothing: its CPU over the loop is the gateway windows'.
+    const { cpu } = await measured(pid, async () => {
+      for (let i = 1; i <= SAMPLES; i++) {
+        gateway.push(await window(client, base + i * 997));
+        wire.push((await timed(() => raw.window()))[1]);
+      }
+    });
     await engineWindow(session, source, base);
     const alone: number[] = [];
     for (let i = 1; i <= SAMPLES; i++) alone.push(await engineWindow(session, source, base + i * 997));
-    const row = { position, first, p50: percentile(gateway, 50), p95: percentile(gateway, 95), p99: percentile(gateway, 99), raw: percentile(wire, 50), engine: percentile(alone, 50) };
+    const row = { position, first, p50: percentile(gateway, 50), p95: percentile(gateway, 95), p99: percentile(gateway, 99), raw: percentile(wire, 50), gatewayCpuMs: cpu / SAMPLES, engine: percentile(alone, 50) };
     rows.push(row);
-    out.push([position, first.toFixed(1), row.p50.toFixed(2), row.p95.toFixed(2), row.p99.toFixed(2), row.raw.toFixed(2), `${(row.p50 / row.raw).toFixed(2)}×`, row.engine.toFixed(2)]);
+    out.push([position, first.toFixed(1), row.p50.toFixed(2), row.p95.toFixed(2), row.p99.toFixed(2), row.raw.toFixed(2), `${(row.p50 / row.raw).toFixed(2)}×`, row.gatewayCpuMs.toFixed(2), row.engine.toFixed(2)]);
   }
   results.windows = rows;
   return out;
 }
 
 /** 3. New sorts on the gateway, and what a whole sort costs the engine in the same run. */
-async function newSorts(client: GatewayClient, session: EngineSession, resolver: TableResolver) {
-  const out = table(['new sort', 'first window ms', 'then start ms', 'then end ms', 'warm p50 ms', 'warm p99 ms']);
+async function newSorts(client: GatewayClient, pid: number, session: EngineSession, resolver: TableResolver) {
+  const out = table(['new sort', 'first window ms', 'its gateway CPU ms', 'then start ms', 'then end ms', 'warm p50 ms', 'warm p99 ms']);
   const rows = [];
   for (const [label, sort] of [
     ['k (UBIGINT) ascending, first window in the middle', BY_K],
     ['x (DECIMAL) descending, first window in the middle', BY_X_DESC],
   ] as const) {
-    const first = await window(client, POSITIONS.middle, [...sort]);
+    const first = await measured(pid, () => window(client, POSITIONS.middle, [...sort]));
     const start = await window(client, POSITIONS.start, [...sort]);
     const end = await window(client, ROWS - WINDOW, [...sort]);
     const warm: number[] = [];
     for (let i = 1; i <= SAMPLES; i++) warm.push(await window(client, POSITIONS.middle + i * 997, [...sort]));
-    const row = { sort: label, first, start, end, p50: percentile(warm, 50), p99: percentile(warm, 99) };
+    const row = { sort: label, first: first.ms, firstGatewayCpuMs: first.cpu, start, end, p50: percentile(warm, 50), p99: percentile(warm, 99) };
     rows.push(row);
-    out.push([label, first.toFixed(0), start.toFixed(0), end.toFixed(0), row.p50.toFixed(2), row.p99.toFixed(2)]);
+    out.push([label, first.ms.toFixed(0), first.cpu.toFixed(0), start.toFixed(0), end.toFixed(0), row.p50.toFixed(2), row.p99.toFixed(2)]);
   }
   const whole = table(['what a whole sort by k costs the engine (same data, same run)', 'ms']);
   const run = async (sql: string) => {
@@ -101,30 +105,50 @@ async function newSorts(client: GatewayClient, session: EngineSession, resolver:
   return { out, whole };
 }
 
-/** 4. Clients scrolling down from places of their own, one window after another. */
+/**
+ * 4. Clients scrolling down from places of their own, paced like a fast scroll (a window every
+ * PACE_MS: 10,000 rows a second each): first over places nobody has read yet, then over the same
+ * places again; last saturated (the next window as soon as one arrives) for throughput.
+ */
 async function scrolling(gateway: GatewayProcess) {
   const clients = await Promise.all(Array.from({ length: CLIENTS }, () => gateway.connect()));
-  const times: { sorted: number[]; unsorted: number[] } = { sorted: [], unsorted: [] };
-  const scroll = async (client: GatewayClient, i: number) => {
-    const sort = i % 2 ? BY_K : undefined;
-    let offset = Math.floor(((i * 7919 * 104_729) % (ROWS - SCROLL_WINDOWS * WINDOW)) / WINDOW) * WINDOW;
-    for (let w = 0; w < SCROLL_WINDOWS; w++, offset += WINDOW) (sort ? times.sorted : times.unsorted).push(await window(client, offset, sort));
+  const pid = gateway.child.pid!;
+  const run = async (paceMs: number) => {
+    const times: { sorted: number[]; unsorted: number[] } = { sorted: [], unsorted: [] };
+    const scroll = async (client: GatewayClient, i: number) => {
+      const sort = i % 2 ? BY_K : undefined;
+      let offset = Math.floor(((i * 7919 * 104_729) % (ROWS - SCROLL_WINDOWS * WINDOW)) / WINDOW) * WINDOW;
+      for (let w = 0; w < SCROLL_WINDOWS; w++, offset += WINDOW) {
+        const started = performance.now();
+        (sort ? times.sorted : times.unsorted).push(await window(client, offset, sort));
+        const pause = paceMs - (performance.now() - started);
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    };
+    const [{ ms, cpu }, peak] = await peakRss(pid, () => measured(pid, () => Promise.all(clients.map(scroll))));
+    const all = [...times.sorted, ...times.unsorted];
+    return { times, all, perSecond: all.length / (ms / 1000), cpuPerWindow: cpu / all.length, peak };
   };
-  const [[, ms], peak] = await peakRss(gateway.child.pid!, () => timed(() => Promise.all(clients.map(scroll))));
+  const passes = [
+    [`paced, places not read before (a window every ${PACE_MS} ms each)`, await run(PACE_MS)],
+    ['paced, the same places again', await run(PACE_MS)],
+    ['saturated, the same places (no pause)', await run(0)],
+  ] as const;
   for (const c of clients) c.close();
-  const all = [...times.sorted, ...times.unsorted];
-  const out = table([`${CLIENTS} clients scrolling, ${SCROLL_WINDOWS} windows each`, 'p50 ms', 'p99 ms', 'max ms']);
-  for (const [label, values] of [['all windows', all], ['unsorted', times.unsorted], ['sorted by k', times.sorted]] as const) {
-    out.push([label, percentile(values, 50).toFixed(2), percentile(values, 99).toFixed(2), Math.max(...values).toFixed(1)]);
+  const out = table([`${CLIENTS} clients (half sorted by k), ${SCROLL_WINDOWS} windows each`, 'p50 ms', 'p99 ms', 'unsorted p99', 'sorted p99', 'windows/s', 'gateway CPU ms / window']);
+  for (const [label, r] of passes) {
+    out.push([label, percentile(r.all, 50).toFixed(2), percentile(r.all, 99).toFixed(2), percentile(r.times.unsorted, 99).toFixed(2), percentile(r.times.sorted, 99).toFixed(2), r.perSecond.toFixed(0), r.cpuPerWindow.toFixed(2)]);
   }
-  const perSecond = all.length / (ms / 1000);
-  results.scrolling = { p50: percentile(all, 50), p99: percentile(all, 99), unsortedP99: percentile(times.unsorted, 99), sortedP99: percentile(times.sorted, 99), windowsPerSecond: perSecond, peakRssMiB: peak };
-  return { out, perSecond, peak };
+  results.scrolling = {
+    paceMs: PACE_MS,
+    passes: passes.map(([label, r]) => ({ label, p50: percentile(r.all, 50), p99: percentile(r.all, 99), unsortedP99: percentile(r.times.unsorted, 99), sortedP99: percentile(r.times.sorted, 99), windowsPerSecond: r.perSecond, gatewayCpuMsPerWindow: r.cpuPerWindow })),
+  };
+  return { out, peak: Math.max(...passes.map(([, r]) => r.peak)) };
 }
 
-async function gatewayExport(client: GatewayClient): Promise<{ bytes: number; mibs: number }> {
-  const [{ ipc }, ms] = await timed(() => client.export({ source: FRAME }));
-  return { bytes: ipc.byteLength, mibs: ipc.byteLength / MiB / (ms / 1000) };
+async function gatewayExport(client: GatewayClient, pid: number): Promise<{ bytes: number; mibs: number; cpu: number }> {
+  const { value: ipc, ms, cpu } = await measured(pid, async () => (await client.export({ source: FRAME })).ipc);
+  return { bytes: ipc.byteLength, mibs: ipc.byteLength / MiB / (ms / 1000), cpu };
 }
 
 /** The engine's own Arrow encoding of the same data from an in-memory table: the rate export is held to. */
@@ -151,11 +175,11 @@ async function inMemoryEncoding(): Promise<number> {
 }
 
 /** 5. Export: the warm gateway, then a fresh one on the same data dir (`restart`), and the baselines. */
-async function exports(warmClient: GatewayClient, restart: () => Promise<GatewayProcess>, raw: RawWsClient, session: EngineSession, source: DataSource) {
-  const warm = await gatewayExport(warmClient);
+async function exports(warmClient: GatewayClient, warmPid: number, restart: () => Promise<GatewayProcess>, raw: RawWsClient, session: EngineSession, source: DataSource) {
+  const warm = await gatewayExport(warmClient, warmPid);
   const fresh = await restart();
   const freshClient = await fresh.connect();
-  const [cold, coldPeak] = await peakRss(fresh.child.pid!, () => gatewayExport(freshClient));
+  const [cold, coldPeak] = await peakRss(fresh.child.pid!, () => gatewayExport(freshClient, fresh.child.pid!));
   freshClient.close();
   const rawMiBs = await raw.stream(cold.bytes);
   const [engineBytes, engineMs] = await timed(async () => {
@@ -166,14 +190,24 @@ async function exports(warmClient: GatewayClient, restart: () => Promise<Gateway
   });
   const engineMiBs = engineBytes / MiB / (engineMs / 1000);
   const encoding = await inMemoryEncoding();
-  const out = table(['whole-frame Arrow export', 'MiB/s', 'Mrows/s', 'vs in-memory encoding', 'vs raw ws']);
-  const row = (label: string, mibs: number) => out.push([label, mibs.toFixed(0), ((ROWS / 1e6) * (mibs / (cold.bytes / MiB))).toFixed(2), `${(mibs / encoding).toFixed(2)}×`, `${(mibs / rawMiBs).toFixed(2)}×`]);
+  const out = table(['whole-frame Arrow export', 'MiB/s', 'Mrows/s', 'vs in-memory encoding', 'vs raw ws', 'gateway CPU ms']);
+  const row = (label: string, mibs: number, cpu = '') => out.push([label, mibs.toFixed(0), ((ROWS / 1e6) * (mibs / (cold.bytes / MiB))).toFixed(2), `${(mibs / encoding).toFixed(2)}×`, `${(mibs / rawMiBs).toFixed(2)}×`, cpu]);
   row('raw ws, same bytes, framed and copied like the client', rawMiBs);
   row("engine's in-memory Arrow encoding (in process, no wire)", encoding);
   row('engine alone: export from its stored data (in process)', engineMiBs);
-  row('gateway, fresh (nothing cached) → client over ws', cold.mibs);
-  row('gateway, warm (after windows and sorts) → client over ws', warm.mibs);
-  results.export = { arrowBytes: cold.bytes, rawWsMiBs: rawMiBs, inMemoryEncodingMiBs: encoding, engineMiBs, gatewayFreshMiBs: cold.mibs, gatewayWarmMiBs: warm.mibs, freshExportPeakRssMiB: coldPeak };
+  row('gateway, fresh (nothing cached) → client over ws', cold.mibs, cold.cpu.toFixed(0));
+  row('gateway, warm (after windows and sorts) → client over ws', warm.mibs, warm.cpu.toFixed(0));
+  results.export = {
+    arrowBytes: cold.bytes,
+    rawWsMiBs: rawMiBs,
+    inMemoryEncodingMiBs: encoding,
+    engineMiBs,
+    gatewayFreshMiBs: cold.mibs,
+    gatewayFreshCpuMs: cold.cpu,
+    gatewayWarmMiBs: warm.mibs,
+    gatewayWarmCpuMs: warm.cpu,
+    freshExportPeakRssMiB: coldPeak,
+  };
   return { out, coldPeak };
 }
 
@@ -215,10 +249,10 @@ async function main(): Promise<void> {
     const raw = await RawWsClient.start(join(payloadDir, 'window.arrow'));
 
     console.error('2. warm windows');
-    const windows = await warmWindows(client, raw, session, source);
+    const windows = await warmWindows(client, gateway.child.pid!, raw, session, source);
     const afterWindows = rssMiB(gateway.child.pid!);
     console.error('3. new sorts');
-    const sorts = await newSorts(client, session, resolver);
+    const sorts = await newSorts(client, gateway.child.pid!, session, resolver);
     const afterSorts = rssMiB(gateway.child.pid!);
     console.error('4. clients scrolling');
     const scroll = await scrolling(gateway);
@@ -229,7 +263,7 @@ async function main(): Promise<void> {
       await gateway.stop();
       return start();
     };
-    const { out: exportTable, coldPeak } = await exports(client, restart, raw, session, source);
+    const { out: exportTable, coldPeak } = await exports(client, gateway.child.pid!, restart, raw, session, source);
     raw.close();
 
     const memory = table(['gateway RSS', 'MiB']);
@@ -245,7 +279,6 @@ async function main(): Promise<void> {
     console.log(`${cpus().length} cores; load average ${String(results.loadBefore)} at the start, ${String(results.loadAfter)} at the end${cliPath ? `; gateway: ${cliPath}` : ''}`);
     console.log(`frame created from SQL in ${(createMs / 1000).toFixed(1)} s; every window time includes the client decoding it\n`);
     for (const t of [windows, sorts.out, sorts.whole, scroll.out, exportTable, memory]) console.log(t.toString());
-    console.log(`${CLIENTS} clients: ${scroll.perSecond.toFixed(0)} windows/s in all`);
     mkdirSync('test-artifacts', { recursive: true });
     writeFileSync('test-artifacts/bench.json', JSON.stringify(results, null, 2));
     await session.close();

@@ -62,6 +62,22 @@ export async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<[
   }
 }
 
+/** CPU time (user + system, all threads) a process has used, in ms. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+/** Linux's USER_HZ. */
+const CLOCK_TICKS = 100;
+
+/** Runs `work` and returns its wall time and the CPU a process used meanwhile. */
+export async function measured<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; ms: number; cpu: number }> {
+  const cpu = cpuMs(pid);
+  const [value, ms] = await timed(work);
+  return { value, ms, cpu: cpuMs(pid) - cpu };
+}
+
 export function load(): string {
   return loadavg()
     .map((l) => l.toFixed(1))
