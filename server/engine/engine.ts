@@ -15,6 +15,7 @@
  *   thrown by the resolver (FrameNotFound, AmbiguousName) pass through unchanged.
  */
 import type { ColumnInfo, ColumnProfile, FileFormat, ResultInfo, SortKey, SqlProblem } from '../../protocol';
+import type { MemoryBudget } from '../memory/budget';
 import type { ImportPolicy } from './import-policy';
 
 export type StorageId = string;
@@ -32,6 +33,8 @@ export interface EngineOptions {
   memoryLimit?: string;
   /** Engine worker threads; engine default when omitted. */
   threads?: number;
+  /** The gateway's memory budget: what the engine caches (blocks, sort orders) reserves from it. */
+  memoryBudget?: MemoryBudget;
 }
 
 /** What is stored under one id. */
