@@ -154,6 +154,8 @@ export interface Engine {
   /** Stores Arrow IPC stream bytes from a client (whole, or in the parts they came in). Throws BadAttachment. */
   storeArrow(storage: StorageId, ipc: Uint8Array | Uint8Array[]): Promise<StoredInfo>;
   /** Removes stored data; absent ids are fine. Waits for readers of it to finish. */
+  /** Bytes of the gateway's memory budget the engine holds in caches of frame data (they give way to other uses). */
+  cachedBytes(): number;
   dropStorage(storage: StorageId): Promise<void>;
 
   /**

@@ -111,6 +111,10 @@ class DuckDBEngineImpl implements DuckDBEngine {
     this.parts = { db, storage: this.storage, binder: new SqlBinder(this.files), windows, work: this.work, queryTimeoutMs: options.queryTimeoutMs, vocabulary: readOnce };
   }
 
+  cachedBytes(): number {
+    return this.blocks.stats().bytes + this.sortIndex.stats().bytes;
+  }
+
   cacheStats(): EngineCacheStats {
     const done = this.background.completed;
     return { blocks: this.blocks.stats(), sortIndex: this.sortIndex.stats(), warmed: done.warms, wholeSorts: done.sorts };
