@@ -4,9 +4,10 @@
  * its panel, or whose panel closes, is freed on the gateway (`query/close`).
  */
 import * as vscode from 'vscode';
-import { Methods, type ResultInfo } from '../protocol';
+import { Methods, type GatewayEvent, type ResultInfo } from '../protocol';
 import type { GridOpener, GridTarget } from './commands';
 import type { ConnectionManager } from './connection';
+import { gridEffect } from './grid-events';
 import { canPin, reusablePanel } from './grid-reuse';
 import { GridSession } from './grid-session';
 import type { Logger } from './log';
@@ -64,7 +65,7 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     if (existing) {
       if (existing.target.result && existing.target.result.id !== target.result?.id) this.replace(existing, target);
       existing.panel.reveal();
-      await existing.session.sendInit();
+      await existing.session.showLatest();
       return;
     }
     const dist = vscode.Uri.joinPath(this.options.extensionUri, 'dist');
@@ -107,6 +108,11 @@ export class GridPanels implements GridOpener, vscode.Disposable {
         this.options.log.info('grid.pinned', { source: grid.target.source });
       },
       canPin: () => canPin(grid),
+      onStay: (name) => {
+        // Now a grid of NAME@N: a Preview of NAME opens another panel.
+        grid.target = { ...grid.target, source: { kind: 'frame', name }, title: name };
+        panel.title = name;
+      },
       // The extension writes the clipboard: navigator.clipboard is not available in every host.
       writeClipboard: (text) => vscode.env.clipboard.writeText(text),
     });
@@ -147,10 +153,24 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     );
   }
 
-  /** A frame changed on the gateway: grids showing it reload their schema and windows. */
-  async frameChanged(name: string): Promise<void> {
-    const affected = [...this.grids].filter((g) => g.target.source.kind === 'frame' && g.target.source.name === name);
-    await Promise.all(affected.map((g) => g.session.sendInit()));
+  /**
+   * A live event: previews of a frame with a new version offer it; grids of what is gone close.
+   * Resolves to what to tell the user of the grids it closed.
+   */
+  async applyEvent(event: GatewayEvent): Promise<string[]> {
+    const closed: string[] = [];
+    await Promise.all(
+      [...this.grids].map(async (grid) => {
+        const effect = gridEffect(grid.target.source, event);
+        if (effect?.kind === 'check') return grid.session.sendInit();
+        if (effect?.kind === 'close') {
+          closed.push(effect.message);
+          this.options.log.info('grid.closed', { source: grid.target.source, event: event.type });
+          grid.panel.dispose();
+        }
+      }),
+    );
+    return closed;
   }
 
   /** After a reconnect: frame grids reload; results died with the old session. */

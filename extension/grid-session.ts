@@ -1,12 +1,14 @@
 /**
  * One grid panel's conversation with its webview, without `vscode`: answers `ready` with the
- * source's schema and `window` requests with Arrow bytes from `data/window`.
+ * source's schema and `window` requests with Arrow bytes from `data/window`. A frame's preview
+ * reads the one version it shows (frame-version.ts) and says when a newer one exists.
  */
-import { MAX_WINDOW_ROWS, Methods, type ColumnInfo, type Source } from '../protocol';
+import { MAX_WINDOW_ROWS, type ColumnInfo, type Source } from '../protocol';
 import type { ExtensionToWebview, WebviewToExtension } from '../webview/messages';
 import { parseWebviewMessage } from '../webview/messages';
 import type { Gateway } from './connection';
 import { describeError } from './errors';
+import { FrameVersions } from './frame-version';
 import type { Logger } from './log';
 
 /**
@@ -38,6 +40,8 @@ export interface GridSessionOptions {
   canPin?(): boolean;
   /** A failure the user should see as a VS Code error (not per-window errors: they show in the grid). */
   onError?(message: string): void;
+  /** The user chose "Stay on vN": the grid now shows `NAME@N` for good. */
+  onStay?(name: string): void;
 }
 
 export class GridSession {
@@ -45,8 +49,12 @@ export class GridSession {
   private disposed = false;
   /** Messages being handled, so `settled()` can wait for their replies. */
   private readonly inflight = new Set<Promise<void>>();
+  /** For a frame: the version shown. */
+  private readonly versions: FrameVersions | undefined;
 
-  constructor(private readonly options: GridSessionOptions) {}
+  constructor(private readonly options: GridSessionOptions) {
+    this.versions = options.source.kind === 'frame' ? new FrameVersions(options.source.name) : undefined;
+  }
 
   get source(): Source {
     return this.options.source;
@@ -93,6 +101,10 @@ export class GridSession {
       case 'pin':
         this.options.onPin?.();
         return;
+      case 'reload':
+        return this.showLatest();
+      case 'stayOnVersion':
+        return this.stay();
       case 'copy':
         return this.copy(message.text, message.description);
       case 'window':
@@ -112,21 +124,46 @@ export class GridSession {
     }
   }
 
-  /** (Re)sends the schema: on `ready`, and when the frame changed on the gateway. */
-  async sendInit(): Promise<void> {
+  /** Shows the frame's latest version (Preview again, Reload). */
+  showLatest(): Promise<void> {
+    this.versions?.showLatest();
+    return this.sendInit();
+  }
+
+  private async stay(): Promise<void> {
+    const version = this.versions?.stay();
+    if (!this.versions || version === undefined) return;
+    const name = `${this.versions.base}@${version}`;
+    this.options.log.info('grid.stayed', { name });
+    this.options.onStay?.(name);
+    return this.sendInit({ title: name });
+  }
+
+  /**
+   * (Re)sends the schema: on `ready`, on reconnect, and when the frame changed on the gateway. A
+   * frame's preview stays on the version it shows and says what is newer.
+   */
+  async sendInit({ title: newTitle }: { title?: string } = {}): Promise<void> {
     const { source, title } = this.options;
     try {
-      let columns: ColumnInfo[];
-      let rowCount: number;
-      if (source.kind === 'frame') {
-        const info = await this.options.client().request(Methods.schema, { name: source.name });
-        columns = info.columns;
-        rowCount = info.rowCount;
-      } else {
-        if (!this.options.result) throw new Error(`result ${source.id} has no known schema`);
-        ({ columns, rowCount } = this.options.result);
+      if (this.versions) {
+        const view = await this.versions.resolve(this.options.client());
+        const { info } = view;
+        await this.post({ type: 'init', title: newTitle ?? title, source, columns: info.columns, rowCount: info.rowCount, canSave: false, canPin: false });
+        await this.post({
+          type: 'version',
+          version: info.version,
+          author: info.author,
+          fixed: view.fixed,
+          ...(view.newer ? { newer: view.newer } : {}),
+          ...(view.notice ? { notice: view.notice } : {}),
+          ...(newTitle ? { title: newTitle } : {}),
+        });
+        return;
       }
-      await this.post({ type: 'init', title, source, columns, rowCount, canSave: source.kind === 'result', canPin: this.options.canPin?.() ?? false });
+      if (source.kind !== 'result' || !this.options.result) throw new Error('a result grid has no known schema');
+      const { columns, rowCount } = this.options.result;
+      await this.post({ type: 'init', title, source, columns, rowCount, canSave: true, canPin: this.options.canPin?.() ?? false });
     } catch (error) {
       if (this.disposed) return;
       const text = describeError(error);
@@ -141,7 +178,7 @@ export class GridSession {
     try {
       const limit = Math.min(Math.max(1, request.limit), MAX_WINDOW_ROWS);
       const { result, ipc } = await this.options.client().window({
-        source: this.options.source,
+        source: this.versions ? { kind: 'frame', name: this.versions.windowName() } : this.options.source,
         offset: Math.max(0, request.offset),
         limit,
         ...(request.columns.length > 0 ? { columns: request.columns } : {}),

@@ -14,6 +14,7 @@ import { attachInput } from './grid-input';
 import type { ExtensionToWebview, GridInit, WebviewToExtension, WindowReplyMessage } from './messages';
 import { selectAll } from './selection';
 import { createSortBar } from './sort-bar';
+import { createVersionBanner } from './version-banner';
 
 interface VsCodeApi {
   postMessage(message: WebviewToExtension): void;
@@ -34,6 +35,7 @@ const saveButton = element<HTMLButtonElement>(DomIds.saveButton);
 const pinButton = element<HTMLButtonElement>(DomIds.pinButton);
 const status = element(DomIds.status);
 const table = element<RegularTableElement>(DomIds.grid);
+const versionBanner = createVersionBanner({ toolbar: element(DomIds.toolbar), title, post: (message) => vscode.postMessage(message) });
 
 function showStatus(message: string, isError: boolean): void {
   status.textContent = message;
@@ -118,6 +120,7 @@ async function init(message: GridInit): Promise<void> {
   pinButton.textContent = 'Pin';
   showRowCount(message.rowCount);
   showStatus('', false);
+  versionBanner.reset();
   await grid.setSource(message);
 }
 
@@ -144,6 +147,9 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
     }
     case 'status':
       showStatus(message.message, false);
+      break;
+    case 'version':
+      versionBanner.show(message);
       break;
   }
 });

@@ -25,7 +25,11 @@ export type WebviewToExtension =
   /** Put `text` on the clipboard (through the extension, which works in every VS Code host). */
   | CopyRequestMessage
   /** Keep this result in its own tab: the next result of its origin opens another panel. */
-  | { type: 'pin' };
+  | { type: 'pin' }
+  /** A frame's preview: show its latest version (offered by a `version` message's `newer`). */
+  | { type: 'reload' }
+  /** A frame's preview: keep the version shown for good (a grid of `NAME@N`). */
+  | { type: 'stayOnVersion' };
 
 export interface CopyRequestMessage {
   type: 'copy';
@@ -64,7 +68,23 @@ export type ExtensionToWebview =
   /** A request failed (requestId set) or the grid as a whole failed (no requestId). */
   | { type: 'error'; requestId?: number; message: string }
   /** Saved (or other) news to show in the grid's toolbar. */
-  | { type: 'status'; message: string };
+  | { type: 'status'; message: string }
+  | VersionMessage;
+
+/** Which version of a frame the grid shows (sent after `init`), and what is newer. */
+export interface VersionMessage {
+  type: 'version';
+  version: number;
+  author: string;
+  /** A grid of this version only: nothing newer is offered. */
+  fixed: boolean;
+  /** A later version, to offer: Reload shows it, Stay keeps this one. */
+  newer?: { version: number; by: string };
+  /** Why the version shown changed by itself (its data was removed). */
+  notice?: string;
+  /** A new title for the grid (Stay makes it `NAME@N`). */
+  title?: string;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -84,6 +104,10 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
       return { type: 'saveAs' };
     case 'pin':
       return { type: 'pin' };
+    case 'reload':
+      return { type: 'reload' };
+    case 'stayOnVersion':
+      return { type: 'stayOnVersion' };
     case 'copy': {
       const { text, description } = value;
       if (typeof text !== 'string' || typeof description !== 'string') return undefined;

@@ -51,10 +51,11 @@ function session(source: Source, extra: Partial<ConstructorParameters<typeof Gri
   return { grid, posted, errors };
 }
 
-test('ready → init with the frame schema and row count', async () => {
+test('ready → init with the frame schema and row count, then the version shown', async () => {
   const { grid, posted } = session({ kind: 'frame', name: 'big' });
   await grid.handle({ type: 'ready' });
-  assert.equal(posted.length, 1);
+  assert.equal(posted.length, 2);
+  assert.deepEqual(posted[1], { type: 'version', version: 1, author: 'gina', fixed: false });
   const init = posted[0]!;
   assert.equal(init.type, 'init');
   if (init.type !== 'init') return;
@@ -151,4 +152,35 @@ test('copy writes the clipboard through the extension and confirms in the grid',
   const failing = session({ kind: 'frame', name: 'big' }, { writeClipboard: () => Promise.reject(new Error('denied')) });
   await failing.grid.handle({ type: 'copy', text: 'x', description: '1 cell' });
   assert.deepEqual(failing.posted, [{ type: 'error', message: 'Copy failed: denied' }]);
+});
+
+test('a preview keeps the version it opened on: a newer one is offered, Reload shows it, Stay pins the grid to NAME@N', async () => {
+  const small = (n: number) => tableToIPC(tableFromArrays({ n: Int32Array.from({ length: n }, (_, i) => i) }), 'stream');
+  await client.upload({ name: 'moving' }, small(3));
+  const stays: string[] = [];
+  const { grid, posted } = session({ kind: 'frame', name: 'moving' }, { onStay: (name) => stays.push(name) });
+  await grid.handle({ type: 'ready' });
+  assert.deepEqual(posted.at(-1), { type: 'version', version: 1, author: 'gina', fixed: false });
+
+  await client.upload({ name: 'moving', replace: true }, small(5));
+  await grid.sendInit();
+  const init = posted.at(-2);
+  assert.ok(init?.type === 'init' && init.rowCount === 3, 'still the 3 rows of v1');
+  assert.deepEqual(posted.at(-1), { type: 'version', version: 1, author: 'gina', fixed: false, newer: { version: 2, by: 'gina' } });
+  // Windows read v1 exactly, not what is newest.
+  posted.length = 0;
+  await grid.handle({ type: 'window', requestId: 1, offset: 0, limit: 10, columns: [], sort: [] });
+  const window = posted[0] as WindowReplyMessage;
+  assert.equal(window.type, 'window');
+  assert.equal(window.rowCount, 3);
+
+  await grid.handle({ type: 'reload' });
+  assert.deepEqual(posted.at(-1), { type: 'version', version: 2, author: 'gina', fixed: false });
+
+  await client.upload({ name: 'moving', replace: true }, small(7));
+  await grid.handle({ type: 'stayOnVersion' });
+  assert.deepEqual(stays, ['moving@2']);
+  assert.deepEqual(posted.at(-1), { type: 'version', version: 2, author: 'gina', fixed: true, title: 'moving@2' });
+  await grid.sendInit();
+  assert.deepEqual(posted.at(-1), { type: 'version', version: 2, author: 'gina', fixed: true }, 'a pinned grid offers nothing newer');
 });
