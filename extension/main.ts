@@ -18,12 +18,15 @@ import type { SessionContext } from './session-commands';
 import { createStatusBar } from './status-bar';
 import { STATUS_MENU_COMMAND, type StatusAction } from './status';
 import { vscodeUi } from './vscode-ui';
+import type { LiveEvents } from './live-events';
+import { wireTeam } from './team-wiring';
 
 /** What `activate` returns: the electron tests reach the live objects through it. */
 export interface FramegateApi {
   connection: ConnectionManager;
   tree: FramesTreeProvider;
   grids: GridPanels;
+  live: LiveEvents;
 }
 
 function settings() {
@@ -133,10 +136,6 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
       tree.refresh();
       void grids.reconnected();
     }),
-    connection.onFramesChanged((change) => {
-      tree.refresh();
-      void grids.frameChanged(change.name);
-    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('framegate.url') || connection.state.kind === 'disconnected') return;
       // Sign In connects before it changes the setting: nothing to do when already there.
@@ -145,6 +144,9 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     }),
   );
 
+  // Live events refresh the tree and the grids, and pop up what is news (team-wiring.ts).
+  const live = wireTeam({ context, connection, tree, grids, ctx, log, register, editorSql });
+
   const { url, autoConnect } = settings();
   if (autoConnect && credentials.isSignedOut(url)) {
     log.info('autoConnect.skipped', { url, reason: 'signed out' });
@@ -152,7 +154,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     void commands.runCommand(ctx, 'autoConnect', () => session.connect(sessionCtx, { retry: true, explicit: false }));
   }
   log.info('activated', { version: (context.extension.packageJSON as { version?: string }).version });
-  return { connection, tree, grids };
+  return { connection, tree, grids, live };
 }
 
 export function deactivate(): void {
