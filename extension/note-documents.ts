@@ -25,7 +25,7 @@ export class NoteFileSystem implements vscode.FileSystemProvider {
   private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changed.event;
   /** What each open note was last read or saved as: its version and time, for stat. */
-  private readonly known = new Map<string, { version: number; mtime: number; size: number }>();
+  private readonly known = new Map<string, { version: number; mtime: number; size: number; canWrite: boolean }>();
 
   constructor(
     private readonly client: () => Gateway,
@@ -35,7 +35,8 @@ export class NoteFileSystem implements vscode.FileSystemProvider {
   /** A note changed on the gateway (an event): editors showing it read it again. */
   noteChanged(name: string): void {
     const uri = noteUri(name);
-    if (!this.known.has(uri.toString())) return;
+    // Forgotten, so the next stat reads the new version (and VS Code sees a newer mtime).
+    if (!this.known.delete(uri.toString())) return;
     this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 
@@ -43,12 +44,11 @@ export class NoteFileSystem implements vscode.FileSystemProvider {
     return new vscode.Disposable(() => undefined);
   }
 
+  /** A note the user may not write opens read-only (the gateway would refuse the save anyway). */
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
-    const known = this.known.get(uri.toString());
-    if (known) return { type: vscode.FileType.File, ctime: 0, mtime: known.mtime, size: known.size };
-    await this.readFile(uri);
-    const read = this.known.get(uri.toString())!;
-    return { type: vscode.FileType.File, ctime: 0, mtime: read.mtime, size: read.size };
+    if (!this.known.has(uri.toString())) await this.readFile(uri);
+    const { mtime, size, canWrite } = this.known.get(uri.toString())!;
+    return { type: vscode.FileType.File, ctime: 0, mtime, size, ...(canWrite ? {} : { permissions: vscode.FilePermission.Readonly }) };
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
@@ -57,7 +57,7 @@ export class NoteFileSystem implements vscode.FileSystemProvider {
       const note = await this.client().request(Methods.getObject, { name, kind: 'note' });
       if (note.kind !== 'note') throw vscode.FileSystemError.FileNotFound(uri);
       const bytes = new TextEncoder().encode(note.text);
-      this.known.set(uri.toString(), { version: note.version, mtime: Date.parse(note.createdAt) || Date.now(), size: bytes.length });
+      this.known.set(uri.toString(), { version: note.version, mtime: Date.parse(note.createdAt) || Date.now(), size: bytes.length, canWrite: note.canWrite });
       return bytes;
     } catch (error) {
       if (error instanceof vscode.FileSystemError) throw error;
@@ -71,7 +71,7 @@ export class NoteFileSystem implements vscode.FileSystemProvider {
     const text = new TextDecoder().decode(content);
     try {
       const note = await this.client().request(Methods.addNote, { name, text, replace: true });
-      this.known.set(uri.toString(), { version: note.version, mtime: Date.parse(note.createdAt) || Date.now(), size: content.length });
+      this.known.set(uri.toString(), { version: note.version, mtime: Date.parse(note.createdAt) || Date.now(), size: content.length, canWrite: note.canWrite });
       this.log.info('note.saved', { name, version: note.version });
       void vscode.window.showInformationMessage(`Framegate: saved v${note.version} of the note ${name}.`);
     } catch (error) {

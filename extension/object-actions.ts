@@ -48,11 +48,15 @@ export async function runQuery(ctx: CommandContext, arg?: unknown): Promise<{ id
   return { id: run.id, rowCount: run.rowCount };
 }
 
-/** Save Query…: SQL (the editor's, or asked for) under a name; asks before adding a version to an existing one. */
-export async function saveQuery(ctx: CommandContext, initialSql?: string, nameArg?: string): Promise<QueryInfo | undefined> {
+/**
+ * Save Query…: SQL under a name; asks before adding a version to an existing one. The SQL is asked
+ * for, prefilled with `prefill` (the editor's, or the active result's); given as `sql` (scripts,
+ * tests) it is not asked again.
+ */
+export async function saveQuery(ctx: CommandContext, { sql: given, prefill, name: nameArg }: { sql?: string; prefill?: string; name?: string } = {}): Promise<QueryInfo | undefined> {
   const sql =
-    initialSql ??
-    (await ctx.ui.input({ title: 'Framegate: Save Query', prompt: 'The SQL to save (checked, not run)', placeHolder: 'SELECT region, sum(amount) AS total FROM sales GROUP BY region', validate: validateSql }));
+    given ??
+    (await ctx.ui.input({ title: 'Framegate: Save Query', prompt: 'The SQL to save (checked, not run)', value: prefill, placeHolder: 'SELECT region, sum(amount) AS total FROM sales GROUP BY region', validate: validateSql }));
   if (sql === undefined) return undefined;
   const invalidSql = validateSql(sql);
   if (invalidSql) throw new Error(invalidSql);

@@ -112,8 +112,14 @@ export function wireTeam(wiring: TeamWiring): LiveEvents {
 
   register('framegate.openQuery', (arg) => objects.openQuery(objectCtx, arg));
   register('framegate.runQuery', (arg) => objects.runQuery(objectCtx, arg));
-  // With SQL (and a name) as arguments (scripts, tests) it asks only what is missing.
-  register('framegate.saveQuery', (sql, name) => objects.saveQuery(objectCtx, typeof sql === 'string' ? sql : wiring.editorSql(), typeof name === 'string' ? name : undefined));
+  // With SQL (and a name) as arguments (scripts, tests) it asks only what is missing; else it
+  // offers the editor's SQL, or that of the result shown, to edit first.
+  register('framegate.saveQuery', (sql, name) =>
+    objects.saveQuery(objectCtx, {
+      ...(typeof sql === 'string' ? { sql } : { prefill: wiring.editorSql() ?? ctx.grids.activeResult()?.sql }),
+      ...(typeof name === 'string' ? { name } : {}),
+    }),
+  );
   register('framegate.addNote', (arg, text) => objects.addNote(objectCtx, arg, typeof text === 'string' ? text : undefined));
   register('framegate.showNote', (arg) => objects.showNote(objectCtx, arg));
   register('framegate.showLineage', (arg) => objects.showLineage(objectCtx, arg));

@@ -122,13 +122,18 @@ test('a note added on a frame reaches its readers with Show Note; the note opens
 });
 
 test('Save Query… then Run Query opens a result grid of the query; Show Lineage names the query and the frame it read', async () => {
-  const ui = new ScriptedUi([{ input: 'eu_total' }]);
+  const ui = new ScriptedUi();
   const ctx = { connection: alice, ui, grids: new RecordingGrids(), log: silentLogger };
-  const saved = await objects.saveQuery(ctx, "SELECT sum(amount) AS total FROM alice.sales WHERE region = 'EU'");
+  // From the palette: the SQL is offered to edit (prefilled), then the name.
+  ui.script({ input: "SELECT sum(amount) AS total FROM alice.sales WHERE region = 'EU'" });
+  ui.script({ input: 'eu_total' });
+  ui.inputs.length = 0;
+  const saved = await objects.saveQuery(ctx, { prefill: 'SELECT 1' });
+  assert.equal(ui.inputs[0]?.value, 'SELECT 1');
   assert.equal(saved?.name, 'alice.eu_total');
   // A second save with the same name asks before adding a version.
   ui.script({ input: 'eu_total' }, { confirm: true });
-  const again = await objects.saveQuery(ctx, "SELECT sum(amount) AS total, count(*) AS n FROM alice.sales WHERE region = 'EU'");
+  const again = await objects.saveQuery(ctx, { sql: "SELECT sum(amount) AS total, count(*) AS n FROM alice.sales WHERE region = 'EU'" });
   assert.equal(again?.version, 2);
 
   const ran = await objects.runQuery(ctx, 'alice.eu_total');
