@@ -4,7 +4,16 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_URL, MAX_WINDOW_ROWS } from '../protocol';
-import { DEFAULT_DATA_DIR, DEFAULT_EVENT_QUEUE_LIMIT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_QUERY_TIMEOUT_MS } from '../server/config';
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_EVENT_QUEUE_LIMIT,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_QUERIES,
+  DEFAULT_MAX_QUERIES_PER_USER,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_QUERY_TIMEOUT_MS,
+  DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
+} from '../server/config';
 import { GATEWAY_VERSION } from '../server/version';
 import { collect, frameName, frameRef, identifier, integer, size, sizeOrDefault } from './arguments';
 import type { GlobalOptions } from './commands/client';
@@ -74,15 +83,25 @@ export function buildProgram(): Command {
     .option('--insecure', 'allow a non-loopback --host without TLS (tokens cross the network in clear)', false)
     .option('--max-message-bytes <n>', 'largest single WebSocket message accepted', integer('--max-message-bytes', 1024), DEFAULT_MAX_MESSAGE_BYTES)
     .option('--max-upload-bytes <n>', 'largest upload (Arrow sent in parts), held in memory until saved', integer('--max-upload-bytes', 1024), DEFAULT_MAX_UPLOAD_BYTES)
-    .option('--query-timeout-ms <ms>', 'interrupt queries running longer', integer('--query-timeout-ms', 1), DEFAULT_QUERY_TIMEOUT_MS)
-    .option('--memory-limit <size>', 'engine memory cap, e.g. 4GB')
+    .option('--query-timeout-ms <ms>', 'answer every query within this (waiting its turn included), interrupting it if need be', integer('--query-timeout-ms', 1), DEFAULT_QUERY_TIMEOUT_MS)
+    .option('--memory-limit <size>', 'memory budget for everything the gateway holds, engine included, e.g. 4GB or 512MiB (default: half the machine\'s memory)')
+    .option('--max-queries <n>', 'heavy requests (queries, saves, loads, uploads) running at once', integer('--max-queries', 1, 1024), DEFAULT_MAX_QUERIES)
+    .option('--max-queries-per-user <n>', 'heavy requests of one user running at once; up to 8 more wait their turn', integer('--max-queries-per-user', 1, 1024), DEFAULT_MAX_QUERIES_PER_USER)
+    .option('--upload-idle-timeout-ms <ms>', 'drop an upload that gets no part (or is not saved) for this long', integer('--upload-idle-timeout-ms', 100), DEFAULT_UPLOAD_IDLE_TIMEOUT_MS)
     .option('--threads <n>', 'engine worker threads', integer('--threads', 1, 1024))
     .option('--allow-origin <origin>', 'browser origin allowed to connect (repeatable); browsers are refused otherwise', collect, [])
     .option('--keep-versions <n>', 'versions per frame that keep their data (frames may say otherwise); default: all', integer('--keep-versions', 1))
     .option('--storage-limit <size>', 'storage per user, e.g. 10GB (users may have their own); default: none', size('--storage-limit'))
     .option('--event-queue <n>', 'events that may wait for one client before it is disconnected as not reading', integer('--event-queue', 1), DEFAULT_EVENT_QUEUE_LIMIT)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('FRAMEGATE_LOG_LEVEL').default('info'))
+    .option('--check', 'check the data dir (as framegate doctor) and exit: 0 whole, 1 problems', false)
     .action((options: gateway.ServeOptions) => gateway.serve(options));
+
+  program
+    .command('doctor')
+    .description('check a data dir without changing it: catalog and frame data agree, nothing is missing (exit 1 on problems)')
+    .requiredOption('--data-dir <dir>', 'the data dir to check (stop its gateway first)')
+    .action((options: { dataDir: string }, command: Command) => gateway.doctor(options.dataDir, globals(command).json));
 
   program
     .command('info')
@@ -269,6 +288,7 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return ExitCodes.ok;
   } catch (error) {
+    if (error instanceof gateway.ExitWith) return error.exitCode;
     if (error instanceof CommanderError) {
       // Help and version are "errors" to commander; they already printed what they had to.
       return error.exitCode === 0 ? ExitCodes.ok : ExitCodes.usage;

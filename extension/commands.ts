@@ -5,21 +5,11 @@
  * goes to your own namespace (the gateway decides, the prompt says so).
  */
 import { ErrorCodes, Methods, type FrameInfo, type ResultInfo, type Source, type WhoAmIResult } from '../protocol';
-import {
-  buildSelectParams,
-  columnPickItems,
-  formatOfPath,
-  resultTitle,
-  saveNamePrompt,
-  suggestFrameName,
-  validateFilter,
-  validateFrameName,
-  validateServerPath,
-  validateSql,
-} from './command-logic';
+import { buildSelectParams, columnPickItems, validateFilter } from './command-logic';
 import type { Gateway } from './connection';
-import { describeError, isFramegateError } from './errors';
+import { describeError, isCancelled, isFramegateError } from './errors';
 import type { Logger } from './log';
+import type { SqlHistory } from './sql-history';
 import type { TreeNode } from './tree-items';
 
 export interface PickItem {
@@ -50,6 +40,17 @@ export interface Ui {
   error(message: string): void;
   /** A warning with buttons; resolves to the one chosen, or undefined when dismissed. */
   warn(message: string, ...actions: string[]): Promise<string | undefined>;
+  /**
+   * Runs `task` under a progress notification titled `title` with a Cancel button, which aborts
+   * `progress.signal` (requests given it are interrupted on the gateway).
+   */
+  withProgress<T>(title: string, task: (progress: Progress) => Promise<T>): Promise<T>;
+}
+
+export interface Progress {
+  signal: AbortSignal;
+  /** What is happening now, e.g. "12 MB received". */
+  report(message: string): void;
 }
 
 /** What a grid panel shows. */
@@ -60,10 +61,14 @@ export interface GridTarget {
   result?: ResultInfo;
   /** Where a result came from; results of one origin reuse one panel (grid-reuse.ts). */
   origin?: ResultOrigin;
+  /** The result is already gone (a panel restored after a window reload): it offers Run Again. */
+  lost?: boolean;
+  /** Open beside the active editor (results of a SQL file), keeping the editor's focus. */
+  beside?: boolean;
 }
 
-/** Select/Filter of a frame, Run SQL, or a saved query's run. */
-export type ResultOrigin = { kind: 'frame'; name: string } | { kind: 'sql' } | { kind: 'query'; name: string };
+/** Select/Filter of a frame, Run SQL, a statement of a SQL file (one panel per file), or a saved query's run. */
+export type ResultOrigin = { kind: 'frame'; name: string } | { kind: 'sql' } | { kind: 'file'; uri: string } | { kind: 'query'; name: string };
 
 export interface GridOpener {
   open(target: GridTarget): Promise<void> | void;
@@ -76,6 +81,8 @@ export interface CommandContext {
   ui: Ui;
   grids: GridOpener;
   log: Logger;
+  /** Queries run from Run SQL…; none kept without it. */
+  history?: SqlHistory;
 }
 
 /** A frame name from a command argument: a name (tree click) or a tree node (context menu). */
@@ -96,10 +103,39 @@ export async function runCommand<T>(ctx: CommandContext, name: string, body: () 
   try {
     return await body();
   } catch (error) {
+    if (isCancelled(error)) {
+      ctx.log.info('command.cancelled', { command: name });
+      return undefined;
+    }
     ctx.log.error('command.failed', { command: name, error });
     ctx.ui.error(describeError(error));
     return undefined;
   }
+}
+
+/** Runs a gateway request under a progress notification whose Cancel interrupts it on the gateway. */
+export function withCancel<T>(ctx: Pick<CommandContext, 'ui'>, title: string, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return ctx.ui.withProgress(title, (progress) => request(progress.signal));
+}
+
+/** Asks whether to replace an existing frame; true to go on with `replace: true`. */
+export async function confirmReplace(ctx: Pick<CommandContext, 'ui'>, name: string): Promise<boolean> {
+  return ctx.ui.confirm(`A frame named "${name}" already exists. Replace it?`, 'Replace');
+}
+
+/**
+ * Saves with `save(replace)`: first without replacing; when the name is taken, asks, and saves a
+ * new version only if the user agrees. Resolves to undefined when they decline (nothing saved,
+ * nothing to report).
+ */
+export async function saveAsking<T>(ctx: Pick<CommandContext, 'ui'>, name: string, save: (replace: boolean) => Promise<T>): Promise<T | undefined> {
+  try {
+    return await save(false);
+  } catch (error) {
+    if (!isFramegateError(error, ErrorCodes.FrameExists)) throw error;
+  }
+  if (!(await confirmReplace(ctx, name))) return undefined;
+  return save(true);
 }
 
 interface PickFrameOptions {
@@ -113,7 +149,7 @@ function notManageable(frame: FrameInfo, verb: string): string | undefined {
 }
 
 /** The frame a command works on: the one named by `arg`, or one the user picks (full names). */
-async function pickFrame(ctx: CommandContext, title: string, arg: unknown, options: PickFrameOptions = {}): Promise<FrameInfo | undefined> {
+export async function pickFrame(ctx: CommandContext, title: string, arg: unknown, options: PickFrameOptions = {}): Promise<FrameInfo | undefined> {
   const client = ctx.connection.requireClient();
   const name = frameNameOf(arg);
   if (name !== undefined) {
@@ -138,7 +174,7 @@ async function pickFrame(ctx: CommandContext, title: string, arg: unknown, optio
   return (await ctx.ui.pickOne(items, { title, placeHolder: 'Choose a frame' }))?.frame;
 }
 
-async function openResult(ctx: CommandContext, result: ResultInfo, title: string, origin: ResultOrigin): Promise<ResultInfo> {
+export async function openResult(ctx: CommandContext, result: ResultInfo, title: string, origin: ResultOrigin): Promise<ResultInfo> {
   ctx.log.info('result.opened', { id: result.id, rows: result.rowCount, columns: result.columns.length });
   await ctx.grids.open({ source: { kind: 'result', id: result.id }, title, result, origin });
   return result;
@@ -163,7 +199,8 @@ export async function selectColumns(ctx: CommandContext, arg?: unknown): Promise
     return undefined;
   }
   const params = buildSelectParams(frame, { columns: picked.map((p) => p.label) });
-  const result = await ctx.connection.requireClient().request(Methods.select, params);
+  const client = ctx.connection.requireClient();
+  const result = await withCancel(ctx, `Selecting from ${frame.name}…`, (signal) => client.request(Methods.select, params, { signal }));
   return openResult(ctx, result, `${frame.name} (${params.columns?.length ?? frame.columns.length} columns)`, { kind: 'frame', name: frame.name });
 }
 
@@ -178,94 +215,9 @@ export async function filter(ctx: CommandContext, arg?: unknown): Promise<Result
   });
   if (condition === undefined) return undefined;
   const params = buildSelectParams(frame, { filter: condition });
-  const result = await ctx.connection.requireClient().request(Methods.select, params);
+  const client = ctx.connection.requireClient();
+  const result = await withCancel(ctx, `Filtering ${frame.name}…`, (signal) => client.request(Methods.select, params, { signal }));
   return openResult(ctx, result, `${frame.name} where ${params.filter ?? ''}`, { kind: 'frame', name: frame.name });
-}
-
-/**
- * Runs a query and opens its result. With `ask` (the palette), the user edits `sql` first; without
- * (a caller passing SQL, e.g. a script or test), `sql` runs as given.
- */
-export async function runSql(ctx: CommandContext, initialSql?: string, { ask = true }: { ask?: boolean } = {}): Promise<ResultInfo | undefined> {
-  if (!ask && initialSql !== undefined) {
-    const invalid = validateSql(initialSql);
-    if (invalid) throw new Error(invalid);
-  }
-  const sql = !ask && initialSql !== undefined ? initialSql : await ctx.ui.input({
-    title: 'Framegate: Run SQL',
-    prompt: 'A read-only query over named frames',
-    value: initialSql,
-    placeHolder: 'SELECT region, sum(amount) AS total FROM sales GROUP BY region',
-    validate: validateSql,
-  });
-  if (sql === undefined) return undefined;
-  const result = await ctx.connection.requireClient().request(Methods.sql, { sql: sql.trim() });
-  return openResult(ctx, result, resultTitle(sql), { kind: 'sql' });
-}
-
-/** Asks whether to replace an existing frame; true to go on with `replace: true`. */
-async function confirmReplace(ctx: CommandContext, name: string): Promise<boolean> {
-  return ctx.ui.confirm(`A frame named "${name}" already exists. Replace it?`, 'Replace');
-}
-
-/** Saves a result (by default the active result panel's) as a frame; asks for the name unless given. */
-export async function saveResultAs(ctx: CommandContext, resultId?: string, frameName?: string): Promise<FrameInfo | undefined> {
-  const id = resultId ?? ctx.grids.activeResult()?.id;
-  if (id === undefined) {
-    ctx.ui.error('Framegate: no query result is open. Run Select Columns…, Filter… or Run SQL… first.');
-    return undefined;
-  }
-  if (frameName !== undefined) {
-    const invalid = validateFrameName(frameName);
-    if (invalid) throw new Error(invalid);
-  }
-  const input =
-    frameName ??
-    (await ctx.ui.input({ title: 'Framegate: Save Result As', ...saveNamePrompt(ctx.connection.me), validate: validateFrameName }));
-  if (input === undefined) return undefined;
-  const name = input.trim();
-  const client = ctx.connection.requireClient();
-  let saved: FrameInfo;
-  try {
-    saved = await client.request(Methods.save, { name, from: { result: id } });
-  } catch (error) {
-    if (!isFramegateError(error, ErrorCodes.FrameExists) || !(await confirmReplace(ctx, name))) throw error;
-    saved = await client.request(Methods.save, { name, from: { result: id }, replace: true });
-  }
-  ctx.log.info('result.saved', { id, name: saved.name, rows: saved.rowCount });
-  ctx.ui.info(`Saved ${saved.name} (${saved.rowCount.toLocaleString('en-US')} rows).`);
-  return saved;
-}
-
-export async function loadFile(ctx: CommandContext): Promise<FrameInfo | undefined> {
-  const path = await ctx.ui.input({
-    title: 'Framegate: Load File (1/2)',
-    prompt: 'Path of a CSV, Parquet or JSON file on the gateway machine (relative paths: first import dir)',
-    placeHolder: 'sales-2024.parquet',
-    validate: validateServerPath,
-  });
-  if (path === undefined) return undefined;
-  const input = await ctx.ui.input({
-    title: 'Framegate: Load File (2/2)',
-    ...saveNamePrompt(ctx.connection.me),
-    value: suggestFrameName(path),
-    validate: validateFrameName,
-  });
-  if (input === undefined) return undefined;
-  const name = input.trim();
-  const format = formatOfPath(path);
-  const client = ctx.connection.requireClient();
-  const params = { path: path.trim(), name, ...(format ? { format } : {}) };
-  let loaded: FrameInfo;
-  try {
-    loaded = await client.request(Methods.load, params);
-  } catch (error) {
-    if (!isFramegateError(error, ErrorCodes.FrameExists) || !(await confirmReplace(ctx, name))) throw error;
-    loaded = await client.request(Methods.load, { ...params, replace: true });
-  }
-  ctx.log.info('file.loaded', { path: params.path, name: loaded.name, rows: loaded.rowCount });
-  ctx.ui.info(`Loaded ${loaded.name} (${loaded.rowCount.toLocaleString('en-US')} rows).`);
-  return loaded;
 }
 
 // Share…, Unshare…, Publish and Delete work on every kind of object: object-commands.ts.

@@ -6,6 +6,7 @@
  * and leaves the state `signInRequired`: only a new Sign In can help. No `vscode` here; the status
  * bar, tree and commands subscribe to its events.
  */
+import { connect as connectTcp } from 'node:net';
 import { Methods, Notifications, type GatewayEvent, type WhoAmIResult } from '../protocol';
 import { CloseCodes } from '../rpc/channel';
 import type { GatewayClient } from '../rpc/client';
@@ -28,12 +29,44 @@ export type Gateway = Pick<GatewayClient, 'request' | 'window' | 'onNotification
 /** Opens a connection to `url` (finding the token is the caller's business). */
 export type ConnectFn = (url: string) => Promise<Gateway>;
 
+/** Resolves true when something accepts connections at `url`'s host and port (no WebSocket, no token). */
+export type ProbeFn = (url: string) => Promise<boolean>;
+
 export interface ConnectionOptions {
   connect: ConnectFn;
   log: Logger;
   backoff?: BackoffOptions;
   random?: () => number;
+  /**
+   * While reconnecting, asked every `probeIntervalMs` whether the gateway's port answers again;
+   * when it does, the next attempt starts at once instead of at the end of a long backoff.
+   */
+  probe?: ProbeFn;
+  probeIntervalMs?: number;
 }
+
+/** A TCP connect to the URL's host and port, given up after `timeoutMs`. */
+export const tcpProbe: ProbeFn = (url) =>
+  new Promise((resolve) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      resolve(false);
+      return;
+    }
+    const port = Number(target.port || (target.protocol === 'wss:' ? 443 : 80));
+    const socket = connectTcp({ host: target.hostname.replace(/^\[|\]$/g, ''), port, timeout: 2_000 });
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+
+const DEFAULT_PROBE_MS = 1_000;
 
 /** The `error` of a reconnecting state entered because a live connection dropped. */
 export const CONNECTION_LOST = 'connection lost';
@@ -51,13 +84,23 @@ export interface GatewayClose {
 /** What a 4001 close says when the gateway gave no reason. */
 export const SESSION_REVOKED = 'the gateway closed the session: your token no longer works; sign in again';
 
+/** What a request made now cannot get, in the user's terms, for each state but `connected`. */
+export function notConnectedMessage(state?: ConnectionState): string {
+  switch (state?.kind) {
+    case 'signInRequired':
+      return 'Not signed in to the Framegate gateway. Run "Framegate: Sign In" first.';
+    case 'connecting':
+      return 'Still connecting to the Framegate gateway; try again in a moment.';
+    case 'reconnecting':
+      return 'The connection to the Framegate gateway was lost and is being re-established; try again in a moment (the status bar menu has Retry Now).';
+    default:
+      return 'Not connected to a Framegate gateway. Run "Framegate: Connect" first.';
+  }
+}
+
 export class NotConnectedError extends Error {
   constructor(state?: ConnectionState) {
-    super(
-      state?.kind === 'signInRequired'
-        ? 'Not signed in to the Framegate gateway. Run "Framegate: Sign In" first.'
-        : 'Not connected to a Framegate gateway. Run "Framegate: Connect" first.',
-    );
+    super(notConnectedMessage(state));
     this.name = 'NotConnectedError';
   }
 }
@@ -71,6 +114,9 @@ export class ConnectionManager implements Disposable {
   private currentState: ConnectionState = { kind: 'disconnected' };
   private subscriptions: Disposable[] = [];
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private probeTimer: ReturnType<typeof setInterval> | undefined;
+  /** Starts the scheduled reconnect attempt now; set while one is scheduled. */
+  private attemptNow: (() => void) | undefined;
   /** Bumped by every user connect/disconnect, so a stale retry or close event does nothing. */
   private generation = 0;
 
@@ -145,6 +191,16 @@ export class ConnectionManager implements Disposable {
     }
   }
 
+  /**
+   * While reconnecting: tries at once instead of waiting out the backoff (Retry Now, the window
+   * regaining focus, the gateway's port answering again). Does nothing in other states.
+   */
+  retryNow(): void {
+    if (this.currentState.kind !== 'reconnecting' || !this.attemptNow) return;
+    this.options.log.info('reconnect.now', { url: this.currentState.url });
+    this.attemptNow();
+  }
+
   /** Closes the connection and stops reconnecting. */
   disconnect(): void {
     const wasConnected = this.current !== undefined || this.currentState.kind !== 'disconnected';
@@ -172,10 +228,17 @@ export class ConnectionManager implements Disposable {
     }
   }
 
+  private stopRetrying(): void {
+    clearTimeout(this.retryTimer);
+    clearInterval(this.probeTimer);
+    this.retryTimer = undefined;
+    this.probeTimer = undefined;
+    this.attemptNow = undefined;
+  }
+
   private reset(): number {
     this.generation++;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.stopRetrying();
     this.detach();
     const client = this.current;
     this.current = undefined;
@@ -234,8 +297,7 @@ export class ConnectionManager implements Disposable {
 
   private signInRequired(url: string, text: string): void {
     this.generation++;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.stopRetrying();
     this.options.log.warn('signIn.required', { url, reason: text });
     this.setState({ kind: 'signInRequired', url, message: text });
   }
@@ -244,8 +306,8 @@ export class ConnectionManager implements Disposable {
     const delayMs = delay ?? backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
     this.setState({ kind: 'reconnecting', url, attempt: attempt + 1, delayMs, error });
     this.options.log.info('reconnect.scheduled', { url, attempt: attempt + 1, delayMs });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
+    const tryNow = () => {
+      this.stopRetrying();
       if (generation !== this.generation) return;
       this.open(url).then(
         ({ client, me }) => {
@@ -261,7 +323,25 @@ export class ConnectionManager implements Disposable {
           else this.scheduleRetry(url, attempt + 1, generation, message(failure));
         },
       );
-    }, delayMs);
+    };
+    this.attemptNow = tryNow;
+    this.retryTimer = setTimeout(tryNow, delayMs);
+    const probe = this.options.probe;
+    // A port that answers again means the gateway is back: no reason to wait out the backoff.
+    if (probe && delayMs > (this.options.probeIntervalMs ?? DEFAULT_PROBE_MS)) {
+      let probing = false;
+      this.probeTimer = setInterval(() => {
+        if (probing) return;
+        probing = true;
+        void probe(url).then((up) => {
+          probing = false;
+          if (up && this.attemptNow === tryNow) {
+            this.options.log.info('reconnect.gatewayBack', { url });
+            tryNow();
+          }
+        });
+      }, this.options.probeIntervalMs ?? DEFAULT_PROBE_MS);
+    }
   }
 
   private setState(state: ConnectionState): void {

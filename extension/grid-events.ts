@@ -2,16 +2,16 @@
  * What a live event does to an open grid, without `vscode`. A preview of a frame's latest version
  * keeps showing the version it opened on; a new version makes it offer a reload (its session
  * checks, see frame-version.ts). A grid of `NAME@N` never changes, unless N itself is removed.
- * A frame deleted, or no longer shared with you, takes its grids with it. Results are snapshots:
- * events do not touch them.
+ * A grid of a frame deleted, or no longer shared with you, says it is gone and reads nothing more.
+ * Results are snapshots: events do not touch them.
  */
 import { parseFrameRef, type GatewayEvent, type Source } from '../protocol';
 
 export type GridEffect =
   /** Ask the gateway again what the frame's latest version is (the session offers a reload). */
   | { kind: 'check' }
-  /** What the grid shows is gone: close it and say `message`. */
-  | { kind: 'close'; message: string };
+  /** What the grid shows is gone: it says `message` instead. */
+  | { kind: 'gone'; message: string };
 
 /** The frame a grid shows (full name as the grid was opened with it) and the version it names, if any. */
 export function frameOfSource(source: Source): { name: string; version?: number } | undefined {
@@ -36,11 +36,11 @@ export function gridEffect(source: Source, event: GatewayEvent): GridEffect | un
     case 'version.removed':
       if (shown.version === undefined) return { kind: 'check' };
       if (shown.version !== event.version) return undefined;
-      return { kind: 'close', message: `Version ${event.version} of ${name} was ${event.reason === 'retention' ? 'dropped by retention' : `removed by ${event.by}`}: its grid was closed.` };
+      return { kind: 'gone', message: `Version ${event.version} of ${name} was ${event.reason === 'retention' ? 'dropped by retention' : `removed by ${event.by}`}.` };
     case 'object.deleted':
-      return { kind: 'close', message: `${name} was deleted by ${event.by}: its grid was closed.` };
+      return { kind: 'gone', message: `${name} was deleted by ${event.by}.` };
     case 'object.unshared':
-      return event.access === 'none' ? { kind: 'close', message: `${event.by} stopped sharing ${name} with you: its grid was closed.` } : undefined;
+      return event.access === 'none' ? { kind: 'gone', message: `${event.by} stopped sharing ${name} with you.` } : undefined;
     default:
       return undefined;
   }

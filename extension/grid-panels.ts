@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Methods, type GatewayEvent, type ResultInfo } from '../protocol';
+import type { GridState } from '../webview/messages';
 import type { GridOpener, GridTarget } from './commands';
 import type { ConnectionManager } from './connection';
 import { gridEffect } from './grid-events';
@@ -38,6 +39,8 @@ export interface GridPanelsOptions {
   showError(message: string): void;
   /** The webview's "Save as…" button; resolves to the saved frame's name, or undefined. */
   saveResult(result: ResultInfo): Promise<string | undefined>;
+  /** "Run Again" on a result that is gone: runs `sql` as a new result (undefined: it failed, and said so). */
+  rerun(sql: string): Promise<ResultInfo | undefined>;
 }
 
 export class GridPanels implements GridOpener, vscode.Disposable {
@@ -64,16 +67,35 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     const existing = reusablePanel(this.grids, target);
     if (existing) {
       if (existing.target.result && existing.target.result.id !== target.result?.id) this.replace(existing, target);
-      existing.panel.reveal();
+      existing.panel.reveal(undefined, target.beside);
       await existing.session.showLatest();
       return;
     }
+    const column = target.beside ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, column, this.webviewOptions());
+    this.adopt(panel, target);
+    this.options.log.info('grid.opened', { source: target.source, title: target.title });
+  }
+
+  /**
+   * A panel VS Code kept across a window reload (WebviewPanelSerializer): a frame's preview shows
+   * it again; a result, which lived in the gateway session of the old window, offers Run Again.
+   */
+  restore(panel: vscode.WebviewPanel, state: GridState): void {
+    const target: GridTarget = state.sql
+      ? { source: state.source, title: state.title, result: { id: state.source.kind === 'result' ? state.source.id : '', columns: [], rowCount: 0, sql: state.sql }, origin: { kind: 'sql' }, lost: true }
+      : { source: state.source, title: state.title };
+    panel.webview.options = this.webviewOptions();
+    this.adopt(panel, target);
+    this.options.log.info('grid.restored', { source: target.source, title: target.title });
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(this.options.extensionUri, 'dist')] };
+  }
+
+  private adopt(panel: vscode.WebviewPanel, target: GridTarget): void {
     const dist = vscode.Uri.joinPath(this.options.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [dist],
-    });
     const grid = new OpenGrid(panel, target, (g) => this.createSession(g));
     this.grids.add(grid);
     if (target.result) this.lastActiveResult = grid;
@@ -89,7 +111,16 @@ export class GridPanels implements GridOpener, vscode.Disposable {
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
     });
-    this.options.log.info('grid.opened', { source: target.source, title: target.title });
+  }
+
+  /** Runs a lost result's query again and shows the new result in the same panel. */
+  private async rerun(grid: OpenGrid): Promise<void> {
+    const sql = grid.target.result?.sql;
+    if (!sql) return;
+    const result = await this.options.rerun(sql);
+    if (!result || !this.grids.has(grid)) return;
+    this.replace(grid, { ...grid.target, source: { kind: 'result', id: result.id }, result, lost: false });
+    await grid.session.sendInit();
   }
 
   private createSession(grid: OpenGrid): GridSession {
@@ -98,11 +129,13 @@ export class GridPanels implements GridOpener, vscode.Disposable {
       source: target.source,
       title: target.title,
       result: target.result,
+      resultLost: target.lost ?? false,
       client: () => this.options.connection.requireClient(),
       post: (message) => panel.webview.postMessage(message),
       log: this.options.log,
       onError: (message) => this.options.showError(message),
       onSaveAs: () => void this.saveFromPanel(grid),
+      onRerun: () => void this.rerun(grid),
       onPin: () => {
         grid.pinned = true;
         this.options.log.info('grid.pinned', { source: grid.target.source });
@@ -120,7 +153,7 @@ export class GridPanels implements GridOpener, vscode.Disposable {
 
   /** Shows `target` in the panel of `grid` instead of its result, which is freed. */
   private replace(grid: OpenGrid, target: GridTarget): void {
-    const old = grid.target.result;
+    const old = grid.target.lost ? undefined : grid.target.result;
     grid.session.dispose();
     grid.target = target;
     grid.session = this.createSession(grid);
@@ -130,7 +163,7 @@ export class GridPanels implements GridOpener, vscode.Disposable {
   }
 
   private async saveFromPanel(grid: OpenGrid): Promise<void> {
-    if (!grid.target.result) return;
+    if (!grid.target.result || grid.session.isGone) return;
     const saved = await this.options.saveResult(grid.target.result);
     if (saved) await grid.panel.webview.postMessage({ type: 'status', message: `Saved as ${saved}` });
   }
@@ -141,7 +174,7 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     this.grids.delete(grid);
     if (this.lastActiveResult === grid) this.lastActiveResult = undefined;
     this.updateContext();
-    if (grid.target.result) this.closeResult(grid.target.result.id);
+    if (grid.target.result && !grid.session.isGone) this.closeResult(grid.target.result.id);
   }
 
   private closeResult(id: string): void {
@@ -154,8 +187,8 @@ export class GridPanels implements GridOpener, vscode.Disposable {
   }
 
   /**
-   * A live event: previews of a frame with a new version offer it; grids of what is gone close.
-   * Resolves to what to tell the user of the grids it closed.
+   * A live event: previews of a frame with a new version offer it; grids of what is gone say so
+   * (and read nothing more). Resolves to what to tell the user of those grids.
    */
   async applyEvent(event: GatewayEvent): Promise<string[]> {
     const closed: string[] = [];
@@ -163,25 +196,19 @@ export class GridPanels implements GridOpener, vscode.Disposable {
       [...this.grids].map(async (grid) => {
         const effect = gridEffect(grid.target.source, event);
         if (effect?.kind === 'check') return grid.session.sendInit();
-        if (effect?.kind === 'close') {
+        if (effect?.kind === 'gone') {
           closed.push(effect.message);
-          this.options.log.info('grid.closed', { source: grid.target.source, event: event.type });
-          grid.panel.dispose();
+          // The live event's pop-up tells the user; the grid itself shows the message.
+          await grid.session.markGone(effect.message, { tell: false });
         }
       }),
     );
     return closed;
   }
 
-  /** After a reconnect: frame grids reload; results died with the old session. */
+  /** After a reconnect: frame grids reload; results died with the old session and offer Run Again. */
   async reconnected(): Promise<void> {
-    await Promise.all(
-      [...this.grids].map((g) =>
-        g.target.result
-          ? g.panel.webview.postMessage({ type: 'error', message: 'The gateway connection was re-established; this result is gone. Run the query again.' })
-          : g.session.sendInit(),
-      ),
-    );
+    await Promise.all([...this.grids].map((g) => (g.target.result ? g.session.resultLost() : g.session.sendInit())));
   }
 
   private updateContext(): void {

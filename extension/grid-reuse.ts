@@ -13,6 +13,7 @@ export interface PanelState {
 
 export function originKey(origin: ResultOrigin | undefined): string | undefined {
   if (!origin) return undefined;
+  if (origin.kind === 'file') return `file:${origin.uri}`;
   return origin.kind === 'sql' ? 'sql' : `${origin.kind}:${origin.name.toLowerCase()}`;
 }
 

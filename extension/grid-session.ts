@@ -3,11 +3,11 @@
  * source's schema and `window` requests with Arrow bytes from `data/window`. A frame's preview
  * reads the one version it shows (frame-version.ts) and says when a newer one exists.
  */
-import { MAX_WINDOW_ROWS, type ColumnInfo, type Source } from '../protocol';
+import { ErrorCodes, MAX_WINDOW_ROWS, Methods, type ColumnInfo, type Source } from '../protocol';
 import type { ExtensionToWebview, WebviewToExtension } from '../webview/messages';
 import { parseWebviewMessage } from '../webview/messages';
 import type { Gateway } from './connection';
-import { describeError } from './errors';
+import { describeError, isFramegateError, userMessage } from './errors';
 import { FrameVersions } from './frame-version';
 import type { Logger } from './log';
 
@@ -26,7 +26,9 @@ export interface GridSessionOptions {
   source: Source;
   title: string;
   /** Known up front for results (the gateway has no schema call for them). */
-  result?: { columns: ColumnInfo[]; rowCount: number };
+  result?: { columns: ColumnInfo[]; rowCount: number; sql?: string };
+  /** The result is already gone when the panel opens (restored after a window reload). */
+  resultLost?: boolean;
   client(): Gateway;
   post(message: ExtensionToWebview): PromiseLike<boolean> | void;
   log: Logger;
@@ -34,6 +36,8 @@ export interface GridSessionOptions {
   onSaveAs?(): void;
   /** The user pressed the webview's "Pin". */
   onPin?(): void;
+  /** The user pressed "Run Again" on a result that is gone. */
+  onRerun?(): void;
   /** Writes the clipboard (`vscode.env.clipboard.writeText`); the webview cannot in every host. */
   writeClipboard?(text: string): PromiseLike<void>;
   /** Whether init tells the webview to offer "Pin" (a result in a reused panel). */
@@ -44,9 +48,14 @@ export interface GridSessionOptions {
   onStay?(name: string): void;
 }
 
+/** What a panel tells when its result went with the gateway session that held it. */
+export const RESULT_LOST = 'This result is gone: it lived in a gateway session that ended (the gateway restarted, or the window was reloaded). Run Again runs its query once more.';
+
 export class GridSession {
   private lastWindowError: string | undefined;
   private disposed = false;
+  /** Set once what the grid shows is gone: no more windows are asked for, no error repeats. */
+  private goneMessage: string | undefined;
   /** Messages being handled, so `settled()` can wait for their replies. */
   private readonly inflight = new Set<Promise<void>>();
   /** For a frame: the version shown. */
@@ -58,6 +67,33 @@ export class GridSession {
 
   get source(): Source {
     return this.options.source;
+  }
+
+  /** Whether what the panel shows is gone (deleted frame, lost result). */
+  get isGone(): boolean {
+    return this.goneMessage !== undefined;
+  }
+
+  /**
+   * Empties the grid with `message` instead of rows; a result offers Run Again. The user hears of
+   * it once (a VS Code message the first time only), however often it is found again.
+   */
+  async markGone(message: string, { tell = true }: { tell?: boolean } = {}): Promise<void> {
+    const first = this.goneMessage === undefined && tell;
+    this.goneMessage = message;
+    this.options.log.info('grid.gone', { source: this.options.source, message });
+    await this.post({ type: 'gone', message, canRerun: this.options.source.kind === 'result' && this.options.result?.sql !== undefined });
+    if (first && this.options.source.kind === 'frame') this.options.onError?.(`Framegate: ${message}`);
+  }
+
+  /** The result died with the gateway session (the connection was re-established). */
+  resultLost(): Promise<void> {
+    return this.markGone(RESULT_LOST);
+  }
+
+  /** What windows, profiles and exports read: for a preview, exactly the version shown. */
+  private readSource(): Source {
+    return this.versions ? { kind: 'frame', name: this.versions.windowName() } : this.options.source;
   }
 
   /**
@@ -105,6 +141,11 @@ export class GridSession {
         return this.showLatest();
       case 'stayOnVersion':
         return this.stay();
+      case 'rerun':
+        this.options.onRerun?.();
+        return;
+      case 'profile':
+        return this.sendProfile();
       case 'copy':
         return this.copy(message.text, message.description);
       case 'window':
@@ -145,10 +186,12 @@ export class GridSession {
    */
   async sendInit({ title: newTitle }: { title?: string } = {}): Promise<void> {
     const { source, title } = this.options;
+    if (source.kind === 'result' && (this.options.resultLost || this.goneMessage !== undefined)) return this.markGone(this.goneMessage ?? RESULT_LOST);
     try {
       if (this.versions) {
         const view = await this.versions.resolve(this.options.client());
         const { info } = view;
+        this.goneMessage = undefined;
         await this.post({ type: 'init', title: newTitle ?? title, source, columns: info.columns, rowCount: info.rowCount, canSave: false, canPin: false });
         await this.post({
           type: 'version',
@@ -163,9 +206,12 @@ export class GridSession {
       }
       if (source.kind !== 'result' || !this.options.result) throw new Error('a result grid has no known schema');
       const { columns, rowCount } = this.options.result;
-      await this.post({ type: 'init', title, source, columns, rowCount, canSave: true, canPin: this.options.canPin?.() ?? false });
+      this.goneMessage = undefined;
+      const sql = this.options.result?.sql;
+      await this.post({ type: 'init', title, source, columns, rowCount, canSave: true, canPin: this.options.canPin?.() ?? false, ...(sql ? { sql } : {}) });
     } catch (error) {
       if (this.disposed) return;
+      if (source.kind === 'frame' && isFramegateError(error, ErrorCodes.FrameNotFound)) return this.markGone(`${source.name} is gone: ${userMessage(error)}`);
       const text = describeError(error);
       this.options.log.error('grid.init.failed', { source, error });
       await this.post({ type: 'error', message: text });
@@ -173,12 +219,29 @@ export class GridSession {
     }
   }
 
+  private async sendProfile(): Promise<void> {
+    if (this.goneMessage !== undefined) return;
+    try {
+      const profile = await this.options.client().request(Methods.profile, { source: this.readSource() });
+      this.options.log.info('grid.profile', { source: this.options.source, columns: profile.columns.length, cached: profile.cached });
+      await this.post({ type: 'profile', profile });
+    } catch (error) {
+      if (this.disposed) return;
+      this.options.log.warn('grid.profile.failed', { source: this.options.source, error });
+      await this.post({ type: 'profileError', message: userMessage(error) });
+    }
+  }
+
   private async sendWindow(request: Extract<WebviewToExtension, { type: 'window' }>): Promise<void> {
     const started = Date.now();
+    if (this.goneMessage !== undefined) {
+      await this.post({ type: 'error', requestId: request.requestId, message: this.goneMessage });
+      return;
+    }
     try {
       const limit = Math.min(Math.max(1, request.limit), MAX_WINDOW_ROWS);
       const { result, ipc } = await this.options.client().window({
-        source: this.versions ? { kind: 'frame', name: this.versions.windowName() } : this.options.source,
+        source: this.readSource(),
         offset: Math.max(0, request.offset),
         limit,
         ...(request.columns.length > 0 ? { columns: request.columns } : {}),
@@ -200,6 +263,13 @@ export class GridSession {
       if (this.disposed) return;
       const text = describeError(error);
       this.options.log.error('grid.window.failed', { source: this.options.source, offset: request.offset, error });
+      const { source } = this.options;
+      const lost =
+        (source.kind === 'result' && isFramegateError(error, ErrorCodes.ResultNotFound)) || (source.kind === 'frame' && isFramegateError(error, ErrorCodes.FrameNotFound));
+      if (lost) {
+        await this.post({ type: 'error', requestId: request.requestId, message: userMessage(error) });
+        return this.markGone(source.kind === 'result' ? RESULT_LOST : `${source.name} is gone: ${userMessage(error)}`);
+      }
       await this.post({ type: 'error', requestId: request.requestId, message: text });
       // Shown in the grid every time; as a VS Code error once per run of identical failures.
       if (text !== this.lastWindowError) this.options.onError?.(text);

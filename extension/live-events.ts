@@ -1,6 +1,6 @@
 /**
  * Live events, wired: every `events/event` lists the tree again (once per burst), tells the open
- * grids (a new version offers a reload, a deletion closes what shows it), then pops up what is
+ * grids (a new version offers a reload, a deletion marks what shows it gone), then pops up what is
  * news for the user (notices.ts) with its buttons. Closes chosen by the gateway (kicked, too slow)
  * are said too. Events are handled one at a time, in the order the gateway sent them. No `vscode`.
  */
@@ -30,7 +30,7 @@ export interface LiveEventsDeps {
     known(name: string): ObjectInfo | undefined;
   };
   grids: {
-    /** Applies `event` to the grids showing its subject; resolves to what to tell of grids it closed. */
+    /** Applies `event` to the grids showing its subject; resolves to what to tell of grids whose subject is gone. */
     applyEvent(event: GatewayEvent): Promise<string[]>;
   };
   notifier: Notifier;
@@ -85,8 +85,8 @@ export class LiveEvents implements Disposable {
     const closed = await this.deps.grids.applyEvent(event);
     if (!me) return;
     const notice = eventNotice(event, { me, mutes: this.deps.mutes(), known, info: name === undefined ? undefined : this.deps.tree.known(name), now: this.deps.now?.() ?? new Date() });
-    if (notice) this.show(closed.length > 0 ? { ...notice, text: `${notice.text} (${closed.length === 1 ? 'its grid was' : 'its grids were'} closed)` } : notice);
-    // A grid the user was looking at went away: always say so, muted or not.
+    if (notice) this.show(closed.length > 0 ? { ...notice, text: `${notice.text} (${closed.length === 1 ? 'an open grid shows' : 'open grids show'} it is gone)` } : notice);
+    // What a grid the user was looking at showed went away: always say so, muted or not.
     else if (closed.length > 0) this.show({ level: 'info', text: `Framegate: ${closed.join(' ')}`, buttons: [] });
   }
 

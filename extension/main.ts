@@ -8,13 +8,18 @@ import { GatewayClient } from '../rpc/client';
 import { connectWithCredentials, Credentials } from './auth';
 import * as commands from './commands';
 import type { CommandContext } from './commands';
+import * as files from './file-commands';
+import * as sql from './sql-commands';
+import { SqlHistory } from './sql-history';
 import { readSettings } from './config';
-import { CONNECTION_LOST, ConnectionManager } from './connection';
+import { CONNECTION_LOST, ConnectionManager, tcpProbe } from './connection';
 import { FramesTreeProvider } from './frames-tree';
-import { GridPanels } from './grid-panels';
+import { GRID_VIEW_TYPE, GridPanels } from './grid-panels';
+import { parseGridState } from '../webview/messages';
 import { createLogger } from './log';
 import * as session from './session-commands';
 import type { SessionContext } from './session-commands';
+import { registerSqlFeatures } from './sql/sql-features';
 import { createStatusBar } from './status-bar';
 import { STATUS_MENU_COMMAND, type StatusAction } from './status';
 import { vscodeUi } from './vscode-ui';
@@ -45,7 +50,7 @@ function editorSql(): string | undefined {
 }
 
 export function activate(context: vscode.ExtensionContext): FramegateApi {
-  const output = vscode.window.createOutputChannel('Framegate');
+  const output = vscode.window.createOutputChannel('Framegate', { log: true });
   const log = createLogger(output);
   const showError = (message: string): void => vscodeUi.error(message);
 
@@ -53,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   const connection = new ConnectionManager({
     connect: connectWithCredentials(credentials, (url, token) => GatewayClient.connect(url, token ? { token } : {}), log),
     log,
+    probe: tcpProbe,
   });
   const tree = new FramesTreeProvider(connection, log, showError);
   const treeView = vscode.window.createTreeView('framegate.frames', { treeDataProvider: tree, showCollapseAll: true });
@@ -62,9 +68,10 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     connection,
     log,
     showError,
-    saveResult: async (result) => (await commands.runCommand(ctx, 'saveResultAs', () => commands.saveResultAs(ctx, result.id)))?.name,
+    saveResult: async (result) => (await commands.runCommand(ctx, 'saveResultAs', () => sql.saveResultAs(ctx, result.id)))?.name,
+    rerun: (query) => commands.runCommand(ctx, 'rerun', () => sql.rerunQuery(ctx, query)),
   });
-  const ctx: CommandContext = { connection, ui: vscodeUi, grids, log };
+  const ctx: CommandContext = { connection, ui: vscodeUi, grids, log, history: new SqlHistory(context.globalState) };
   const sessionCtx: SessionContext = {
     ui: vscodeUi,
     log,
@@ -83,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   register('framegate.connect', () => session.connect(sessionCtx));
   register('framegate.reconnect', () => session.connect(sessionCtx));
+  register('framegate.retryNow', () => Promise.resolve(connection.retryNow()));
   register('framegate.disconnect', () => Promise.resolve(connection.disconnect()));
   // With (url, token) as arguments (scripts, tests) it asks nothing.
   register('framegate.signIn', (url, token) => session.signIn(sessionCtx, { url: text(url), token: text(token) }));
@@ -92,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     signIn: 'framegate.signIn',
     signOut: 'framegate.signOut',
     reconnect: 'framegate.reconnect',
+    retryNow: 'framegate.retryNow',
     connect: 'framegate.connect',
     disconnect: 'framegate.disconnect',
     showLog: 'framegate.showLog',
@@ -105,14 +114,28 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   register('framegate.selectColumns', (arg) => commands.selectColumns(ctx, arg));
   register('framegate.filter', (arg) => commands.filter(ctx, arg));
   // With SQL as argument (scripts, tests) it runs as given; from the palette the user edits it first.
-  register('framegate.runSql', (arg) => (typeof arg === 'string' ? commands.runSql(ctx, arg, { ask: false }) : commands.runSql(ctx, editorSql())));
-  register('framegate.saveResultAs', (id, name) => commands.saveResultAs(ctx, text(id), text(name)));
-  register('framegate.loadFile', () => commands.loadFile(ctx));
+  register('framegate.runSql', (arg) => (typeof arg === 'string' ? sql.runSql(ctx, arg, { ask: false }) : sql.runSql(ctx, editorSql())));
+  register('framegate.runSqlFromHistory', () => sql.runSqlFromHistory(ctx));
+  register('framegate.saveResultAs', (id, name) => sql.saveResultAs(ctx, text(id), text(name)));
+  register('framegate.loadFile', () => files.loadFile(ctx));
   register('framegate.delete', (arg) => commands.deleteFrame(ctx, arg));
   // With (frame, grantee, write) as arguments (scripts, tests) they ask nothing.
   register('framegate.share', (arg, to, write) => commands.share(ctx, arg, to, write));
   register('framegate.unshare', (arg, to) => commands.unshare(ctx, arg, to));
   register('framegate.publish', (arg) => commands.publish(ctx, arg));
+  registerSqlFeatures(context, { ctx, connection, credentials });
+
+  // Grid panels open when the window reloads come back (their webview saved what they showed).
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(GRID_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state: unknown) => {
+        const saved = parseGridState(state);
+        if (saved) grids.restore(panel, saved);
+        else panel.dispose();
+        return Promise.resolve();
+      },
+    }),
+  );
 
   const setContext = (key: string, value: boolean): void => void vscode.commands.executeCommand('setContext', key, value);
   context.subscriptions.push(
@@ -124,17 +147,24 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     createStatusBar(connection),
     connection.onDidChangeState((state) => {
       setContext('framegate.connected', state.kind === 'connected');
+      setContext('framegate.reconnecting', state.kind === 'reconnecting');
       setContext('framegate.signInRequired', state.kind === 'signInRequired');
       if (state.kind !== 'connected') tree.refresh();
       // Say it once when a live connection drops (later retries only update the status bar).
       if (state.kind === 'reconnecting' && state.attempt === 1 && state.error === CONNECTION_LOST) {
-        void vscode.window.showWarningMessage(`Framegate: lost the connection to ${state.url}; reconnecting…`);
+        void vscode.window.showWarningMessage(`Framegate: lost the connection to ${state.url}; reconnecting…`, 'Retry Now').then((choice) => {
+          if (choice === 'Retry Now') connection.retryNow();
+        });
       }
     }),
     session.offerSignIn(connection, vscodeUi, () => void vscode.commands.executeCommand('framegate.signIn')),
     connection.onDidConnect(() => {
       tree.refresh();
       void grids.reconnected();
+    }),
+    // Back at the window (often: back from sleep, or on the network again): try at once.
+    vscode.window.onDidChangeWindowState((window) => {
+      if (window.focused) connection.retryNow();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('framegate.url') || connection.state.kind === 'disconnected') return;

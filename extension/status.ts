@@ -16,7 +16,7 @@ export interface StatusSpec {
   warning: boolean;
 }
 
-const CLICK = 'Click for Sign In, Sign Out, Reconnect, Disconnect and the log.';
+const CLICK = 'Click for Sign In, Sign Out, Reconnect (Retry Now), Disconnect and the log.';
 
 export function statusSpec(state: ConnectionState): StatusSpec {
   const spec = (text: string, tooltip: string, warning: boolean): StatusSpec => ({ text, tooltip: `${tooltip}\n${CLICK}`, command: STATUS_MENU_COMMAND, warning });
@@ -46,7 +46,7 @@ export function statusSpec(state: ConnectionState): StatusSpec {
   }
 }
 
-export type StatusAction = 'signIn' | 'signOut' | 'reconnect' | 'connect' | 'disconnect' | 'showLog';
+export type StatusAction = 'signIn' | 'signOut' | 'reconnect' | 'retryNow' | 'connect' | 'disconnect' | 'showLog';
 
 export interface StatusMenuItem {
   label: string;
@@ -70,8 +70,9 @@ export function statusMenuItems(state: ConnectionState): StatusMenuItem[] {
         showLog,
       ];
     case 'connecting':
-    case 'reconnecting':
       return [disconnect, signIn, showLog];
+    case 'reconnecting':
+      return [{ label: 'Retry Now', description: `instead of in ${Math.round(state.delayMs / 1000)} s`, action: 'retryNow' }, disconnect, signIn, showLog];
     case 'signInRequired':
       return [signIn, { label: 'Reconnect', description: 'try the same token again', action: 'reconnect' }, showLog];
     case 'disconnected':

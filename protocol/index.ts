@@ -16,3 +16,5 @@ export * from './methods';
 export * from './objects';
 export * from './events';
 export * from './admin';
+export * from './sql-text';
+export * from './sql-statement';

@@ -21,7 +21,7 @@ import type {
   VersionsResult,
 } from './objects';
 import type * as S from './schemas';
-import type { ColumnInfo, FrameInfo, GroupInfo, ResultInfo, UserInfo } from './types';
+import type { ColumnInfo, ColumnProfile, FileEntry, FrameInfo, GroupInfo, ResultInfo, SqlCompletionItem, SqlProblem, UserInfo } from './types';
 
 /** A request: method name, with its params and result types attached for the compiler. */
 export interface RequestType<P, R> {
@@ -62,6 +62,12 @@ export interface InfoResult {
   maxUploadBytes: number;
   queryTimeoutMs: number;
   importDirs: string[];
+  /** The memory budget (--memory-limit), engine included. */
+  memoryLimitBytes: number;
+  /** Bytes the gateway holds now of its own share (uploads, windows, results being kept). */
+  memoryUsedBytes: number;
+  /** Heavy requests (queries, saves, loads, uploads) one user may run at once. */
+  maxQueriesPerUser: number;
 }
 
 export interface WhoAmIResult {
@@ -112,6 +118,26 @@ export interface ExportResult extends AttachmentRef {
   bytes: number;
 }
 
+export interface ProfileResult {
+  rowCount: number;
+  columns: ColumnProfile[];
+  /** ISO-8601 time it was computed. A frame version's profile is computed once and kept. */
+  computedAt: string;
+  /** Answered from the gateway's catalog (computed earlier), not computed for this call. */
+  cached: boolean;
+}
+
+export interface ListFilesResult {
+  /** The folder listed (absolute), or null for the list of import dirs. */
+  path: string | null;
+  /** The folder above it, when that is still inside an import dir. */
+  parent?: string;
+  /** Folders first, then files, each by name. */
+  entries: FileEntry[];
+  /** More entries than the gateway lists at once. */
+  truncated: boolean;
+}
+
 export interface DeleteResult {
   deleted: string;
 }
@@ -136,6 +162,25 @@ export interface AddUserResult extends TokenResult {
 
 export interface RemovedResult {
   removed: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL assistance (editors): checked and completed by the engine's own parser, through the caller's access
+
+export interface SqlCheckResult {
+  /** Empty when the statement parses and binds. */
+  problems: SqlProblem[];
+  /** The columns it would return, when it binds. */
+  columns?: ColumnInfo[];
+}
+
+export interface SqlCompleteResult {
+  /** The text the items replace: the word being typed at the cursor (empty at a fresh position). */
+  from: number;
+  to: number;
+  items: SqlCompletionItem[];
+  /** More would match: ask again as the user types more. */
+  incomplete: boolean;
 }
 
 export const Methods = {
@@ -164,6 +209,10 @@ export const Methods = {
   window: request<typeof S.WindowParams, WindowResult>('data/window'),
   /** The whole frame or result as Arrow, streamed in several attachment parts. */
   export: request<typeof S.ExportParams, ExportResult>('data/export'),
+  /** Every column's type, nulls, distinct values, min/max/mean and histogram or top values. */
+  profile: request<typeof S.ProfileParams, ProfileResult>('data/profile'),
+  /** Files and folders inside the gateway's import dirs (what Load File can load). */
+  listFiles: request<typeof S.ListFilesParams, ListFilesResult>('files/list'),
 
   /** Run a select on one frame: columns, filter, sort, limit. Returns a result handle. */
   select: request<typeof S.SelectParams, ResultInfo>('query/select'),
@@ -171,6 +220,11 @@ export const Methods = {
   sql: request<typeof S.SqlParams, ResultInfo>('query/sql'),
   /** Free a result handle. */
   closeResult: request<typeof S.CloseResultParams, { closed: boolean }>('query/close'),
+
+  /** Parse and bind one statement without running it: problems with their places, or its columns. */
+  sqlCheck: request<typeof S.SqlCheckParams, SqlCheckResult>('sql/check'),
+  /** What may go at `offset` in one statement: namespaces, frames, columns, functions, keywords. */
+  sqlComplete: request<typeof S.SqlCompleteParams, SqlCompleteResult>('sql/complete'),
 
   /** Users and groups (anyone: to choose whom to share with). */
   listUsers: request<typeof S.ListUsersParams, ListUsersResult>('users/list'),
@@ -235,6 +289,11 @@ export interface FramesChangedNotification {
   by: string;
 }
 
+/** Sent before the first part of an export asked for with `stream`: which attachment carries it. */
+export interface ExportStartedNotification extends AttachmentRef {
+  stream: string;
+}
+
 export const Notifications = {
   /** Something the receiver may see happened (see events.ts). Only sent to those. */
   event: notification<GatewayEvent>('events/event'),
@@ -243,4 +302,5 @@ export const Notifications = {
    * @deprecated `events/event` says more (queries, notes, versions, shutdown); kept for clients of protocol 2.
    */
   framesChanged: notification<FramesChangedNotification>('frames/changed'),
+  exportStarted: notification<ExportStartedNotification>('data/exportStarted'),
 } as const;

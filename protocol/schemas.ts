@@ -3,7 +3,7 @@
  * their types (methods.ts), so client bundles do not carry zod.
  */
 import { z } from 'zod';
-import { MAX_WINDOW_ROWS } from './limits';
+import { MAX_SQL_CHARS, MAX_WINDOW_ROWS } from './limits';
 import { FRAME_NAME_HELP, FRAME_NAME_PATTERN, FRAME_REF_HELP, FRAME_REF_PATTERN, IDENTIFIER_PATTERN } from './names';
 
 /** A frame to write: `name` or `namespace.name`. */
@@ -11,7 +11,8 @@ export const FrameName = z.string().regex(FRAME_NAME_PATTERN, FRAME_NAME_HELP);
 /** A frame to read: a frame name, optionally `@version`. */
 export const FrameRefText = z.string().regex(FRAME_REF_PATTERN, FRAME_REF_HELP);
 export const Identifier = z.string().regex(IDENTIFIER_PATTERN, 'a name is an identifier: letters, digits and _, not starting with a digit, at most 63 characters');
-const Sql = z.string().min(1).max(1_000_000);
+/** Parsing and planning cost grows faster than the text: a statement's size is bounded before anything runs. */
+const Sql = z.string().min(1).max(MAX_SQL_CHARS, `a query may have at most ${MAX_SQL_CHARS.toLocaleString('en-US')} characters`);
 
 export const SortKey = z.object({ column: z.string().min(1), descending: z.boolean().default(false) }).strict();
 
@@ -66,6 +67,14 @@ export const SelectParams = z
 export const SqlParams = z.object({ sql: Sql }).strict();
 export const CloseResultParams = z.object({ id: z.string().min(1) }).strict();
 
+/** One statement as an editor holds it (as typed: incomplete SQL is the point). */
+const EditorSql = z.string().max(100_000);
+export const SqlCheckParams = z.object({ sql: EditorSql }).strict();
+export const SqlCompleteParams = z
+  .object({ sql: EditorSql, offset: z.number().int().nonnegative() })
+  .strict()
+  .refine((p) => p.offset <= p.sql.length, { message: 'offset is past the end of the SQL', path: ['offset'] });
+
 export const SaveParams = z
   .object({
     name: FrameName,
@@ -89,9 +98,21 @@ export const LoadParams = z
 
 export const UploadParams = z.object({ name: FrameName, replace: z.boolean().default(false), attachment: Attachment }).strict();
 
-export const ExportParams = z.object({ source: Source, sort: z.array(SortKey).optional(), columns: Columns.optional() }).strict();
+export const ExportParams = z
+  .object({
+    source: Source,
+    sort: z.array(SortKey).optional(),
+    columns: Columns.optional(),
+    /** A tag of the client's: the gateway announces the attachment (data/exportStarted) before its first part, so the client can write parts as they arrive. */
+    stream: z.string().min(1).max(100).optional(),
+  })
+  .strict();
 
 export const DeleteParams = z.object({ name: FrameName }).strict();
+
+export const ProfileParams = z.object({ source: Source }).strict();
+/** Without `path`: the import dirs themselves. */
+export const ListFilesParams = z.object({ path: z.string().min(1).max(4096).optional() }).strict();
 
 export const ShareParams = z
   .object({
@@ -195,9 +216,13 @@ export const ParamSchemas = {
   unshare: UnshareParams,
   window: WindowParams,
   export: ExportParams,
+  profile: ProfileParams,
+  listFiles: ListFilesParams,
   select: SelectParams,
   sql: SqlParams,
   closeResult: CloseResultParams,
+  sqlCheck: SqlCheckParams,
+  sqlComplete: SqlCompleteParams,
   listUsers: ListUsersParams,
   addUser: AddUserParams,
   removeUser: RemoveUserParams,

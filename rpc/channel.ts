@@ -14,6 +14,9 @@ export interface Channel {
   close(code?: number, reason?: string): void;
   /** Resolves once every message sent so far has been handed to the network, or the channel closed. */
   flushed(): Promise<void>;
+  /** Stops / restarts delivering incoming messages (a reader writing a stream out cannot keep up); optional. */
+  pause?(): void;
+  resume?(): void;
   /** Bytes queued but not yet handed to the network. */
   readonly bufferedAmount: number;
   readonly isOpen: boolean;

@@ -118,6 +118,12 @@ export function wsChannel(socket: WebSocket, options: WsChannelOptions = {}): Ch
     onClose(listener) {
       socket.on('close', (code, reason) => listener(code, reason.toString()));
     },
+    pause() {
+      socket.pause();
+    },
+    resume() {
+      socket.resume();
+    },
     close(code = CloseCodes.normal, reason = '') {
       if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(code, reason);
     },

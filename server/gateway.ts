@@ -14,19 +14,14 @@ import { RpcPeer } from '../rpc/peer';
 import { wsChannel } from '../rpc/ws-channel';
 import { FailureLimiter } from './auth/rate-limit';
 import { createUpgradeGate } from './auth/upgrade';
-import { RunningRequests } from './admin/running';
 import type { BootstrapResult } from './catalog/catalog';
 import type { VerifiedToken } from './catalog/tokens';
 import { resolveConfig, type GatewayConfig } from './config';
 import type { Engine } from './engine/engine';
-import { EventHub } from './events/hub';
-import { FrameWriter } from './frames/writer';
-import type { GatewayServices } from './handlers';
 import { createListener, gatewayUrls, listen } from './listener';
-import { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
+import { createServices } from './services';
 import { Session } from './session';
-import { SessionRegistry } from './sessions';
 import { openState, seedDemo } from './startup';
 
 export interface Gateway {
@@ -97,10 +92,6 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
   const logger = dependencies.logger ?? createLogger(config.logLevel);
   const server = createListener(config);
   const { catalog, engine } = await openState(config, logger, dependencies.engine);
-  const sessions = new SessionRegistry();
-  const lifecycle = new Lifecycle();
-  const writer = new FrameWriter(catalog, engine, logger, lifecycle);
-  const events = new EventHub(sessions, catalog, logger);
   let stopping: Promise<void> | undefined;
   let serving = false;
   let markStopped: () => void = () => undefined;
@@ -124,18 +115,8 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     return deadline;
   };
 
-  const services: GatewayServices = {
-    config,
-    logger,
-    catalog,
-    engine,
-    writer,
-    sessions,
-    events,
-    running: new RunningRequests(),
-    lifecycle,
-    requestShutdown: shutdown,
-  };
+  const services = createServices(config, logger, catalog, engine, (graceSeconds, by) => shutdown(graceSeconds, by));
+  const { sessions, writer, events, lifecycle } = services;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
   wss.on('error', (error) => logger.error({ event: 'server-error', err: error }, 'WebSocket server error'));
@@ -154,6 +135,8 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     socket.on('close', (code, reason) => logger.info({ event: 'disconnected', user, code, reason: reason.toString() }, 'client disconnected'));
     const peer = new RpcPeer(wsChannel(socket, { heartbeatMs: HEARTBEAT_MS }), {
       maxAttachmentBytes: config.maxUploadBytes,
+      attachmentIdleMs: config.uploadIdleTimeoutMs,
+      reserve: (bytes, what) => services.budget.reserve(bytes, what),
       onProtocolError: (message) => logger.warn({ event: 'protocol-error', user, message }, 'rejected a malformed message'),
     });
     const session = new Session(

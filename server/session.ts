@@ -5,6 +5,7 @@
  * handler, audit what was refused, map every failure to a JSON-RPC error. A client's mistake only
  * ever fails its own request.
  */
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { ResponseError, type CancellationToken } from 'vscode-jsonrpc';
 import { ErrorCodes, FramegateError, Methods, type ErrorData, type MethodKey, type SessionInfo } from '../protocol';
@@ -14,9 +15,10 @@ import type { RpcPeer } from '../rpc/peer';
 import { describeRequest, type RunningEntry } from './admin/running';
 import type { Principal } from './catalog/access';
 import { refusalOf } from './catalog/refusals';
+import { Mutex } from './engine/async-lock';
 import type { EngineSession } from './engine/engine';
 import { EventOutbox, type OutboxLimits } from './events/outbox';
-import { handlers, type Connection, type GatewayServices, type ResultLineage } from './handlers';
+import { handlers, type Connection, type GatewayServices, type RequestControl, type ResultLineage } from './handlers';
 import type { RegisteredSession } from './sessions';
 
 export interface SessionIdentity {
@@ -40,7 +42,13 @@ export class Session implements RegisteredSession, Connection {
   private readonly outbox: EventOutbox;
   /** Object versions this session has read (windows are audited once per session and version). */
   private readonly read = new Set<string>();
+  /** Windows of this connection are made and sent one at a time (see handlers/data.ts). */
+  readonly windowTurns = new Mutex();
   private closing: Promise<void> | undefined;
+  /** Aborted when the connection closes: its queued work is called off. */
+  private readonly gone = new AbortController();
+  /** Requests being handled now, each abortable (queued work leaves the scheduler's queue). */
+  private readonly inFlight = new Set<AbortController>();
 
   constructor(
     readonly peer: RpcPeer,
@@ -50,6 +58,8 @@ export class Session implements RegisteredSession, Connection {
   ) {
     this.engine = services.engine.openSession(identity.name);
     this.outbox = new EventOutbox(peer, outboxLimits, (queued) => this.overflowed(queued));
+    // Every request in flight listens for the connection going away.
+    setMaxListeners(0, this.gone.signal);
     peer.connection.onRequest((method: string, params: unknown, token: CancellationToken) => this.dispatch(method, params, token));
     peer.onClose(() => void this.close());
   }
@@ -92,7 +102,9 @@ export class Session implements RegisteredSession, Connection {
     };
   }
 
+  /** Stops what this session runs and calls off what waits for its turn (admin cancel, shutdown deadline). */
   interrupt(): void {
+    for (const request of this.inFlight) request.abort();
     this.engine.interrupt();
   }
 
@@ -105,12 +117,14 @@ export class Session implements RegisteredSession, Connection {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.outbox.close();
+      this.gone.abort();
       try {
         // The engine session's close interrupts what runs and what is queued.
         await this.engine.close();
       } catch (error) {
         this.services.logger.warn({ event: 'session-close-failed', user: this.user, err: error }, 'engine session close failed');
       }
+      for (const result of this.results.values()) result.held.release();
       this.results.clear();
       this.peer.close();
     })();
@@ -138,14 +152,26 @@ export class Session implements RegisteredSession, Connection {
     }
     const entry = running.start(this.id, this.user, method, describeRequest(rawParams));
     // A client cancelling its request stops what this session's engine connection is running or
-    // has queued (the engine makes the interrupt stick between statements).
-    const cancellation = token.onCancellationRequested(() => this.engine.interrupt());
+    // has queued (the engine makes the interrupt stick between statements), and takes the request
+    // out of the scheduler's queue if it is still waiting there.
+    const called = new AbortController();
+    this.inFlight.add(called);
+    const onGone = () => called.abort();
+    this.gone.signal.addEventListener('abort', onGone, { once: true });
+    const cancellation = token.onCancellationRequested(() => {
+      called.abort();
+      this.engine.interrupt();
+    });
+    const arrivedAt = Date.now();
     let principal: Principal | undefined;
     try {
       if (!WHILE_STOPPING.has(key)) lifecycle.admit();
       principal = this.principal();
-      const work = lifecycle.track(() => this.handle(key, rawParams, principal!, entry));
-      if (token.isCancellationRequested) this.engine.interrupt();
+      const work = lifecycle.track(() => this.handle(key, rawParams, principal!, entry, { arrivedAt, signal: called.signal }));
+      if (token.isCancellationRequested) {
+        called.abort();
+        this.engine.interrupt();
+      }
       const result = await work;
       log('ok');
       return result;
@@ -158,6 +184,8 @@ export class Session implements RegisteredSession, Connection {
     } finally {
       running.finish(entry);
       cancellation.dispose();
+      this.gone.signal.removeEventListener('abort', onGone);
+      this.inFlight.delete(called);
     }
   }
 
@@ -176,7 +204,7 @@ export class Session implements RegisteredSession, Connection {
     return { ...principal, via: { session: this.id, ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}) } };
   }
 
-  private async handle(key: MethodKey, rawParams: unknown, principal: Principal, entry: RunningEntry): Promise<unknown> {
+  private async handle(key: MethodKey, rawParams: unknown, principal: Principal, entry: RunningEntry, control: RequestControl): Promise<unknown> {
     // JSON-RPC allows params to be absent; every Framegate method takes an object.
     const parsed = ParamSchemas[key].safeParse(rawParams ?? {});
     if (!parsed.success) {
@@ -185,7 +213,7 @@ export class Session implements RegisteredSession, Connection {
       throw new FramegateError(ErrorCodes.InvalidParams, `invalid params for ${Methods[key].method}: ${summary}`, issues);
     }
     const handler = handlers[key] as (params: unknown, context: unknown) => Promise<unknown>;
-    const request = { id: entry.id, cancelled: () => entry.cancelledBy !== undefined };
+    const request = { id: entry.id, cancelled: () => entry.cancelledBy !== undefined, ...control };
     return handler(parsed.data, { principal, connection: this, services: this.services, request });
   }
 
@@ -208,8 +236,8 @@ export class Session implements RegisteredSession, Connection {
 
   private toResponseError(method: string, error: unknown): ResponseError<ErrorData> {
     if (error instanceof FramegateError) return new ResponseError(error.code, error.message, error.toErrorData());
-    const message = error instanceof Error ? error.message : String(error);
+    // The client hears that it failed; what failed (which may name internals) goes to the log.
     this.services.logger.error({ event: 'internal-error', method, user: this.user, err: error }, 'request failed unexpectedly');
-    return new ResponseError(ErrorCodes.InternalError, `internal gateway error in ${method}: ${message}`, { kind: 'InternalError' });
+    return new ResponseError(ErrorCodes.InternalError, `internal gateway error in ${method} (the gateway's log has the details)`, { kind: 'InternalError' });
   }
 }

@@ -13,6 +13,12 @@ export const DomIds = {
   saveButton: 'fg-save-as',
   /** The "Pin" button: keep this result in its own tab. Shown only for results in a reused panel. */
   pinButton: 'fg-pin',
+  /** "Run Again": shown when a result is gone (gateway restarted, window reloaded). */
+  rerunButton: 'fg-rerun',
+  /** Shows or hides the summary panel (column profiles). */
+  summaryButton: 'fg-summary-toggle',
+  /** The summary panel: a `.fg-profile` card per column (`data-column`), facts as `dd[data-fact]`. */
+  summary: 'fg-summary',
   /** Error / status line. */
   status: 'fg-status',
   /** The bar above the grid showing the active sort; hidden when unsorted. */
@@ -43,6 +49,13 @@ export const Selectors = {
   rowCount: `#${DomIds.rowCount}`,
   saveButton: `#${DomIds.saveButton}`,
   pinButton: `#${DomIds.pinButton}`,
+  rerunButton: `#${DomIds.rerunButton}`,
+  summaryButton: `#${DomIds.summaryButton}`,
+  summary: `#${DomIds.summary}`,
+  /** A column's card in the summary panel: add `[data-column="name"]`. */
+  profileCard: `#${DomIds.summary} .fg-profile`,
+  /** Column header cells holding a column's profile summary (nulls, distinct); click for its card. */
+  columnProfile: `#${DomIds.grid} thead th.fg-col-profile`,
   status: `#${DomIds.status}`,
   sortBar: `#${DomIds.sortBar}`,
   sortChip: `#${DomIds.sortChips} .fg-chip`,
@@ -74,5 +87,8 @@ export const Selectors = {
   rowHeader: `#${DomIds.grid} tbody th`,
 } as const;
 
-/** Attribute set on `<body>` once the first window has been drawn (`data-fg-state="ready"`). */
+/**
+ * Attribute set on `<body>`: `loading`, then `ready` once the first window has been drawn, `gone`
+ * when what it showed is gone (deleted frame, lost result).
+ */
 export const READY_ATTRIBUTE = 'data-fg-state';

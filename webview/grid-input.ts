@@ -6,7 +6,7 @@
  * row number for the whole row (Shift: rows); click a column name to sort by it, Shift+click to
  * add it to the sort, Ctrl/Cmd+click to select the whole column (Ctrl/Cmd+Shift: columns).
  */
-import type { Grid } from './grid';
+import { PROFILE_HEADER_ROW, type Grid } from './grid';
 import { navigate } from './navigation';
 import { moveTo, rectContains, selectCell, selectColumns, selectionRect, selectRows, type Cell } from './selection';
 
@@ -15,6 +15,8 @@ export interface InputOptions {
   copy(): void;
   /** A right click (or the context-menu key) at x, y; the cursor moved there if it was outside the selection. */
   contextMenu(x: number, y: number): void;
+  /** A click on a column's profile line (the header's third row): show that column's summary. */
+  showProfile?(column: string): void;
 }
 
 function isMac(): boolean {
@@ -36,14 +38,16 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
     busy = busy.then(work).catch(() => undefined);
   };
 
-  const cellAt = (target: EventTarget | null): { kind: 'cell'; cell: Cell } | { kind: 'row'; row: number } | { kind: 'column'; col: number; name: boolean } | undefined => {
+  const cellAt = (
+    target: EventTarget | null,
+  ): { kind: 'cell'; cell: Cell } | { kind: 'row'; row: number } | { kind: 'column'; col: number; name: boolean; profile: boolean } | undefined => {
     if (!(target instanceof Element) || target.closest('.rt-column-resize')) return undefined;
     const element = target.closest('td, th');
     if (!(element instanceof HTMLTableCellElement)) return undefined;
     const meta = table.getMeta(element);
     if (meta?.type === 'body') return { kind: 'cell', cell: { row: meta.y, col: meta.x } };
     if (meta?.type === 'row_header') return { kind: 'row', row: meta.y };
-    if (meta?.type === 'column_header') return { kind: 'column', col: meta.x, name: meta.column_header_y === 0 };
+    if (meta?.type === 'column_header') return { kind: 'column', col: meta.x, name: meta.column_header_y === 0, profile: meta.column_header_y === PROFILE_HEADER_ROW };
     return undefined;
   };
 
@@ -80,6 +84,7 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
           return;
         }
         const column = grid.columnInfo[hit.col];
+        if (column && hit.profile) options.showProfile?.(column.name);
         if (!column || !hit.name) return;
         void (event.shiftKey ? grid.addSortKey(column.name) : grid.toggleSort(column.name));
       }

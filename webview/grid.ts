@@ -6,10 +6,11 @@
  */
 import 'regular-table';
 import type { RegularTableElement } from 'regular-table';
-import type { ColumnInfo, SortKey } from '../protocol';
+import type { ColumnInfo, ColumnProfile, SortKey } from '../protocol';
 import { decodeWindow } from './arrow-cells';
 import { columnFormatter, rowNumberFormatter, type ColumnFormatter } from './format';
 import { measureView, scrollToColumn, scrollToRow } from './grid-view';
+import { headerSummary } from './profile-text';
 import type { GridInit, WindowReplyMessage } from './messages';
 import type { View } from './navigation';
 import { rectContains, selectionRect, type Extent, type Selection } from './selection';
@@ -43,6 +44,9 @@ interface DataResponse {
   merge_headers: 'row';
 }
 
+/** The header row (0-based) holding each column's profile summary, under its name and type. */
+export const PROFILE_HEADER_ROW = 2;
+
 /** A fetch the grid no longer wants (new source, disposed page): dropped without an error. */
 export class CancelledError extends Error {
   constructor() {
@@ -60,6 +64,9 @@ export class Grid {
   /** One per column name for as long as the source is shown, so digits never change while scrolling. */
   private readonly formatters = new Map<string, ColumnFormatter>();
   private readonly rowNumber: (row: number) => string;
+  /** Column profiles by name, once the gateway sent them; `undefined` while they are computed. */
+  private profiles: Map<string, ColumnProfile> | undefined;
+  private profileNote = '…';
   /** Bumped on each new source (and on dispose) so replies for an old source are dropped. */
   private generation = 0;
   private disposed = false;
@@ -89,6 +96,8 @@ export class Grid {
     this.sort = reload ? keepSortOn(this.sort, init.columns) : [];
     this.cache.clear();
     this.formatters.clear();
+    this.profiles = undefined;
+    this.profileNote = '…';
     if (!reload) {
       this.selection = undefined;
       this.table.resetAutoSize();
@@ -98,6 +107,30 @@ export class Grid {
     this.sizeRowHeaders();
     this.options.onSortChange?.(this.sort);
     await this.redraw();
+  }
+
+  /** Shows nothing (what was shown is gone): no columns, no rows, no sort, nothing fetched. */
+  async clear(): Promise<void> {
+    this.generation++;
+    this.columns = [];
+    this.rowCount = 0;
+    this.sort = [];
+    this.selection = undefined;
+    this.cache.clear();
+    this.formatters.clear();
+    this.options.onSortChange?.(this.sort);
+    await this.redraw();
+  }
+
+  /** Shows each column's profile summary in its header (or `note` for all, when there is none). */
+  async setProfiles(profiles: readonly ColumnProfile[] | undefined, note = ''): Promise<void> {
+    this.profiles = profiles ? new Map(profiles.map((p) => [p.name, p])) : undefined;
+    this.profileNote = note;
+    await this.redraw();
+  }
+
+  profileOf(column: string): ColumnProfile | undefined {
+    return this.profiles?.get(column);
   }
 
   /** Stops all work: fetches in flight are dropped and no more draws happen. */
@@ -238,7 +271,10 @@ export class Grid {
         const format = this.formatter(shown[i]!);
         return cells.map((value) => format.display(value));
       }),
-      column_headers: shown.map((c) => [c.name + sortMark(this.sort, c.name), c.type]),
+      column_headers: shown.map((c) => {
+        const profile = this.profiles?.get(c.name);
+        return [c.name + sortMark(this.sort, c.name), c.type, profile ? headerSummary(profile, this.options.locale) : this.profileNote];
+      }),
       row_headers: rowHeaders,
       // Never merge header cells across columns: neighbouring columns often share a type.
       merge_headers: 'row',
@@ -283,8 +319,14 @@ export class Grid {
       const column = this.columns[meta.x];
       if (!column) continue;
       const isName = meta.column_header_y === 0;
+      const isProfile = meta.column_header_y === PROFILE_HEADER_ROW;
       th.classList.toggle('fg-col-name', isName);
-      th.classList.toggle('fg-col-type', !isName);
+      th.classList.toggle('fg-col-type', !isName && !isProfile);
+      th.classList.toggle('fg-col-profile', isProfile);
+      if (isProfile) {
+        const profile = this.profiles?.get(column.name);
+        th.title = `${column.name}${profile ? `: ${headerSummary(profile, this.options.locale)}` : ''}. Click for its summary.`;
+      }
       th.classList.toggle('fg-num', this.formatter(column).align === 'right');
       th.classList.toggle('fg-col-selected', rect !== undefined && (mode === 'columns' || mode === 'all') && meta.x >= rect.col0 && meta.x <= rect.col1);
       th.dataset.column = column.name;

@@ -11,13 +11,16 @@ import { copySelection } from './copy';
 import { DomIds, READY_ATTRIBUTE } from './dom-ids';
 import { CancelledError, Grid, type WindowFetch } from './grid';
 import { attachInput } from './grid-input';
-import type { ExtensionToWebview, GridInit, WebviewToExtension, WindowReplyMessage } from './messages';
+import type { ExtensionToWebview, GridInit, GridState, WebviewToExtension, WindowReplyMessage } from './messages';
 import { selectAll } from './selection';
+import { createProfilePanel } from './profile-panel';
 import { createSortBar } from './sort-bar';
 import { createVersionBanner } from './version-banner';
 
 interface VsCodeApi {
   postMessage(message: WebviewToExtension): void;
+  /** Kept by VS Code across a window reload and handed to the extension's panel serializer. */
+  setState(state: GridState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -33,9 +36,15 @@ const title = element(DomIds.title);
 const rowCount = element(DomIds.rowCount);
 const saveButton = element<HTMLButtonElement>(DomIds.saveButton);
 const pinButton = element<HTMLButtonElement>(DomIds.pinButton);
+const rerunButton = element<HTMLButtonElement>(DomIds.rerunButton);
 const status = element(DomIds.status);
+const summaryButton = element<HTMLButtonElement>(DomIds.summaryButton);
+const summary = element(DomIds.summary);
+const profilePanel = createProfilePanel(summary, navigator.language);
+/** Asked for once per source, after its first draw. */
+let profileAsked = false;
 const table = element<RegularTableElement>(DomIds.grid);
-const versionBanner = createVersionBanner({ toolbar: element(DomIds.toolbar), title, post: (message) => vscode.postMessage(message) });
+const versionBanner = createVersionBanner({ title, post: (message) => vscode.postMessage(message) });
 
 function showStatus(message: string, isError: boolean): void {
   status.textContent = message;
@@ -83,7 +92,11 @@ const grid: Grid = new Grid(table, {
   locale: navigator.language,
   onDrawn({ rowCount: rows }) {
     showRowCount(rows);
-    document.body.setAttribute(READY_ATTRIBUTE, 'ready');
+    if (!profileAsked && grid.columnInfo.length > 0) {
+      profileAsked = true;
+      vscode.postMessage({ type: 'profile' });
+    }
+    if (document.body.getAttribute(READY_ATTRIBUTE) !== 'gone') document.body.setAttribute(READY_ATTRIBUTE, 'ready');
   },
   onSortChange: updateSortBar,
   onError(error) {
@@ -103,9 +116,18 @@ const menu = createContextMenu(element(DomIds.menu), (action) => {
   table.focus({ preventScroll: true });
 });
 
+function showSummary(visible: boolean): void {
+  summary.hidden = !visible;
+  summaryButton.setAttribute('aria-pressed', String(visible));
+}
+
 const detachInput = attachInput(grid, {
   copy: () => copy('tsv'),
   contextMenu: (x, y) => menu.open(x, y),
+  showProfile: (column) => {
+    showSummary(true);
+    profilePanel.focus(column);
+  },
 });
 
 async function init(message: GridInit): Promise<void> {
@@ -118,10 +140,29 @@ async function init(message: GridInit): Promise<void> {
   pinButton.hidden = !message.canPin;
   pinButton.disabled = false;
   pinButton.textContent = 'Pin';
+  rerunButton.hidden = true;
   showRowCount(message.rowCount);
   showStatus('', false);
   versionBanner.reset();
+  profileAsked = false;
+  profilePanel.show('Computing the column profiles on the gateway…');
+  vscode.setState({ source: message.source, title: message.title, ...(message.sql ? { sql: message.sql } : {}) });
   await grid.setSource(message);
+}
+
+/** What the grid showed is gone: empty it, say why, offer Run Again for a result. */
+async function gone(message: string, canRerun: boolean): Promise<void> {
+  cancelPending();
+  menu.close();
+  saveButton.hidden = true;
+  pinButton.hidden = true;
+  rerunButton.hidden = !canRerun;
+  rerunButton.disabled = false;
+  showRowCount(0);
+  showStatus(message, true);
+  profilePanel.show(message);
+  await grid.clear();
+  document.body.setAttribute(READY_ATTRIBUTE, 'gone');
 }
 
 window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => {
@@ -151,6 +192,17 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
     case 'version':
       versionBanner.show(message);
       break;
+    case 'gone':
+      void gone(message.message, message.canRerun);
+      break;
+    case 'profile':
+      profilePanel.show(message.profile);
+      void grid.setProfiles(message.profile.columns);
+      break;
+    case 'profileError':
+      profilePanel.show(`No profile: ${message.message}`);
+      void grid.setProfiles(undefined);
+      break;
   }
 });
 
@@ -162,6 +214,12 @@ window.addEventListener('pagehide', () => {
 });
 
 saveButton.addEventListener('click', () => vscode.postMessage({ type: 'saveAs' }));
+summaryButton.addEventListener('click', () => showSummary(summaryButton.getAttribute('aria-pressed') !== 'true'));
+rerunButton.addEventListener('click', () => {
+  rerunButton.disabled = true;
+  showStatus('Running the query again…', false);
+  vscode.postMessage({ type: 'rerun' });
+});
 pinButton.addEventListener('click', () => {
   vscode.postMessage({ type: 'pin' });
   pinButton.disabled = true;

@@ -1,7 +1,7 @@
 /**
  * A frame preview's version: "v2" after the title, and a bar when a newer version exists
- * ("v3 by bob is newer than the v2 shown here") with Reload and Stay on v2. Its elements are made
- * here, next to the toolbar; everything shown is set as text.
+ * ("v3 by bob is newer than the v2 shown here") with Reload and Stay on v2. Its elements are in the
+ * page's skeleton (webview-html.ts); everything shown is set as text.
  */
 import './version-banner.css';
 import { DomIds } from './dom-ids';
@@ -13,28 +13,18 @@ export interface VersionBanner {
   show(message: VersionMessage): void;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, id: string, text = ''): HTMLElementTagNameMap[K] {
-  const made = document.createElement(tag);
-  made.id = id;
-  made.textContent = text;
-  return made;
+function byId<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`the page has no #${id}`);
+  return found as T;
 }
 
-export function createVersionBanner(options: { toolbar: HTMLElement; title: HTMLElement; post(message: WebviewToExtension): void }): VersionBanner {
-  const label = element('span', DomIds.version);
-  label.hidden = true;
-  options.title.after(label);
-
-  const banner = element('div', DomIds.versionBanner);
-  banner.setAttribute('role', 'status');
-  banner.hidden = true;
-  const text = document.createElement('span');
-  text.className = 'fg-banner-text';
-  const reload = element('button', DomIds.reloadButton);
-  const stay = element('button', DomIds.stayButton);
-  reload.type = stay.type = 'button';
-  banner.append(text, reload, stay);
-  options.toolbar.after(banner);
+export function createVersionBanner(options: { title: HTMLElement; post(message: WebviewToExtension): void }): VersionBanner {
+  const label = byId(DomIds.version);
+  const banner = byId(DomIds.versionBanner);
+  const text = banner.querySelector<HTMLElement>('.fg-banner-text')!;
+  const reload = byId<HTMLButtonElement>(DomIds.reloadButton);
+  const stay = byId<HTMLButtonElement>(DomIds.stayButton);
 
   const choose = (message: WebviewToExtension) => {
     reload.disabled = stay.disabled = true;

@@ -147,11 +147,15 @@ export function get(globals: GlobalOptions, name: string, file: string): Promise
   const path = resolve(file);
   if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`no such folder for -o: ${dirname(path)}`);
   return withClient(globals, async (client, output) => {
-    const { result, ipc } = await client.export({ source: { kind: 'frame', name } });
-    const { writeArrowToFile } = loadEngine();
-    await writeArrowToFile(ipc, path, format as OutputFormat).catch((error: unknown) => {
-      throw new LocalFileError(`cannot write ${file}: ${firstLine(error)}`);
-    });
+    // Written as the parts arrive: a frame larger than memory never sits whole on either side.
+    const { parts, result: done } = await client.exportStream({ source: { kind: 'frame', name } });
+    const { writeArrowStreamToFile } = loadEngine();
+    const written = writeArrowStreamToFile(parts, path, format as OutputFormat);
+    const [writing, exporting] = await Promise.allSettled([written, done]);
+    // The gateway's error says why the parts stopped; otherwise the local file is what failed.
+    if (exporting.status === 'rejected') throw exporting.reason;
+    if (writing.status === 'rejected') throw new LocalFileError(`cannot write ${file}: ${firstLine(writing.reason)}`);
+    const result = exporting.value;
     output.result({ name, path, format, rows: result.rows, bytes: result.bytes }, () => `wrote ${formatCount(result.rows)} rows of ${name} to ${path}`);
   });
 }

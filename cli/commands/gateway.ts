@@ -1,8 +1,9 @@
 /** Gateway commands: serve (run one here), info, shutdown. */
 import { Methods } from '../../protocol';
 import type { EngineKind, GatewayConfig } from '../../server/config';
-import { loadServe } from '../lazy';
-import { formatCount } from '../output';
+import { resolve } from 'node:path';
+import { loadCheck, loadServe } from '../lazy';
+import { formatCount, Output } from '../output';
 import { shortTime } from '../render-objects';
 import { withClient, type GlobalOptions } from './client';
 
@@ -17,6 +18,9 @@ export interface ServeOptions {
   maxUploadBytes: number;
   queryTimeoutMs: number;
   memoryLimit?: string;
+  maxQueries: number;
+  maxQueriesPerUser: number;
+  uploadIdleTimeoutMs: number;
   threads?: number;
   engine: EngineKind;
   tlsCert?: string;
@@ -26,9 +30,28 @@ export interface ServeOptions {
   keepVersions?: number;
   storageLimit?: number;
   eventQueue: number;
+  /** Check the data dir and exit instead of serving. */
+  check: boolean;
+}
+
+/** Thrown to end the command with an exit code after its output (doctor found problems). */
+export class ExitWith extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'ExitWith';
+  }
+}
+
+/** `framegate doctor --data-dir DIR` and `serve --check`: is the data dir whole? Exit 1 when it is not. */
+export async function doctor(dataDir: string, json: boolean): Promise<void> {
+  const { formatReport, inspectDataDir } = loadCheck();
+  const report = await inspectDataDir(resolve(dataDir));
+  new Output(json).result(report, () => formatReport(report));
+  if (report.problems.length > 0) throw new ExitWith(1);
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
+  if (options.check) return doctor(options.dataDir, false);
   const config: Partial<GatewayConfig> = {
     host: options.host,
     port: options.port,
@@ -40,6 +63,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     maxUploadBytes: options.maxUploadBytes,
     queryTimeoutMs: options.queryTimeoutMs,
     memoryLimit: options.memoryLimit,
+    maxQueries: options.maxQueries,
+    maxQueriesPerUser: options.maxQueriesPerUser,
+    uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
     threads: options.threads,
     engine: options.engine,
     tlsCert: options.tlsCert,
@@ -62,6 +88,7 @@ export function info(globals: GlobalOptions): Promise<void> {
         `${info.name} ${info.version} (protocol ${info.protocolVersion}) at ${client.url}`,
         `engine: ${info.engine}`,
         `max message: ${formatCount(info.maxMessageBytes)} bytes, max upload: ${formatCount(info.maxUploadBytes)} bytes, query timeout: ${formatCount(info.queryTimeoutMs)} ms`,
+        `memory budget: ${formatCount(info.memoryLimitBytes)} bytes (${formatCount(info.memoryUsedBytes)} held by the gateway now), queries per user at once: ${info.maxQueriesPerUser}`,
         `import dirs: ${info.importDirs.length ? info.importDirs.join(', ') : '(none)'}`,
       ].join('\n'),
     );

@@ -21,6 +21,7 @@ import { Objects } from './objects';
 import { Reads } from './reads';
 import { ObjectResolver } from './resolve';
 import { Retention } from './retention';
+import { ProfileCache } from './profiles';
 import { inTransaction, now, openStore, type Db } from './store';
 import { TokenStore } from './tokens';
 import { Groups, reservedNameReason, Users } from './users';
@@ -50,6 +51,8 @@ export class Catalog {
   readonly lineage: LineageBuilder;
   readonly retention: Retention;
   readonly identity: Identity;
+  /** Column profiles of frame versions (computed once each). */
+  readonly profiles: ProfileCache;
   /** True when this open created the catalog file. */
   readonly created: boolean;
   /** Migrations this open applied. */
@@ -76,6 +79,7 @@ export class Catalog {
     this.lineage = new LineageBuilder(this.objects, this.reads, this.resolver, this.describer);
     this.retention = new Retention(db, this.objects, this.reads, this.audit, options.keepVersions ?? null);
     this.identity = new Identity(db, users, groups, new TokenStore(db));
+    this.profiles = new ProfileCache(db);
     this.objects.ensureNamespace(TEAM_NAMESPACE, null);
   }
 

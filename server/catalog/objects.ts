@@ -157,7 +157,28 @@ export class Objects {
     this.db.prepare('UPDATE objects SET keep_versions = ? WHERE id = ?').run(keep, objectId);
   }
 
-  /** Every storage id the catalog points at (anything else in the engine is a crash leftover). */
+  /** Notes that a save is about to store data under `storage` (before the engine writes it). */
+  addPending(storage: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO pending_storage (storage, created_at) VALUES (?, ?)').run(storage, now());
+  }
+
+  removePending(storage: string): void {
+    this.db.prepare('DELETE FROM pending_storage WHERE storage = ?').run(storage);
+  }
+
+  /** Storage of saves that had started and not finished (a crash between storing and recording). */
+  pendingStorage(): Set<string> {
+    return new Set((this.db.prepare('SELECT storage FROM pending_storage').all() as { storage: string }[]).map((r) => r.storage));
+  }
+
+  /** Frame versions recorded with this storage, as `namespace.name@version`. */
+  versionsStoredIn(storage: string): string[] {
+    return (
+      this.db.prepare('SELECT o.namespace, o.name, v.version FROM versions v JOIN objects o ON o.id = v.object_id WHERE v.storage = ?').all(storage) as { namespace: string; name: string; version: number }[]
+    ).map((r) => `${r.namespace}.${r.name}@${r.version}`);
+  }
+
+  /** Every storage id the catalog points at. */
   referencedStorage(): Set<string> {
     return new Set((this.db.prepare('SELECT storage FROM versions WHERE storage IS NOT NULL').all() as { storage: string }[]).map((r) => r.storage));
   }

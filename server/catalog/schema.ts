@@ -156,4 +156,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
+  // 3: storage a save is writing now: what a crash leaves behind is one of these, and only these are
+  // dropped at start; unknown stored data is reported, never dropped (the catalog may be older).
+  `
+  CREATE TABLE pending_storage (
+    storage    TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -59,6 +59,9 @@ export class FrameWriter {
     this.catalog.changes.checkStorageRoom(request.principal);
     const storage = newStorageId();
     let recorded: Recorded;
+    // Noted durably first: if the gateway dies between storing and recording, the next start
+    // knows the data as a leftover of this save and drops it.
+    this.catalog.objects.addPending(storage);
     try {
       const stored = await request.store(storage);
       if (this.gate.pastDeadline) throw new FramegateError(ErrorCodes.ShuttingDown, 'the gateway reached its shutdown deadline before this save was recorded; nothing was saved');
@@ -71,6 +74,7 @@ export class FrameWriter {
         reads,
         { replace: request.replace },
       );
+      this.catalog.objects.removePending(storage);
     } catch (error) {
       await this.drop([storage], 'a failed save');
       throw error;
@@ -85,10 +89,14 @@ export class FrameWriter {
 
   /** Drops engine data the catalog no longer records; what fails is dropped at the next start. */
   async drop(storage: readonly string[], what: string): Promise<void> {
+    this.catalog.profiles.forget(storage);
     for (const id of storage) {
-      await this.engine.dropStorage(id).catch((error: unknown) => {
-        this.logger.warn({ event: 'drop-failed', storage: id, err: error }, `could not drop the data of ${what} (dropped at next start)`);
-      });
+      // Noted as pending until it is gone, so that a failure here or a crash is dropped at the next start.
+      this.catalog.objects.addPending(id);
+      await this.engine.dropStorage(id).then(
+        () => this.catalog.objects.removePending(id),
+        (error: unknown) => this.logger.warn({ event: 'drop-failed', storage: id, err: error }, `could not drop the data of ${what} (dropped at next start)`),
+      );
     }
   }
 }

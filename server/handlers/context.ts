@@ -12,6 +12,9 @@ import type { EventHub } from '../events/hub';
 import type { FrameWriter } from '../frames/writer';
 import type { Lifecycle } from '../lifecycle';
 import type { Logger } from '../logger';
+import type { Mutex } from '../engine/async-lock';
+import type { MemoryBudget, Reservation } from '../memory/budget';
+import type { QueryScheduler } from '../scheduling/query-scheduler';
 import type { SessionRegistry } from '../sessions';
 
 export interface GatewayServices {
@@ -24,6 +27,10 @@ export interface GatewayServices {
   events: EventHub;
   running: RunningRequests;
   lifecycle: Lifecycle;
+  /** What the gateway itself may hold (the engine has its own share, see memory/size.ts). */
+  budget: MemoryBudget;
+  /** Turns for heavy work (queries, saves, loads, uploads), fair between users. */
+  scheduler: QueryScheduler;
   /** Starts a graceful stop once the current reply is on its way; returns the deadline. */
   requestShutdown(graceSeconds: number, by: string): Date;
 }
@@ -35,12 +42,16 @@ export interface ResultLineage {
   reads: VersionRead[];
   /** For kind `query`: the saved query and version that ran. */
   query?: { objectId: number; version: number };
+  /** Its bytes in the memory budget, until the result is closed. */
+  held: Reservation;
 }
 
 export interface Connection {
   readonly id: string;
   readonly engine: EngineSession;
   readonly peer: RpcPeer;
+  /** Windows of this connection are made and sent one at a time (see handlers/data.ts). */
+  readonly windowTurns: Mutex;
   readonly results: Map<string, ResultLineage>;
   readonly remoteAddress: string | undefined;
   /** True the first time this session reads `key` (an object version): windows are audited once per session. */
@@ -55,12 +66,19 @@ export interface RequestInfo {
   cancelled(): boolean;
 }
 
+/** One request as it runs: when it arrived (its timeout counts from then) and whether it was called off. */
+export interface RequestControl {
+  readonly arrivedAt: number;
+  /** Aborted when the client cancels the request or its connection closes. */
+  readonly signal: AbortSignal;
+}
+
 export interface RequestContext {
   /** Loaded afresh for each request: admin flags, groups and removal take effect at once. */
   principal: Principal;
   connection: Connection;
   services: GatewayServices;
-  request: RequestInfo;
+  request: RequestInfo & RequestControl;
 }
 
 export type Handler<K extends MethodKey> = (params: ValidParams<K>, context: RequestContext) => Promise<ResultOf<(typeof Methods)[K]>>;

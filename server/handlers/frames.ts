@@ -4,6 +4,7 @@ import { ReadTracker } from '../frames/resolver';
 import type { Written } from '../frames/writer';
 import { auditReads } from './audit';
 import type { HandlerTable, RequestContext } from './context';
+import { heavy } from './heavy';
 import { deleteObject, shareObject, unshareObject } from './objects';
 
 /** Tells who may see it about a new version (and what retention dropped); answers with its info. */
@@ -37,7 +38,7 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
         principal,
         name,
         replace,
-        store: (storage) => connection.engine.storeResult(storage, from.result),
+        store: (storage) => heavy(context, () => connection.engine.storeResult(storage, from.result)),
         cancelled: () => context.request.cancelled(),
         describe: () => ({ source: lineage.sql, origin, reads: lineage.reads }),
       });
@@ -47,7 +48,7 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
         principal,
         name,
         replace,
-        store: (storage) => services.engine.storeQuery(storage, from.sql, tracker.resolver(services.catalog.resolver, principal)),
+        store: (storage) => heavy(context, (limits) => services.engine.storeQuery(storage, from.sql, tracker.resolver(services.catalog.resolver, principal), limits)),
         cancelled: () => context.request.cancelled(),
         describe: () => ({ source: from.sql, origin: { kind: 'sql', sql: from.sql }, reads: tracker.list() }),
       });
@@ -65,7 +66,7 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
       replace,
       cancelled: () => context.request.cancelled(),
       store: async (storage) => {
-        const stored = await services.engine.storeFile(storage, path, format);
+        const stored = await heavy(context, (limits) => services.engine.storeFile(storage, path, format, limits));
         file = stored;
         return stored;
       },
@@ -76,15 +77,21 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
 
   upload: async ({ name, replace, attachment }, context) => {
     const { principal, connection, services } = context;
-    const ipc = connection.peer.takeAttachment(attachment);
-    const written = await services.writer.write({
-      principal,
-      name,
-      replace,
-      store: (storage) => services.engine.storeArrow(storage, ipc),
-      cancelled: () => context.request.cancelled(),
-      describe: () => ({ source: `upload by ${principal.name}`, origin: { kind: 'upload' }, reads: [] }),
-    });
+    // The parts stay charged to the memory budget until they are stored.
+    const upload = connection.peer.takeAttachmentParts(attachment);
+    let written;
+    try {
+      written = await services.writer.write({
+        principal,
+        name,
+        replace,
+        store: (storage) => heavy(context, () => services.engine.storeArrow(storage, upload.parts)),
+        cancelled: () => context.request.cancelled(),
+        describe: () => ({ source: `upload by ${principal.name}`, origin: { kind: 'upload' }, reads: [] }),
+      });
+    } finally {
+      upload.release();
+    }
     return announceWrite(context, written, 'uploaded');
   },
 

@@ -7,7 +7,7 @@ import type { HandlerTable } from './context';
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
 
 export const gatewayHandlers: HandlerTable<'info' | 'whoami' | 'shutdown'> = {
-  info: (_params, { services: { config, engine } }) =>
+  info: (_params, { services: { config, engine, budget } }) =>
     Promise.resolve({
       name: 'framegate' as const,
       version: GATEWAY_VERSION,
@@ -17,6 +17,9 @@ export const gatewayHandlers: HandlerTable<'info' | 'whoami' | 'shutdown'> = {
       maxUploadBytes: config.maxUploadBytes,
       queryTimeoutMs: config.queryTimeoutMs,
       importDirs: config.importDirs,
+      memoryLimitBytes: config.memoryLimitBytes,
+      memoryUsedBytes: budget.usedBytes,
+      maxQueriesPerUser: config.maxQueriesPerUser,
     }),
 
   whoami: (_params, { principal, services }) => {

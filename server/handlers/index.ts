@@ -4,8 +4,10 @@ import type { HandlerTable } from './context';
 import { dataHandlers } from './data';
 import { frameHandlers } from './frames';
 import { gatewayHandlers } from './gateway';
+import { insightHandlers } from './insight';
 import { objectHandlers } from './objects';
 import { queryHandlers } from './query';
+import { sqlHandlers } from './sql';
 import { sharedObjectHandlers } from './shared-objects';
 import { userHandlers } from './users';
 
@@ -13,10 +15,12 @@ export const handlers: HandlerTable = {
   ...gatewayHandlers,
   ...frameHandlers,
   ...dataHandlers,
+  ...insightHandlers,
   ...queryHandlers,
+  ...sqlHandlers,
   ...userHandlers,
   ...objectHandlers,
   ...sharedObjectHandlers,
   ...adminHandlers,
 };
-export type { GatewayServices, RequestContext, Connection, ResultLineage } from './context';
+export type { GatewayServices, RequestContext, RequestControl, Connection, ResultLineage } from './context';

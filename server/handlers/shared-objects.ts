@@ -11,6 +11,8 @@ import type { ObjectRecord } from '../catalog/records';
 import { ReadTracker } from '../frames/resolver';
 import { auditReads } from './audit';
 import type { GatewayServices, HandlerTable, RequestContext } from './context';
+import { heavy } from './heavy';
+import { keep } from './query';
 
 /**
  * The SQL of a saved query as a query that returns no rows: it binds (names, access, columns)
@@ -63,9 +65,9 @@ export const sharedObjectHandlers: HandlerTable<'saveQuery' | 'runQuery' | 'addN
     const { sql } = queryBody(version);
     auditReads(context, [{ objectId: object.id, version: version.version }], 'run');
     const tracker = new ReadTracker();
-    const result = await connection.engine.runSql(sql, tracker.resolver(services.catalog.resolver, principal));
-    connection.results.set(result.id, { kind: 'query', sql, reads: tracker.list(), query: { objectId: object.id, version: version.version } });
+    const held = await heavy(context, (limits) => connection.engine.runSql(sql, tracker.resolver(services.catalog.resolver, principal), limits));
     auditReads(context, tracker.list(), 'query');
+    const result = keep(context, held, { kind: 'query', sql, reads: tracker.list(), query: { objectId: object.id, version: version.version } });
     return { ...result, query: qualifiedName(object.namespace, object.name), version: version.version };
   },
 

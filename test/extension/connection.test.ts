@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Methods, type GatewayEvent } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
-import { CONNECTION_LOST, ConnectionManager, NotConnectedError, type ConnectionState } from '../../extension/connection';
-import { createLogger } from '../../extension/log';
+import { CONNECTION_LOST, ConnectionManager, NotConnectedError, notConnectedMessage, tcpProbe, type ConnectionState } from '../../extension/connection';
+import { createLogger, lineSink } from '../../extension/log';
 import { startGatewayProcess, tempGatewayDirs, waitFor, type GatewayDirs, type GatewayProcess } from './support/gateway-process';
 
 let dirs: GatewayDirs;
@@ -35,7 +35,7 @@ function manager(logLines: string[] = [], token = () => erinToken) {
       attempts++;
       return GatewayClient.connect(url, { token: token(), connectTimeoutMs: 2000 });
     },
-    log: createLogger({ appendLine: (line) => logLines.push(line) }),
+    log: createLogger(lineSink((line) => logLines.push(line))),
     backoff: { initialMs: 50, factor: 2, maxMs: 400, jitter: 0 },
   });
   connection.onDidChangeState((s) => states.push(s));
@@ -96,8 +96,8 @@ test('when the gateway restarts, it reconnects with backoff and fires onDidConne
   // The new connection works: the frame saved before the restart is still there.
   const { frames } = await connection.requireClient().request(Methods.listFrames, {});
   assert.ok(frames.some((f) => f.name === 'erin.conn_probe'));
-  assert.ok(lines.some((l) => l.includes('"event":"connection.lost"')));
-  assert.ok(lines.some((l) => l.includes('"event":"reconnect.scheduled"')));
+  assert.ok(lines.some((l) => l.startsWith('warn connection.lost ')));
+  assert.ok(lines.some((l) => l.startsWith('info reconnect.scheduled ')));
   connection.dispose();
 });
 
@@ -126,7 +126,7 @@ test('auto-connect retries until the gateway comes up; disconnect stops the retr
       attempts++;
       return GatewayClient.connect(url, { token, connectTimeoutMs: 2000 });
     },
-    log: createLogger({ appendLine: () => undefined }),
+    log: createLogger(lineSink(() => undefined)),
     backoff: { initialMs: 20, factor: 2, maxMs: 40, jitter: 0 },
   });
   connection.onDidChangeState((state) => states.push(state));
@@ -180,6 +180,62 @@ test('rotating the token of a connected user closes the session with 4001: sign 
   assert.match((connection.state as { message: string }).message, /rotated or revoked/);
   assert.ok(!states.some((s) => s.kind === 'reconnecting'), 'never reconnecting');
   assert.equal(attempts(), 1);
-  assert.ok(lines.some((l) => l.includes('"event":"connection.unauthorized"') && l.includes('"code":4001')));
+  assert.ok(lines.some((l) => l.startsWith('warn connection.unauthorized ') && l.includes(' code=4001')));
   connection.dispose();
+});
+
+test('once the restarted gateway answers, the reconnect happens at once, not at the end of a long backoff', async () => {
+  const port = await freePort();
+  const dirs = tempGatewayDirs();
+  let running: GatewayProcess | undefined = await startGatewayProcess(dirs, { port });
+  const token = running.adminToken;
+  const connection = new ConnectionManager({
+    connect: (url) => GatewayClient.connect(url, { token, connectTimeoutMs: 2000 }),
+    log: createLogger(lineSink(() => undefined)),
+    // Every retry waits a minute: only the probe can bring it back within the test.
+    backoff: { initialMs: 60_000, factor: 1, maxMs: 60_000, jitter: 0 },
+    probe: tcpProbe,
+    probeIntervalMs: 100,
+  });
+  try {
+    await connection.connect(`ws://127.0.0.1:${port}`);
+    await running.stop();
+    running = undefined;
+    await waitFor(() => connection.state.kind === 'reconnecting', 'reconnecting after the stop');
+    assert.match(notConnectedMessage(connection.state), /being re-established; try again in a moment/);
+    assert.throws(() => connection.requireClient(), /being re-established/);
+    running = await startGatewayProcess(dirs, { port });
+    const back = Date.now();
+    await waitFor(() => connection.state.kind === 'connected', 'connected soon after the gateway is back', 15_000);
+    assert.ok(Date.now() - back < 15_000);
+  } finally {
+    connection.dispose();
+    await running?.stop();
+    dirs.remove();
+  }
+});
+
+test('Retry Now starts the scheduled attempt at once', async () => {
+  let attempts = 0;
+  const connection = new ConnectionManager({
+    connect: () => {
+      attempts++;
+      return Promise.reject(new Error('connect ECONNREFUSED'));
+    },
+    log: createLogger(lineSink(() => undefined)),
+    backoff: { initialMs: 60_000, factor: 1, maxMs: 60_000, jitter: 0 },
+  });
+  try {
+    await connection.connect('ws://127.0.0.1:1', { retry: true });
+    assert.equal(attempts, 1);
+    assert.equal(connection.state.kind, 'reconnecting');
+    connection.retryNow();
+    await waitFor(() => attempts === 2, 'the retry');
+    await waitFor(() => connection.state.kind === 'reconnecting' && connection.state.attempt === 2, 'the next attempt scheduled');
+    connection.disconnect();
+    connection.retryNow();
+    assert.equal(attempts, 2, 'nothing to retry once disconnected');
+  } finally {
+    connection.dispose();
+  }
 });

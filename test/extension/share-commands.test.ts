@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCodes, FramegateError, type FrameInfo, type ListUsersResult } from '../../protocol';
 import * as commands from '../../extension/commands';
+import * as sql from '../../extension/sql-commands';
 import type { Gateway } from '../../extension/connection';
 import { silentLogger } from '../../extension/log';
 import { frameTreeItems } from '../../extension/tree-items';
@@ -130,7 +131,7 @@ test('Delete offers only frames you manage; Save As says where a bare name goes'
   const save = new ScriptedUi([{ input: undefined }]);
   const grids = new RecordingGrids();
   grids.open({ source: { kind: 'result', id: 'r1' }, title: 'r', result: { id: 'r1', columns: [], rowCount: 0, sql: 'SELECT 1' } });
-  await commands.saveResultAs({ ...ctx(save), grids }, undefined);
+  await sql.saveResultAs({ ...ctx(save), grids }, undefined);
   assert.match(save.inputs[0]!.prompt, /a bare name saves as alice\.NAME/);
   assert.equal(save.inputs[0]!.placeHolder, 'sales_eu (saves as alice.sales_eu)');
 });

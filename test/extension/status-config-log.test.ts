@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ErrorCodes, FramegateError } from '../../protocol';
 import { gatewayLabel, readSettings, validateGatewayUrl } from '../../extension/config';
 import { describeError } from '../../extension/errors';
-import { createLogger } from '../../extension/log';
+import { createLogger, lineSink } from '../../extension/log';
 import { STATUS_MENU_COMMAND, statusMenuItems, statusSpec } from '../../extension/status';
 import { whoami } from './fixtures';
 
@@ -45,7 +45,8 @@ test('the status menu offers what makes sense in each state', () => {
   const actions = (state: Parameters<typeof statusMenuItems>[0]) => statusMenuItems(state).map((i) => i.action);
   assert.deepEqual(actions({ kind: 'connected', url: 'ws://gw:1', me: whoami('alice') }), ['reconnect', 'disconnect', 'signIn', 'signOut', 'showLog']);
   assert.deepEqual(actions({ kind: 'signInRequired', url: 'ws://gw:1', message: 'x' }), ['signIn', 'reconnect', 'showLog']);
-  assert.deepEqual(actions({ kind: 'reconnecting', url: 'ws://gw:1', attempt: 1, delayMs: 1 }), ['disconnect', 'signIn', 'showLog']);
+  assert.deepEqual(actions({ kind: 'reconnecting', url: 'ws://gw:1', attempt: 1, delayMs: 1 }), ['retryNow', 'disconnect', 'signIn', 'showLog']);
+  assert.equal(statusMenuItems({ kind: 'reconnecting', url: 'ws://gw:1', attempt: 4, delayMs: 24_000 })[0]!.description, 'instead of in 24 s');
   assert.deepEqual(actions({ kind: 'disconnected' }), ['connect', 'signIn', 'signOut', 'showLog']);
   assert.deepEqual(statusMenuItems({ kind: 'connected', url: 'ws://gw:1', me: whoami('alice') }).map((i) => i.label), [
     'Reconnect',
@@ -56,17 +57,31 @@ test('the status menu offers what makes sense in each state', () => {
   ]);
 });
 
-test('logs are one JSON object per line with time, level and event', () => {
+test('logs go to their level as the event and key=value fields; errors keep their code and detail there', () => {
   const lines: string[] = [];
-  const log = createLogger({ appendLine: (l) => lines.push(l) }, () => new Date('2026-01-01T00:00:00Z'));
-  log.info('connected', { url: 'ws://x', n: 2n });
-  log.error('failed', { error: new FramegateError(ErrorCodes.FrameNotFound, 'no frame x') });
-  assert.deepEqual(JSON.parse(lines[0]!), { time: '2026-01-01T00:00:00.000Z', level: 'info', event: 'connected', url: 'ws://x', n: '2' });
-  assert.deepEqual((JSON.parse(lines[1]!) as { error: unknown }).error, { name: 'FramegateError', message: 'no frame x', code: ErrorCodes.FrameNotFound });
+  const log = createLogger(lineSink((l) => lines.push(l)));
+  log.info('connected', { url: 'ws://x', n: 2n, user: 'alice smith' });
+  log.error('failed', { error: new FramegateError(ErrorCodes.FrameNotFound, 'no frame x', { name: 'x' }) });
+  log.debug('grid.window', { rows: 10 });
+  log.warn('lost', {});
+  assert.deepEqual(lines, [
+    'info connected url=ws://x n=2 user="alice smith"',
+    'error failed error=[FrameNotFound(1001): no frame x detail={"name":"x"}]',
+    'debug grid.window rows=10',
+    'warn lost',
+  ]);
 });
 
-test('gateway errors read as kind and message', () => {
-  assert.equal(describeError(new FramegateError(ErrorCodes.SqlRefused, 'only SELECT')), 'Framegate SqlRefused: only SELECT');
-  assert.match(describeError(new FramegateError(ErrorCodes.InvalidParams, 'bad', [{ path: ['name'] }])), /InvalidParams: bad \(\[\{"path":\["name"\]\}\]\)/);
-  assert.equal(describeError(new Error('boom')), 'Framegate: boom');
+test('errors read in the user\'s terms: no codes, no engine class prefixes, what to do', () => {
+  assert.equal(describeError(new FramegateError(ErrorCodes.SqlRefused, 'only SELECT')), 'Framegate: Framegate does not run this SQL: only SELECT.');
+  assert.equal(
+    describeError(new FramegateError(ErrorCodes.InvalidSql, 'Binder Error: Referenced column "nope" not found in FROM clause!\nCandidate bindings: "region"')),
+    'Framegate: The SQL is not valid: there is no column "nope" (did you mean "region"?)',
+  );
+  assert.equal(describeError(new FramegateError(ErrorCodes.FrameNotFound, 'no frame named x')), 'Framegate: No frame named x. It may have been deleted, or you may not read it.');
+  assert.match(describeError(new FramegateError(ErrorCodes.ResultNotFound, 'no result r6_2')), /no longer on the gateway .* Run the query again\.$/);
+  assert.doesNotMatch(describeError(new FramegateError(ErrorCodes.ResultNotFound, 'no result r6_2')), /r6_2|ResultNotFound/);
+  assert.equal(describeError(new FramegateError(ErrorCodes.InvalidParams, 'invalid params for frames/save: name: bad')), 'Framegate: The gateway did not accept the request: name: bad.');
+  assert.equal(describeError(new Error('boom')), 'Framegate: Boom.');
+  for (const code of Object.values(ErrorCodes)) assert.doesNotMatch(describeError(new FramegateError(code, 'x')), /\d{4}|[A-Z][a-z]+[A-Z][a-z]+:/);
 });

@@ -48,12 +48,12 @@ test('a new version pops up for its readers, with the rows, and never for its au
   assert.equal(eventNotice(version('alice.sales', 4), { me: whoami('alice'), mutes: [], info, now: new Date() }), undefined);
 });
 
-test('grids: a preview of the latest checks for a newer version, one of NAME@N stays, a deletion closes both', () => {
+test('grids: a preview of the latest checks for a newer version, one of NAME@N stays, a deletion marks both gone', () => {
   assert.deepEqual(gridEffect({ kind: 'frame', name: 'alice.sales' }, version('alice.sales', 2)), { kind: 'check' });
   assert.equal(gridEffect({ kind: 'frame', name: 'alice.sales@1' }, version('alice.sales', 2)), undefined);
   assert.equal(gridEffect({ kind: 'result', id: 'r1' }, version('alice.sales', 2)), undefined);
   const deleted: GatewayEvent = { ...base, type: 'object.deleted', object: { kind: 'frame', name: 'alice.sales' } };
-  assert.equal(gridEffect({ kind: 'frame', name: 'alice.sales@1' }, deleted)?.kind, 'close');
+  assert.deepEqual(gridEffect({ kind: 'frame', name: 'alice.sales@1' }, deleted), { kind: 'gone', message: 'alice.sales was deleted by alice.' });
 });
 
 test('versions newest first, each with author, time, rows and size; removed ones open nothing; managers may remove older ones', () => {

@@ -69,7 +69,7 @@ test('attachment framing: the encoder makes exactly the vectors’ bytes, and th
 });
 
 test('a recorded export: its parts reassemble into the Arrow stream the reply references, which decodes to the sample rows', () => {
-  const inbox = new AttachmentInbox(1 << 20);
+  const inbox = new AttachmentInbox({ maxHeldBytes: 1 << 20 });
   for (const frame of manifest.export.frames) inbox.receive(bytes(frame));
   const reply = json<{ result: { attachment: number; rows: number; bytes: number } }>(manifest.export.reply);
   const ipc = inbox.take(reply.result.attachment);
@@ -112,7 +112,7 @@ test('credentials: URLs key to the vectors’ keys, and lookups in the vectors�
 test('an upload framed by the Python client reassembles and is read by the gateway’s decoder, types and values intact', () => {
   const upload = json<{ id: number; frames: string[]; expected: string }>('python-upload/manifest.json');
   const expected = json<{ fields: Array<{ name: string; kind: string }>; rows: Array<Record<string, unknown>> }>(upload.expected);
-  const inbox = new AttachmentInbox(1 << 20);
+  const inbox = new AttachmentInbox({ maxHeldBytes: 1 << 20 });
   for (const frame of upload.frames) inbox.receive(bytes(frame));
   const table = decodeIpc(inbox.take(upload.id));
   assert.deepEqual(fieldsOf(table), expected.fields);

@@ -50,6 +50,8 @@ export interface StartOptions {
   /** Name of the first admin of a new data dir (default "admin"). */
   adminName?: string;
   args?: string[];
+  /** Working folder of the gateway (relative --data-dir and --import-dir resolve against it); the repo by default. */
+  cwd?: string;
   timeoutMs?: number;
 }
 
@@ -74,7 +76,7 @@ export async function startGatewayProcess(options: StartOptions = {}): Promise<G
   const port = String(options.port ?? 0);
   const env = { ...process.env, FRAMEGATE_CONFIG_DIR: configDir, FRAMEGATE_ADMIN_NAME: options.adminName ?? 'admin' };
   const child = spawn(process.execPath, [CLI_PATH, 'serve', '--host', '127.0.0.1', '--port', port, '--data-dir', dataDir, ...(options.args ?? [])], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

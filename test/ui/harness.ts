@@ -61,7 +61,7 @@ function newerThan(file: string, others: string[]): boolean {
  * current build when dist/framegate.vsix is missing or older than it (vsce only reads dist/).
  */
 export function ensureVsix(): string {
-  const inputs = ['extension.js', 'webview.js', 'cli.js'].map((f) => join(repoRoot, 'dist', f));
+  const inputs = ['extension.js', 'webview.js', 'cli.js', 'lsp.js', 'notebook-renderer.js'].map((f) => join(repoRoot, 'dist', f));
   inputs.push(join(repoRoot, 'package.json'));
   const built = inputs.slice(0, 2);
   for (const file of built) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseWebviewMessage } from '../../webview/messages';
+import { parseGridState, parseWebviewMessage } from '../../webview/messages';
 
 test('window requests from the webview are checked and copied', () => {
   const message = parseWebviewMessage({
@@ -38,4 +38,18 @@ test('copy and pin requests are checked', () => {
   assert.equal(parseWebviewMessage({ type: 'copy', text: 1, description: 'x' }), undefined);
   assert.equal(parseWebviewMessage({ type: 'copy', text: 'x' }), undefined);
   assert.deepEqual(parseWebviewMessage({ type: 'pin', extra: true }), { type: 'pin' });
+});
+
+test('a panel state restored after a reload is checked: previews by name, results only with their SQL', () => {
+  assert.deepEqual(parseGridState({ source: { kind: 'frame', name: 'main.sales' }, title: 'main.sales' }), { source: { kind: 'frame', name: 'main.sales' }, title: 'main.sales' });
+  assert.deepEqual(parseGridState({ source: { kind: 'result', id: 'r1_1' }, title: 'Result: x', sql: 'SELECT 1' }), {
+    source: { kind: 'result', id: 'r1_1' },
+    title: 'Result: x',
+    sql: 'SELECT 1',
+  });
+  assert.equal(parseGridState({ source: { kind: 'result', id: 'r1_1' }, title: 'no sql' }), undefined);
+  assert.equal(parseGridState({ source: { kind: 'frame', name: '' }, title: 't' }), undefined);
+  assert.equal(parseGridState(null), undefined);
+  assert.equal(parseGridState({ title: 3 }), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: 'rerun' }), { type: 'rerun' });
 });

@@ -1,5 +1,5 @@
 /** A Ui for command tests: answers prompts from a script and records what the user was shown. */
-import type { GridOpener, GridTarget, InputOptions, PickItem, Ui } from '../../../extension/commands';
+import type { GridOpener, GridTarget, InputOptions, PickItem, Progress, Ui } from '../../../extension/commands';
 import type { ResultInfo } from '../../../protocol';
 
 export type Answer =
@@ -21,6 +21,8 @@ export class ScriptedUi implements Ui {
   readonly picks: PickItem[][] = [];
   /** Validation messages returned by input boxes for the answers given. */
   readonly validations: (string | undefined)[] = [];
+  /** Every progress notification shown: its title, what it reported, and its Cancel button. */
+  readonly progress: { title: string; reports: string[]; cancel(): void; done: boolean }[] = [];
 
   constructor(private readonly answers: Answer[] = []) {}
 
@@ -82,6 +84,17 @@ export class ScriptedUi implements Ui {
     const { warn } = this.next('warn');
     if (warn !== undefined && !actions.includes(warn)) throw new Error(`no button "${warn}" among ${actions.join(', ')}`);
     return Promise.resolve(warn);
+  }
+
+  async withProgress<T>(title: string, task: (progress: Progress) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const entry = { title, reports: [] as string[], cancel: () => controller.abort(), done: false };
+    this.progress.push(entry);
+    try {
+      return await task({ signal: controller.signal, report: (message) => entry.reports.push(message) });
+    } finally {
+      entry.done = true;
+    }
   }
 
   get unused(): number {

@@ -8,6 +8,7 @@ import { stopSparkServer } from './spark/shared';
 import './spark/connect-client.suite';
 import './spark/engine.suite';
 import './spark/lifecycle.suite';
+import './spark/sql-assist.suite';
 
 after(async () => {
   await stopSparkServer();

@@ -130,7 +130,8 @@ export async function startGridHarness(user = 'dom'): Promise<GridHarness> {
     await page.addInitScript(`
       window.__cspViolations = [];
       document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ': ' + e.blockedURI));
-      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__framegateToHost(m) });
+      window.__framegateState = undefined;
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__framegateToHost(m), setState: (s) => { window.__framegateState = s; }, getState: () => window.__framegateState });
     `);
     const grid: GridPage = {
       page,

@@ -201,6 +201,12 @@ class Conflict(FramegateError):
     code, kind = 1050, "Conflict"
 
 
+class ShuttingDown(FramegateError):
+    """The gateway is stopping and takes no new work; connect again once it is back."""
+
+    code, kind = 1060, "ShuttingDown"
+
+
 #: Protocol code → error class, for every code the protocol defines.
 ERROR_CLASSES: dict[int, type[FramegateError]] = {
     cls.code: cls
@@ -232,6 +238,7 @@ ERROR_CLASSES: dict[int, type[FramegateError]] = {
         Forbidden,
         Unauthorized,
         Conflict,
+        ShuttingDown,
     )
     if cls.code is not None
 }
