@@ -192,7 +192,8 @@ export class GridSession {
         const view = await this.versions.resolve(this.options.client());
         const { info } = view;
         this.goneMessage = undefined;
-        await this.post({ type: 'init', title: newTitle ?? title, source, columns: info.columns, rowCount: info.rowCount, canSave: false, canPin: false });
+        // A grid pinned to one version is restored (after a window reload) as that version.
+        await this.post({ type: 'init', title: newTitle ?? title, source: this.versions.fixed ? this.readSource() : source, columns: info.columns, rowCount: info.rowCount, canSave: false, canPin: false });
         await this.post({
           type: 'version',
           version: info.version,

@@ -3,7 +3,7 @@
  * port so tests drive them without VS Code: open a query's SQL, run it into a result grid, save
  * SQL as a query, add a note to a frame, open a note (as an editable document), show lineage.
  */
-import { ErrorCodes, Methods, type FrameInfo, type NoteInfo, type QueryInfo } from '../protocol';
+import { ErrorCodes, Methods, type DeleteObjectResult, type FrameInfo, type NoteInfo, type QueryInfo } from '../protocol';
 import { validateFrameName, validateSql } from './command-logic';
 import type { CommandContext } from './commands';
 import { isFramegateError } from './errors';
@@ -112,4 +112,15 @@ export async function showLineage(ctx: ObjectActionContext, arg?: unknown): Prom
   const text = lineageMarkdown(root);
   await ctx.documents.openText(text, 'markdown');
   return text;
+}
+
+/** Remove Version: one older version's data (the version stays listed, for lineage). */
+export async function removeVersion(ctx: CommandContext, arg?: unknown): Promise<DeleteObjectResult | undefined> {
+  const ref = objectRefOf(arg);
+  if (!ref?.name.includes('@')) throw new Error('Framegate: choose a version under a frame in the Frames view to remove it.');
+  if (!(await ctx.ui.confirm(`Remove ${ref.name}? Its data goes; the version stays listed, for lineage.`, 'Remove'))) return undefined;
+  const removed = await ctx.connection.requireClient().request(Methods.deleteObject, { name: ref.name, kind: 'frame' });
+  ctx.log.info('version.removed', { name: removed.deleted, version: removed.version });
+  ctx.ui.info(`Removed ${ref.name}.`);
+  return removed;
 }

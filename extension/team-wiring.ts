@@ -4,7 +4,6 @@
  * wiring; the logic lives in modules without `vscode`.
  */
 import * as vscode from 'vscode';
-import { Methods } from '../protocol';
 import * as admin from './admin-commands';
 import type { CommandContext } from './commands';
 import type { ConnectionManager } from './connection';
@@ -16,7 +15,6 @@ import { parseMutes } from './mutes';
 import { NOTE_SCHEME, NoteFileSystem, noteUri } from './note-documents';
 import type { NoticeAction } from './notices';
 import * as objects from './object-actions';
-import { objectRefOf } from './object-commands';
 import { vscodeUi } from './vscode-ui';
 
 export interface TeamWiring {
@@ -123,14 +121,7 @@ export function wireTeam(wiring: TeamWiring): LiveEvents {
   register('framegate.addNote', (arg, text) => objects.addNote(objectCtx, arg, typeof text === 'string' ? text : undefined));
   register('framegate.showNote', (arg) => objects.showNote(objectCtx, arg));
   register('framegate.showLineage', (arg) => objects.showLineage(objectCtx, arg));
-  register('framegate.removeVersion', async (arg) => {
-    const ref = objectRefOf(arg);
-    if (!ref?.name.includes('@')) throw new Error('Framegate: choose a version in the Frames view to remove it.');
-    if (!(await vscodeUi.confirm(`Remove ${ref.name}? Its data goes; the version stays listed, for lineage.`, 'Remove'))) return undefined;
-    const removed = await connection.requireClient().request(Methods.deleteObject, { name: ref.name, kind: 'frame' });
-    vscodeUi.info(`Removed ${ref.name}.`);
-    return removed;
-  });
+  register('framegate.removeVersion', (arg) => objects.removeVersion(objectCtx, arg));
   register('framegate.adminSessions', () => admin.manageSessions(ctx));
   register('framegate.adminStorage', () => admin.showStorage(ctx, (text) => documents.openText(text, 'markdown')));
 

@@ -169,3 +169,20 @@ test("an admin's Sessions… disconnects bob: his window says so and does not re
   assert.equal(await manageSessions({ connection: bob, ui: refused, grids: new RecordingGrids(), log: silentLogger }), undefined);
   assert.match(refused.errors[0] ?? '', /only an admin/);
 });
+
+test('Remove Version drops an older version after asking; the version stays listed as removed; the latest cannot go', async () => {
+  const client = alice.requireClient() as GatewayClient;
+  const table = (n: number) => tableToIPC(tableFromArrays({ n: Int32Array.from({ length: n }, (_, i) => i) }), 'stream');
+  await client.upload({ name: 'scratch' }, table(2));
+  await client.upload({ name: 'scratch', replace: true }, table(4));
+  const ui = new ScriptedUi([{ confirm: false }, { confirm: true }]);
+  const ctx = { connection: alice, ui, grids: new RecordingGrids(), log: silentLogger };
+  assert.equal(await objects.removeVersion(ctx, 'alice.scratch@1'), undefined, 'declined: nothing removed');
+  const removed = await objects.removeVersion(ctx, 'alice.scratch@1');
+  assert.deepEqual([removed?.deleted, removed?.version], ['alice.scratch', 1]);
+  const { versions } = await client.request(Methods.versions, { name: 'alice.scratch' });
+  assert.deepEqual(versions.map((v) => [v.version, v.state.kind]), [[1, 'removed'], [2, 'present']]);
+  ui.script({ confirm: true });
+  await assert.rejects(objects.removeVersion(ctx, 'alice.scratch@2'));
+  await assert.rejects(objects.removeVersion(ctx, 'alice.scratch'), /choose a version/);
+});
