@@ -81,6 +81,17 @@ describe('values end to end', () => {
     assert.deepEqual(decodeArrowRows(total.ipc).rows, [{ total: '100012345.65' }]);
   });
 
+  test('HUGEINT (a sum of BIGINT) arrives as an exact integer, past what 64 bits hold, in windows and exports', async () => {
+    const sum = await client.request(Methods.sql, { sql: 'SELECT sum(x) AS total, -sum(x) AS negative FROM (VALUES (9223372036854775807::BIGINT), (9223372036854775807::BIGINT), (5::BIGINT)) AS t(x)' });
+    assert.equal(sum.columns[0]!.type, 'HUGEINT');
+    const { ipc } = await client.window({ source: { kind: 'result', id: sum.id }, offset: 0, limit: 1 });
+    const type = tableFromIPC(ipc).schema.fields[0]!.type as DataType;
+    assert.ok(type instanceof Decimal && type.scale === 0 && type.precision === 38, `window sends type id ${type.typeId}`);
+    assert.deepEqual(decodeArrowRows(ipc).rows, [{ total: '18446744073709551619', negative: '-18446744073709551619' }]);
+    const exported = await client.export({ source: { kind: 'result', id: sum.id } });
+    assert.deepEqual(decodeArrowRows(exported.ipc).rows, [{ total: '18446744073709551619', negative: '-18446744073709551619' }]);
+  });
+
   test('38-digit decimals round-trip without losing a digit', async () => {
     const big = 10n ** 37n + 123456789012345678901234567n;
     await client.upload({ name: 'wide' }, decimalIpc(38, 10, [big, -big]));

@@ -104,18 +104,20 @@ const KIND_OF_TYPE_NAME = new Map<string, ColumnKind>([...Object.entries(DUCKDB_
 
 /** The layout a column of this DuckDB type is read as, after the cast `arrowSafeType` asks for. */
 export function kindOfTypeName(typeName: string): ColumnKind {
-  const read = arrowSafeType(typeName) ?? typeName.toUpperCase();
+  const upper = typeName.toUpperCase();
+  if (upper.startsWith('DECIMAL') || upper === 'HUGEINT') return 'decimal128';
+  const read = arrowSafeType(typeName) ?? upper;
   return KIND_OF_TYPE_NAME.get(read) ?? 'utf8';
 }
 
 /**
  * The type a column should be cast to before it is read as Arrow: itself when it has a direct
- * layout (DECIMAL included: it is read exactly, as Decimal128); everything else (HUGEINT, UUID,
+ * layout (DECIMAL and HUGEINT included: they are read exactly, as Decimal128); everything else (UUID,
  * INTERVAL, ENUM, LIST, STRUCT, MAP, …) as VARCHAR, DuckDB's own text form.
  */
 export function arrowSafeType(typeName: string): string | null {
   const upper = typeName.toUpperCase();
-  if (DIRECT_TYPE_NAMES.has(upper) || upper === 'TIMESTAMPTZ' || upper.startsWith('DECIMAL')) return null;
+  if (DIRECT_TYPE_NAMES.has(upper) || upper === 'TIMESTAMPTZ' || upper === 'HUGEINT' || upper.startsWith('DECIMAL')) return null;
   return 'VARCHAR';
 }
 
@@ -290,6 +292,8 @@ function appenderTypes(appender: import('@duckdb/node-api').DuckDBAppender, coun
 
 function describeColumn(name: string, type: DuckDBType): ResultColumn {
   if (type.typeId === DuckDBTypeId.DECIMAL) return { name, type: type.toString(), kind: 'decimal128', precision: type.width, scale: type.scale };
+  // HUGEINT (what sum() of BIGINT gives) is a little-endian int128, Decimal128's very layout: sent exact, as DECIMAL(38,0).
+  if (type.typeId === DuckDBTypeId.HUGEINT) return { name, type: type.toString(), kind: 'decimal128', precision: 38, scale: 0 };
   return { name, type: type.toString(), kind: KIND_OF_TYPE_ID[type.typeId] ?? null };
 }
 
