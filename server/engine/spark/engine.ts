@@ -48,6 +48,10 @@ export interface SparkEngine extends Engine {
 /** Local relations up to this size travel inline in the plan; larger ones as a cached artifact. */
 const INLINE_UPLOAD_BYTES = 32 * 1024 * 1024;
 
+function gone(storage: StorageId): FramegateError {
+  return new FramegateError(ErrorCodes.FrameNotFound, `the data of this frame is gone (${storage}); it was deleted or replaced`, { storage });
+}
+
 function guessFormat(path: string): FileFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
@@ -95,7 +99,10 @@ class SparkEngineImpl implements SparkEngine {
   private databaseLocation = '';
   private readonly sessions = new Set<SparkEngineSession>();
   private readonly running = new Set<Promise<unknown>>();
-  private readonly readers = new Map<StorageId, Set<Promise<unknown>>>();
+  /** What reads each stored id now: dropping it waits for these. */
+  private readonly readers = new Map<StorageId, Set<Promise<void>>>();
+  /** Ids being dropped: new readers of them get FrameNotFound at once. */
+  private readonly dropping = new Set<StorageId>();
   private recovering: Promise<void> | null = null;
   private closing = false;
 
@@ -195,26 +202,40 @@ class SparkEngineImpl implements SparkEngine {
     return work;
   }
 
-  /** Runs `task` while it reads `storages`: dropping one of them waits for it. */
-  async reading<T>(storages: StorageId[], task: () => Promise<T>): Promise<T> {
-    const work = task();
-    const sets = storages.map((s) => {
-      let set = this.readers.get(s);
-      if (!set) this.readers.set(s, (set = new Set()));
-      set.add(work);
+  /**
+   * Marks `storages` as being read until the returned release is called (idempotent): dropping
+   * one of them waits for it. Throws FrameNotFound for ids being dropped.
+   */
+  hold(storages: StorageId[]): () => void {
+    for (const storage of storages) if (this.dropping.has(storage)) throw gone(storage);
+    let settle!: () => void;
+    const held = new Promise<void>((resolve) => (settle = resolve));
+    const sets = storages.map((storage) => {
+      let set = this.readers.get(storage);
+      if (!set) this.readers.set(storage, (set = new Set()));
+      set.add(held);
       return set;
     });
+    return () => {
+      for (const set of sets) set.delete(held);
+      settle();
+    };
+  }
+
+  /** Runs `task` while it reads `storages`: dropping one of them waits for it. */
+  async reading<T>(storages: StorageId[], task: () => Promise<T>): Promise<T> {
+    const release = this.hold(storages);
     try {
-      return await work;
+      return await task();
     } finally {
-      for (const set of sets) set.delete(work);
+      release();
     }
   }
 
   /** The numbered table behind stored data the resolver returned. */
   stored(bound: BoundTable): NumberedTable {
     const record = this.manifest.read(bound.storage);
-    if (record?.state !== 'stored') throw new FramegateError(ErrorCodes.QueryFailed, `the stored data ${bound.storage} is missing`);
+    if (record?.state !== 'stored' || this.dropping.has(bound.storage)) throw gone(bound.storage);
     return { table: this.tableOf(bound.storage), columns: record.columns, numbering: record.numbering };
   }
 
@@ -332,15 +353,20 @@ class SparkEngineImpl implements SparkEngine {
 
   dropStorage(storage: StorageId): Promise<void> {
     return this.track(async () => {
-      await Promise.allSettled([...(this.readers.get(storage) ?? [])]);
-      const record = this.manifest.read(storage);
       const qualified = this.tableOf(storage);
-      await this.sortedCopies.forget(qualified);
-      await this.admin.run((s) => s.sql(`DROP TABLE IF EXISTS ${qualified}`));
-      // Re-registered (external) or unfinished tables: Spark's DROP leaves their files.
-      if (record && (record.external || record.state === 'pending')) await this.removeFiles(record);
-      this.manifest.remove(storage);
-      this.readers.delete(storage);
+      this.dropping.add(storage);
+      try {
+        await Promise.all([...(this.readers.get(storage) ?? [])]);
+        const record = this.manifest.read(storage);
+        await this.sortedCopies.forget(qualified);
+        await this.admin.run((s) => s.sql(`DROP TABLE IF EXISTS ${qualified}`));
+        // Re-registered (external) or unfinished tables: Spark's DROP leaves their files.
+        if (record && (record.external || record.state === 'pending')) await this.removeFiles(record);
+        this.manifest.remove(storage);
+        this.readers.delete(storage);
+      } finally {
+        this.dropping.delete(storage);
+      }
     });
   }
 

@@ -31,6 +31,7 @@ export interface SessionHost {
   operation(handle: SessionHandle, tag: string): Operation;
   track<T>(start: () => Promise<T>): Promise<T>;
   reading<T>(storages: StorageId[], task: () => Promise<T>): Promise<T>;
+  hold(storages: StorageId[]): () => void;
   stored(bound: BoundTable): NumberedTable;
   tableOf(storage: StorageId): string;
   storeCopy(storage: StorageId, source: NumberedTable): Promise<StoredInfo>;
@@ -77,6 +78,8 @@ export class SparkEngineSession implements EngineSession {
   private readonly closeListeners: (() => void)[] = [];
   private readonly background = new Set<Promise<unknown>>();
   private readonly live = new Set<Operation>();
+  /** Releases of the stored data held by exports not yet finished (released at close too). */
+  private readonly exportHolds = new Set<() => void>();
   private epoch = 0;
   private closed = false;
   private counter = 0;
@@ -227,9 +230,24 @@ export class SparkEngineSession implements EngineSession {
   }
 
   async export(source: DataSource, sort?: SortKey[], columnNames?: string[]): Promise<ArrowExport> {
+    if (this.closed) throw new FramegateError(ErrorCodes.InternalError, 'the session is closed');
     const src = this.source(source);
     const columns = pickColumns(src.table.columns, columnNames);
-    const table = sort?.length ? await this.run(() => this.host.sortedCopies.get(src.table, orderBy(src.table.columns, sort))) : src.table;
+    // Held from here until the stream ends, fails, is abandoned or the session closes: dropping
+    // the frame meanwhile waits for it.
+    const held = this.host.hold(src.storages);
+    const release = () => {
+      this.exportHolds.delete(release);
+      held();
+    };
+    this.exportHolds.add(release);
+    let table: NumberedTable;
+    try {
+      table = sort?.length ? await this.run(() => this.host.sortedCopies.get(src.table, orderBy(src.table.columns, sort))) : src.table;
+    } catch (error) {
+      release();
+      throw error;
+    }
     const spark = this.spark;
     const tag = this.tag;
     // An export is bounded by its reader (backpressure), not by the query timeout; abandoning it
@@ -245,6 +263,7 @@ export class SparkEngineSession implements EngineSession {
         throw toFramegateError(error);
       } finally {
         if (!finished) await spark.interruptTag(exportTag);
+        release();
       }
     };
     return { columns, rowCount: table.numbering.rowCount, parts: parts() };
@@ -263,6 +282,7 @@ export class SparkEngineSession implements EngineSession {
     this.interrupt();
     this.closed = true;
     await Promise.allSettled([this.queries.run(() => Promise.resolve())]);
+    for (const release of [...this.exportHolds]) release();
     for (const record of this.results.values()) this.dropInBackground(record.table.table);
     this.results.clear();
     await Promise.allSettled([...this.background]);
