@@ -155,7 +155,25 @@ function bindDescribe(sql: string, chains: IdentifierChain[], relation: NamedRel
   return { sql: `SELECT * FROM VALUES ${rows.join(', ')} AS t(col_name, data_type, comment)`, views: [], tables: [bound] };
 }
 
-export async function bindQuery(sql: string, context: BindContext): Promise<BoundQuery> {
+/**
+ * The gateway documents DuckDB's `name AT (VERSION => 3)` for versions; Spark spells it
+ * `name VERSION AS OF 3`. Rewritten before Spark parses anything, so the checks below see (and
+ * only the rewritten text runs) Spark's spelling.
+ */
+function sparkVersionClauses(sql: string, tokens: Token[]): string {
+  let out = sql;
+  for (let i = tokens.length - 7; i >= 1; i--) {
+    const [at, open, version, eq, gt, number, close] = tokens.slice(i, i + 7);
+    const punct = (token: Token | undefined, value: string) => token?.kind === 'punct' && token.value === value;
+    if (!isKeyword(at, 'AT') || !punct(open, '(') || !isKeyword(version, 'VERSION') || !punct(eq, '=') || !punct(gt, '>') || eq!.end !== gt!.start) continue;
+    if (number?.kind !== 'number' || !/^\d+$/.test(number.value) || !punct(close, ')') || tokens[i - 1]?.kind !== 'ident') continue;
+    out = `${out.slice(0, at!.start)}VERSION AS OF ${number.value}${out.slice(close!.end)}`;
+  }
+  return out;
+}
+
+export async function bindQuery(clientSql: string, context: BindContext): Promise<BoundQuery> {
+  const sql = sparkVersionClauses(clientSql, lex(clientSql));
   const tokens = lex(sql);
   if (tokens.some((t, i) => isKeyword(t, 'IDENTIFIER') && tokens[i + 1]?.value === '(')) {
     throw new FramegateError(ErrorCodes.SqlRefused, 'IDENTIFIER(…) clauses are not allowed');

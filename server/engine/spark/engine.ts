@@ -37,6 +37,8 @@ export interface SparkEngineOptions extends EngineOptions {
   database?: string;
   /** Bound on the rows held by sorted copies (default 30M). */
   sortCopyMaxRows?: number;
+  /** How long opening waits for the server to accept a connection (default 120 s: a starting Spark takes a while). */
+  connectTimeoutMs?: number;
 }
 
 export interface SparkEngine extends Engine {
@@ -78,10 +80,18 @@ async function sha256(path: string): Promise<string> {
 }
 
 export async function openSparkEngine(options: SparkEngineOptions): Promise<SparkEngine> {
+  // Database names go into DDL unquoted.
+  if (options.database !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.database)) {
+    throw new FramegateError(ErrorCodes.InternalError, `the Spark database prefix must be an identifier (letters, digits, _): ${options.database}`);
+  }
   mkdirSync(options.dataDir, { recursive: true });
   const client = new SparkConnectClient(options.remote);
   const engine = new SparkEngineImpl(client, options);
+  const connectTimeoutMs = options.connectTimeoutMs ?? 120_000;
   try {
+    await client.waitUntilReady(connectTimeoutMs).catch((error: unknown) => {
+      throw new FramegateError(ErrorCodes.InternalError, `cannot reach the Spark Connect server at ${options.remote} within ${connectTimeoutMs / 1000} s (${(error as Error).message})`);
+    });
     await engine.start();
   } catch (error) {
     await engine.close().catch(() => undefined);
@@ -266,24 +276,44 @@ class SparkEngineImpl implements SparkEngine {
     this.manifest.write(pending);
     const handle = this.newSessionHandle();
     const op = this.operation(handle, 'fg-store');
+    let settled = false;
+    const work = handle.run((s) => write(s, op), false).finally(() => (settled = true));
     try {
-      const written = await handle.run((s) => write(s, op), false);
+      const written = await op.race(work);
       this.manifest.write({ ...pending, state: 'stored', location: written.location || pending.location, columns: written.columns, numbering: written.numbering, bytes: written.bytes });
+      await handle.release();
       return { columns: written.columns, rowCount: written.numbering.rowCount, bytes: written.bytes };
     } catch (error) {
-      await this.admin.run((s) => s.sql(`DROP TABLE IF EXISTS ${qualified}`)).catch(() => undefined);
-      this.manifest.remove(storage);
+      // Nothing of a failed store may stay, also of one that timed out while Spark was still
+      // writing: cleaned up once the write has stopped (it was interrupted), in the background
+      // then, so the caller hears of the timeout at once.
+      const cleanup = work
+        .catch(() => undefined)
+        .then(async () => {
+          await handle.release();
+          await this.admin.run((s) => s.sql(`DROP TABLE IF EXISTS ${qualified}`)).catch(() => undefined);
+          this.manifest.remove(storage);
+        });
+      if (settled) await cleanup;
+      else void this.track(() => cleanup).catch(() => undefined);
       const mapped = toFramegateError(error, op);
       throw mapError ? mapError(mapped) : mapped;
     } finally {
       op.done();
-      await handle.release();
     }
+  }
+
+  /** Engine housekeeping on the admin session, bounded by the query timeout like client work. */
+  private bounded<T>(task: (session: ConnectSession) => Promise<T>): Promise<T> {
+    const op = this.operation(this.admin, 'fg-admin');
+    return op.race(this.admin.run(task)).catch((error: unknown) => {
+      throw toFramegateError(error, op);
+    }).finally(() => op.done());
   }
 
   listStorage(): Promise<StorageId[]> {
     return this.track(async () => {
-      const inSpark = await this.admin.run((s) => this.tablesIn(s, this.databases.stored));
+      const inSpark = await this.bounded((s) => this.tablesIn(s, this.databases.stored));
       const ids = new Set([...this.manifest.all().map((r) => r.storage), ...[...inSpark].filter((t) => STORAGE_ID_PATTERN.test(t))]);
       return [...ids].sort();
     });
@@ -359,7 +389,7 @@ class SparkEngineImpl implements SparkEngine {
         await Promise.all([...(this.readers.get(storage) ?? [])]);
         const record = this.manifest.read(storage);
         await this.sortedCopies.forget(qualified);
-        await this.admin.run((s) => s.sql(`DROP TABLE IF EXISTS ${qualified}`));
+        await this.bounded((s) => s.sql(`DROP TABLE IF EXISTS ${qualified}`));
         // Re-registered (external) or unfinished tables: Spark's DROP leaves their files.
         if (record && (record.external || record.state === 'pending')) await this.removeFiles(record);
         this.manifest.remove(storage);

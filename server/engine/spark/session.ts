@@ -95,24 +95,30 @@ export class SparkEngineSession implements EngineSession {
     this.closeListeners.push(listener);
   }
 
-  /** Runs one operation on this session's Spark session with the query timeout. */
+  /**
+   * Runs one operation on this session's Spark session. Its query timeout counts from the call,
+   * waiting in the queue included, and fails the call when it fires even if Spark does not answer.
+   */
   private run<T>(task: (session: ConnectSession, op: Operation) => Promise<T>, options: { queued?: boolean; retry?: boolean } = {}): Promise<T> {
     if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
     const epoch = this.epoch;
-    const body = async () => {
-      if (this.epoch !== epoch) throw new FramegateError(ErrorCodes.Cancelled, 'query was cancelled');
+    return this.host.track(async () => {
       const op = this.host.operation(this.spark, this.tag);
       this.live.add(op);
+      const body = () => {
+        if (this.epoch !== epoch) throw new FramegateError(ErrorCodes.Cancelled, 'query was cancelled');
+        op.check();
+        return this.spark.run((session) => task(session, op), options.retry ?? false);
+      };
       try {
-        return await this.spark.run((session) => task(session, op), options.retry ?? false);
+        return await op.race(options.queued ? this.queries.run(body) : body());
       } catch (error) {
         throw toFramegateError(error, op);
       } finally {
         op.done();
         this.live.delete(op);
       }
-    };
-    return this.host.track(() => (options.queued ? this.queries.run(body) : body()));
+    });
   }
 
   private resultTable(): string {
