@@ -11,6 +11,7 @@ import * as frames from './commands/frames';
 import * as gateway from './commands/gateway';
 import * as identity from './commands/identity';
 import { describeError, ExitCodes } from './errors';
+import { applyConfigFile } from './serve-config';
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -32,6 +33,8 @@ function checked(pattern: RegExp, help: string) {
 const frameName = checked(FRAME_NAME_PATTERN, FRAME_NAME_HELP);
 const frameRef = checked(FRAME_REF_PATTERN, FRAME_REF_HELP);
 const identifier = checked(IDENTIFIER_PATTERN, 'a user or group name is an identifier: letters, digits and _, not starting with a digit');
+const sparkDatabase = checked(IDENTIFIER_PATTERN, '--spark-database is an identifier: letters, digits and _, not starting with a digit');
+const sparkRemote = checked(/^sc:\/\/[^\s/]+/, '--spark-remote is a Spark Connect address: sc://HOST:PORT');
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -84,6 +87,9 @@ export function buildProgram(): Command {
     .option('--import-dir <dir>', 'folder whose files clients may load (repeatable)', collect, [])
     .option('--demo', 'seed a demo frame main.sales (1,000,000 rows) if absent', false)
     .addOption(new Option('--engine <engine>', 'what holds the data').choices(['duckdb', 'spark']).default('duckdb'))
+    .option('--spark-remote <url>', 'the Spark Connect server of --engine spark: sc://HOST:PORT', sparkRemote)
+    .option('--spark-database <name>', 'prefix of the Spark databases the gateway keeps (one gateway per prefix)', sparkDatabase)
+    .option('--config <file>', 'a JSON file of serve options, keys as the flags without dashes ({"engine": "spark", …}); flags override it')
     .option('--tls-cert <file>', 'PEM certificate: serve wss://')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--insecure', 'allow a non-loopback --host without TLS (tokens cross the network in clear)', false)
@@ -94,6 +100,10 @@ export function buildProgram(): Command {
     .option('--threads <n>', 'engine worker threads', integer('--threads', 1, 1024))
     .option('--allow-origin <origin>', 'browser origin allowed to connect (repeatable); browsers are refused otherwise', collect, [])
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('FRAMEGATE_LOG_LEVEL').default('info'))
+    .hook('preAction', (command) => {
+      const file = command.opts<{ config?: string }>().config;
+      if (file) applyConfigFile(command, file);
+    })
     .action((options: gateway.ServeOptions) => gateway.serve(options));
 
   program

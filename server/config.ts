@@ -30,6 +30,10 @@ export interface GatewayConfig {
   threads?: number;
   /** Which engine holds the data. */
   engine: EngineKind;
+  /** The Spark Connect server of `engine: 'spark'`, `sc://HOST:PORT[/;token=…]`. */
+  sparkRemote?: string;
+  /** Prefix of the Spark databases the engine keeps (default `framegate`); one gateway per prefix. */
+  sparkDatabase?: string;
   /** Certificate and key (PEM files) to serve `wss://`; both or neither. */
   tlsCert?: string;
   tlsKey?: string;
@@ -69,6 +73,7 @@ export const defaultConfig: GatewayConfig = {
 export function resolveConfig(partial: Partial<GatewayConfig>): GatewayConfig {
   const config: GatewayConfig = { ...defaultConfig, ...stripUndefined(partial) };
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (config.engine === 'spark' && !config.sparkRemote) throw new Error('--engine spark needs --spark-remote sc://HOST:PORT (the Spark Connect server)');
   return {
     ...config,
     dataDir: resolve(config.dataDir),

@@ -31,7 +31,7 @@ export async function openState(config: GatewayConfig, logger: Logger, engine?: 
       queryTimeoutMs: config.queryTimeoutMs,
       ...(config.memoryLimit ? { memoryLimit: config.memoryLimit } : {}),
       ...(config.threads ? { threads: config.threads } : {}),
-    });
+    }, { remote: config.sparkRemote, database: config.sparkDatabase });
     await migrateLegacy(catalog, opened, logger);
     await reconcileStorage(catalog, opened, logger);
     return { catalog, engine: opened };

@@ -18,6 +18,8 @@ export interface ServeOptions {
   memoryLimit?: string;
   threads?: number;
   engine: EngineKind;
+  sparkRemote?: string;
+  sparkDatabase?: string;
   tlsCert?: string;
   tlsKey?: string;
   insecure: boolean;
@@ -38,6 +40,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     memoryLimit: options.memoryLimit,
     threads: options.threads,
     engine: options.engine,
+    sparkRemote: options.sparkRemote,
+    sparkDatabase: options.sparkDatabase,
     tlsCert: options.tlsCert,
     tlsKey: options.tlsKey,
     insecure: options.insecure,
