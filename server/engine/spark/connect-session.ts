@@ -35,6 +35,7 @@ const INTERRUPT_RETRY_FIRST_MS = 250;
 const INTERRUPT_RETRY_MAX_MS = 5_000;
 /** After this long an abandoned execution's call is cancelled even if the server never ended it. */
 const ABANDON_LIMIT_MS = 120_000;
+const INTERRUPT_TIMEOUT_MS = 30_000;
 
 /** What an aborted execution throws: the same as a cancelled gRPC call. */
 function cancelledCall(): SparkError {
@@ -72,11 +73,15 @@ export class ConnectSession {
   private released = false;
   private readonly background = new Set<Promise<unknown>>();
 
+  private readonly interruptTimeoutMs: number;
+
   constructor(
     private readonly client: SparkConnectClient,
     id: string = randomUUID(),
+    options: { /** Deadline of each Interrupt call (default 30 s). */ interruptTimeoutMs?: number } = {},
   ) {
     this.id = id;
+    this.interruptTimeoutMs = options.interruptTimeoutMs ?? INTERRUPT_TIMEOUT_MS;
   }
 
   private base(): RequestBase {
@@ -249,18 +254,18 @@ export class ConnectSession {
 
   /** Interrupts one operation on the server; returns the ids it interrupted. */
   async interruptOperation(operationId: string): Promise<string[]> {
-    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_OPERATION_ID', operation_id: operationId }, { timeoutMs: 30_000 });
+    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_OPERATION_ID', operation_id: operationId }, { timeoutMs: this.interruptTimeoutMs });
     return response.interrupted_ids ?? [];
   }
 
   /** Interrupts every operation of this session carrying `tag`. */
   async interruptTag(tag: string): Promise<string[]> {
-    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_TAG', operation_tag: tag }, { timeoutMs: 30_000 });
+    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_TAG', operation_tag: tag }, { timeoutMs: this.interruptTimeoutMs });
     return response.interrupted_ids ?? [];
   }
 
   async interruptAll(): Promise<string[]> {
-    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_ALL' }, { timeoutMs: 30_000 });
+    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_ALL' }, { timeoutMs: this.interruptTimeoutMs });
     return response.interrupted_ids ?? [];
   }
 

@@ -182,21 +182,24 @@ describe('Spark Connect client', { timeout: 600_000 }, () => {
     }
   });
 
-  test('an execution abandoned before the server registered it is still stopped there', { timeout: 180_000 }, async () => {
-    const worker = new ConnectSession(client);
+  test('an abandoned execution is interrupted again until Spark ends it, also when an interrupt is lost', { timeout: 180_000 }, async () => {
+    const server = await sparkServer();
+    const interruptTimeoutMs = 2_000;
+    const worker = new ConnectSession(client, undefined, { interruptTimeoutMs });
     try {
       const controller = new AbortController();
-      const outcome = (async () => {
-        for await (const _response of worker.execute({ root: LONG_JOB }, { tags: ['fg-test-early'], signal: controller.signal })) {
-          // progress only
-        }
-      })().catch((error: unknown) => error);
-      controller.abort(); // the request is on its way; the server has not registered the operation yet
-      const error = await outcome;
-      assert.ok(error instanceof SparkError && error.grpcCode === 1, `expected a cancelled call, got ${String(error)}`);
-      // The interrupt is repeated until the server has ended the call: then the job is gone.
-      await worker.settled();
-      assert.deepEqual(await worker.interruptTag('fg-test-early'), []);
+      const job = await startLongJob(worker, { tags: ['fg-test-lost'], signal: controller.signal });
+      server.pause(); // the interrupt sent on abort gets no answer: it fails at its deadline
+      try {
+        controller.abort();
+        const error = await job.outcome; // the caller hears at once, frozen Spark or not
+        assert.ok(error instanceof SparkError && error.grpcCode === 1, `expected a cancelled call, got ${String(error)}`);
+        // An interrupt sent after that one, with the same deadline, failing: the first one is lost.
+        await assert.rejects(worker.interruptTag('fg-test-probe'), (e) => e instanceof SparkError && e.grpcCode === 4);
+      } finally {
+        server.resume();
+      }
+      await worker.settled(); // the interrupts went on until Spark ended the call
       const began = performance.now();
       await worker.collect(SMALL_JOB);
       assert.ok(performance.now() - began < FREE_AGAIN_MS, 'the small job waited behind the abandoned one');
