@@ -70,9 +70,14 @@ function checkFilter(filter: string): void {
   if (depth !== 0) throw new FramegateError(ErrorCodes.InvalidSql, 'the filter has an unmatched (');
 }
 
+function newSessionTag(): string {
+  return `fg-s-${randomBytes(6).toString('hex')}`;
+}
+
 export class SparkEngineSession implements EngineSession {
   private readonly spark: SessionHandle;
-  private readonly tag = `fg-s-${randomBytes(6).toString('hex')}`;
+  /** Carried by every execution of this session; a new one after each interrupt (see interrupt). */
+  private tag = newSessionTag();
   private readonly queries = new Mutex();
   private readonly results = new Map<string, ResultRecord>();
   private readonly closeListeners: (() => void)[] = [];
@@ -123,6 +128,11 @@ export class SparkEngineSession implements EngineSession {
 
   private resultTable(): string {
     return `${this.host.databases.work}.r_${randomBytes(8).toString('hex')}`;
+  }
+
+  /** The id of this session's Spark Connect session (opened if need be): for logs and diagnostics. */
+  async sparkSessionId(): Promise<string> {
+    return (await this.spark.session()).id;
   }
 
   /** Binds, runs and materializes client SQL as a result. */
@@ -275,10 +285,18 @@ export class SparkEngineSession implements EngineSession {
     return { columns, rowCount: table.numbering.rowCount, parts: parts() };
   }
 
+  /**
+   * Cancels the running and queued work (aborted executions are interrupted by id until Spark
+   * ends them) and interrupts by tag what else carries the session's tag (exports). Work started
+   * from now on gets a new tag: the tag interrupt may reach Spark late (after the session opened),
+   * and must not stop that work.
+   */
   interrupt(): void {
     this.epoch++;
     for (const op of this.live) op.cancel();
-    const work = this.spark.interruptTag(this.tag);
+    const interrupted = this.tag;
+    this.tag = newSessionTag();
+    const work = this.spark.interruptTag(interrupted);
     this.background.add(work);
     void work.then(() => this.background.delete(work));
   }

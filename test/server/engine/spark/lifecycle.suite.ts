@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Table, TimestampMillisecond, Uint8, Utf8, tableFromArrays, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { openTestEngine, rejectsWith, storageId, type TestEngine } from './engine-helpers';
-import { ANY_JOB } from './server';
+import type { SparkEngineSession } from '../../../../server/engine/spark/session';
+import { jobOfSession } from './server';
 import { sparkServer } from './shared';
 
 /**
@@ -112,8 +113,8 @@ describe('Spark engine: files, uploads, drops', { timeout: 600_000 }, () => {
       const running = session.runSql(LONG, t.catalog.resolve);
       const queued = session.runSql('SELECT 1 AS one', t.catalog.resolve);
       const outcome = Promise.allSettled([running, queued]);
-      // Interrupt once Spark runs the job (nothing else runs on it now): its log says so.
-      await server.waitForLog(ANY_JOB, { from });
+      // Interrupt once Spark runs the job: its log names the session's Spark session.
+      await server.waitForLog(jobOfSession(await (session as SparkEngineSession).sparkSessionId()), { from });
       session.interrupt();
       const [first, second] = await outcome;
       assert.equal(first.status, 'rejected');
