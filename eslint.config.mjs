@@ -41,6 +41,11 @@ export default tseslint.config(
   },
   { files: ['extension/**/*.ts', 'test/electron/**/*.ts'], rules: fence([noDuckdb, noSqlite, noZod, noSchemas, { group: ['../server/*', '../cli/*'], message: 'the extension talks to the gateway only through the protocol' }]) },
   { files: ['cli/**/*.ts'], rules: fence([noVscode, noDuckdb, noSqlite, noZod]) },
+  // The language server talks to the gateway only through the protocol and rpc/, never to VS Code itself.
+  {
+    files: ['lsp/**/*.ts'],
+    rules: fence([noVscode, noDuckdb, noSqlite, noZod, noSchemas, { group: ['../server/*', '../extension/*', '../cli/*', '../webview/*'], message: 'the language server imports only protocol/ and rpc/' }]),
+  },
   { files: ['server/engine/duckdb/duckdb.ts'], rules: fence([noVscode, noSqlite, noZod]) },
   { files: ['server/catalog/store.ts', 'test/**/*.ts', 'bench/**/*.ts'], rules: fence([noVscode, noZod]) },
   { files: ['test/electron/**/*.ts'], rules: fence([noDuckdb, noSqlite, noZod]) },

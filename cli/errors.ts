@@ -33,8 +33,21 @@ export class LocalFileError extends Error {
   }
 }
 
+/** A long-running command (watch) whose connection the gateway closed for a reason of its own (kicked, too slow). */
+export class DisconnectedError extends Error {
+  constructor(
+    readonly code: number,
+    reason: string,
+  ) {
+    super(`the gateway closed the connection (${code}): ${reason || 'no reason given'}`);
+    this.name = 'DisconnectedError';
+  }
+}
+
 export function describeError(error: unknown): { line: string; exitCode: number } {
+  if (error instanceof DisconnectedError) return { line: `framegate: ${error.message} (Disconnected)`, exitCode: ExitCodes.gateway };
   if (error instanceof ConnectError) return { line: `framegate: ${error.message} (CannotConnect)`, exitCode: ExitCodes.connect };
+  if (error instanceof AuthError && error.status === 503) return { line: `framegate: ${error.url}: ${error.message} (Unavailable)`, exitCode: ExitCodes.connect };
   if (error instanceof AuthError) return { line: `framegate: ${error.url}: ${error.message} (${error.status === 401 ? 'Unauthorized' : 'Refused'})`, exitCode: ExitCodes.auth };
   if (error instanceof UsageError) return { line: `framegate: ${error.message} (UsageError)`, exitCode: ExitCodes.usage };
   if (error instanceof LocalFileError) return { line: `framegate: ${error.message} (LocalFileError)`, exitCode: ExitCodes.gateway };

@@ -5,7 +5,9 @@
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type * as EngineModule from '../server/engine';
+import type * as CheckModule from '../server/data-dir/check';
 import type * as ServeModule from '../server/serve';
 
 export const loadEngine = (): typeof EngineModule => require('../server/engine') as typeof EngineModule;
 export const loadServe = (): typeof ServeModule => require('../server/serve') as typeof ServeModule;
+export const loadCheck = (): typeof CheckModule => require('../server/data-dir/check') as typeof CheckModule;

@@ -1,4 +1,5 @@
 /** The `framegate` bin (bundled to dist/cli.js). */
+import './thread-pool';
 import { runCli } from './program';
 
 // `framegate ls | head` closes our stdout early: that is the reader's choice, not a failure.

@@ -6,6 +6,7 @@
  */
 import Table from 'cli-table3';
 import type { ColumnInfo, FrameInfo, FrameScope, GrantInfo, GroupInfo, ListUsersResult } from '../protocol';
+import { formatSize } from './units';
 import { displayValue, type DecodedRows, type JsonValue } from './values';
 
 export interface OutputTarget {
@@ -51,7 +52,13 @@ export class Output {
         const shown = frames.filter((f) => f.scope === scope);
         if (shown.length === 0) continue;
         const [head, row] = SECTION_COLUMNS[scope];
-        sections.push(`${SCOPE_TITLES[scope]}\n${this.table(['name', 'rows', 'columns', 'version', ...head], shown.map((f) => [f.name, formatCount(f.rowCount), String(f.columns.length), String(f.version), ...row(f)]), [false, true, true, true])}`);
+        sections.push(
+          `${SCOPE_TITLES[scope]}\n${this.table(
+            ['name', 'rows', 'columns', 'version', 'size', 'all versions', ...head],
+            shown.map((f) => [f.name, formatCount(f.rowCount), String(f.columns.length), String(f.version), formatSize(f.bytes), formatSize(f.storedBytes), ...row(f)]),
+            [false, true, true, true, true, true],
+          )}`,
+        );
       }
       return sections.join('\n\n');
     });
@@ -60,8 +67,15 @@ export class Output {
   users({ users, groups }: ListUsersResult): void {
     this.result({ users, groups }, () =>
       this.table(
-        ['user', 'admin', 'team writer', 'groups', 'since'],
-        users.map((u) => [u.name, u.admin ? 'yes' : '', u.teamWriter ? 'yes' : '', u.groups.join(', '), u.createdAt.slice(0, 10)]),
+        ['user', 'admin', 'team writer', 'groups', 'storage limit', 'since'],
+        users.map((u) => [
+          u.name,
+          u.admin ? 'yes' : '',
+          u.teamWriter ? 'yes' : '',
+          u.groups.join(', '),
+          u.storageLimitBytes === null ? '' : formatSize(u.storageLimitBytes),
+          u.createdAt.slice(0, 10),
+        ]),
       ),
     );
   }
@@ -72,7 +86,7 @@ export class Output {
 
   frame(frame: FrameInfo, verb?: string): void {
     this.result(frame, () => {
-      const summary = `${verb ? `${verb} ` : ''}${frame.name}: ${formatCount(frame.rowCount)} rows, ${frame.columns.length} columns (version ${frame.version}, owner ${frame.owner})`;
+      const summary = `${verb ? `${verb} ` : ''}${frame.name}: ${formatCount(frame.rowCount)} rows, ${frame.columns.length} columns, ${formatSize(frame.bytes)} (version ${frame.version}, owner ${frame.owner})`;
       if (verb) return summary;
       const access = [frame.canWrite ? 'you may read and save new versions' : 'you may read', ...(frame.sharedBy ? [`shared with you by ${frame.sharedBy}`] : [])];
       const grants = frame.grants?.length ? `\nshared with: ${frame.grants.map(grantText).join(', ')}` : frame.canManage ? '\nshared with: nobody (private)' : '';

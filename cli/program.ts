@@ -2,48 +2,35 @@
  * The `framegate` command line: `serve` runs a gateway; every other command is a client of one,
  * speaking the same protocol as the VS Code extension.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_URL, FRAME_NAME_HELP, FRAME_NAME_PATTERN, FRAME_REF_HELP, FRAME_REF_PATTERN, IDENTIFIER_PATTERN, MAX_WINDOW_ROWS } from '../protocol';
-import { DEFAULT_DATA_DIR, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_QUERY_TIMEOUT_MS } from '../server/config';
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_URL, MAX_WINDOW_ROWS } from '../protocol';
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_EVENT_QUEUE_LIMIT,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_QUERIES,
+  DEFAULT_MAX_QUERIES_PER_USER,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_QUERY_TIMEOUT_MS,
+  DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
+} from '../server/config';
 import { GATEWAY_VERSION } from '../server/version';
+import { collect, frameName, frameRef, identifier, integer, size, sizeOrDefault, sparkDatabase, sparkRemote } from './arguments';
 import type { GlobalOptions } from './commands/client';
 import * as frames from './commands/frames';
 import * as gateway from './commands/gateway';
 import * as identity from './commands/identity';
+import * as objects from './commands/objects';
 import { describeError, ExitCodes } from './errors';
+import { addTeamCommands, kindOption } from './program-team';
 import { applyConfigFile } from './serve-config';
 
-function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
-    }
-    return n;
-  };
-}
-
-/** Names are checked here so a typo is a usage error, not a round trip to the gateway. */
-function checked(pattern: RegExp, help: string) {
-  return (value: string): string => {
-    if (!pattern.test(value)) throw new InvalidArgumentError(help);
-    return value;
-  };
-}
-const frameName = checked(FRAME_NAME_PATTERN, FRAME_NAME_HELP);
-const frameRef = checked(FRAME_REF_PATTERN, FRAME_REF_HELP);
-const identifier = checked(IDENTIFIER_PATTERN, 'a user or group name is an identifier: letters, digits and _, not starting with a digit');
-const sparkDatabase = checked(IDENTIFIER_PATTERN, '--spark-database is an identifier: letters, digits and _, not starting with a digit');
-const sparkRemote = checked(/^sc:\/\/[^\s/]+/, '--spark-remote is a Spark Connect address: sc://HOST:PORT');
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
 const JSON_HELP = `
-Names: a frame is namespace.name (your own namespace is your user name; "main" is the team's).
-A bare name reads your own frame, else the team's, else the one shared with you; it saves into
-your own namespace. NAME@3 reads version 3. In SQL: SELECT * FROM alice.sales (or "alice"."sales@3").
+Names: a frame (or query, or note) is namespace.name (your own namespace is your user name;
+"main" is the team's); one name is one object, whatever its kind. A bare name reads your own, else
+the team's, else the one shared with you; it saves into your own namespace. NAME is the latest
+version, NAME@3 version 3. In SQL: SELECT * FROM alice.sales, and a version as "alice.sales@3" or
+alice.sales AT (VERSION => 3).
 
 Who you are: --token, else FRAMEGATE_TOKEN, else the token saved for the URL by "framegate login"
 (or by a gateway started on this machine, for its first admin).
@@ -53,8 +40,13 @@ document, on one line, on stdout:
   ls -> {"frames":[FrameInfo…]}      schema/load/put/sql --save/share/unshare/publish -> FrameInfo
   head -> {"name","rowCount","offset","columns":[{name,type}],"rows":[{col:value}]}
   sql -> {"sql","rowCount","offset","columns":[{name,type}],"rows":[{col:value}]}
-  get -> {"name","path","format","rows","bytes"}   rm -> {"deleted"}   shutdown -> {"stopping":true}
+  get -> {"name","path","format","rows","bytes"}   rm -> {"deleted","kind"[,"version"]}
+  versions -> {"name","kind","versions":[…],"keep"}   lineage -> {"root":{…,"reads":[…]}}
+  query ls -> {"queries"}   notes -> {"notes"}   query show/note show -> QueryInfo/NoteInfo
+  shutdown -> {"stopping","deadline","graceSeconds"}   admin sessions -> {"sessions"}
+  admin audit -> {"entries","more"}   admin storage -> {"users","totalBytes"}
   user add -> {"user","token"}   user ls -> {"users","groups"}   token rotate -> {"user","token"}
+  watch -> one JSON event per line, until interrupted (the one command that prints several)
 64-bit integers beyond 2^53 and decimals are strings; dates and timestamps are ISO-8601 strings.
 
 Errors: one line on stderr, "framegate: <message> (<Kind>)". Exit codes: 0 ok, 1 the gateway
@@ -95,16 +87,29 @@ export function buildProgram(): Command {
     .option('--insecure', 'allow a non-loopback --host without TLS (tokens cross the network in clear)', false)
     .option('--max-message-bytes <n>', 'largest single WebSocket message accepted', integer('--max-message-bytes', 1024), DEFAULT_MAX_MESSAGE_BYTES)
     .option('--max-upload-bytes <n>', 'largest upload (Arrow sent in parts), held in memory until saved', integer('--max-upload-bytes', 1024), DEFAULT_MAX_UPLOAD_BYTES)
-    .option('--query-timeout-ms <ms>', 'interrupt queries running longer', integer('--query-timeout-ms', 1), DEFAULT_QUERY_TIMEOUT_MS)
-    .option('--memory-limit <size>', 'engine memory cap, e.g. 4GB')
+    .option('--query-timeout-ms <ms>', 'answer every query within this (waiting its turn included), interrupting it if need be', integer('--query-timeout-ms', 1), DEFAULT_QUERY_TIMEOUT_MS)
+    .option('--memory-limit <size>', 'memory budget for everything the gateway holds, engine included, e.g. 4GB or 512MiB (default: half the machine\'s memory)')
+    .option('--max-queries <n>', 'heavy requests (queries, saves, loads, uploads) running at once', integer('--max-queries', 1, 1024), DEFAULT_MAX_QUERIES)
+    .option('--max-queries-per-user <n>', 'heavy requests of one user running at once; up to 8 more wait their turn', integer('--max-queries-per-user', 1, 1024), DEFAULT_MAX_QUERIES_PER_USER)
+    .option('--upload-idle-timeout-ms <ms>', 'drop an upload that gets no part (or is not saved) for this long', integer('--upload-idle-timeout-ms', 100), DEFAULT_UPLOAD_IDLE_TIMEOUT_MS)
     .option('--threads <n>', 'engine worker threads', integer('--threads', 1, 1024))
     .option('--allow-origin <origin>', 'browser origin allowed to connect (repeatable); browsers are refused otherwise', collect, [])
+    .option('--keep-versions <n>', 'versions per frame that keep their data (frames may say otherwise); default: all', integer('--keep-versions', 1))
+    .option('--storage-limit <size>', 'storage per user, e.g. 10GB (users may have their own); default: none', size('--storage-limit'))
+    .option('--event-queue <n>', 'events that may wait for one client before it is disconnected as not reading', integer('--event-queue', 1), DEFAULT_EVENT_QUEUE_LIMIT)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('FRAMEGATE_LOG_LEVEL').default('info'))
+    .option('--check', 'check the data dir (as framegate doctor) and exit: 0 whole, 1 problems', false)
     .hook('preAction', (command) => {
       const file = command.opts<{ config?: string }>().config;
       if (file) applyConfigFile(command, file);
     })
     .action((options: gateway.ServeOptions) => gateway.serve(options));
+
+  program
+    .command('doctor')
+    .description('check a data dir without changing it: catalog and frame data agree, nothing is missing (exit 1 on problems)')
+    .requiredOption('--data-dir <dir>', 'the data dir to check (stop its gateway first)')
+    .action((options: { dataDir: string }, command: Command) => gateway.doctor(options.dataDir, globals(command).json));
 
   program
     .command('info')
@@ -130,7 +135,7 @@ export function buildProgram(): Command {
 
   program
     .command('ls')
-    .description('list the frames you can see: yours, shared with you, team-wide')
+    .description('list the frames you can see: yours, shared with you, team-wide; with their sizes')
     .option('--namespace <ns>', 'only frames in this namespace', identifier)
     .action((options: { namespace?: string }, command: Command) => frames.ls(globals(command), options));
 
@@ -185,30 +190,34 @@ export function buildProgram(): Command {
 
   program
     .command('rm')
-    .description('delete a frame (its owner or an admin)')
-    .argument('<name>', 'frame name', frameName)
-    .action((name: string, _options: object, command: Command) => frames.rm(globals(command), name));
+    .description('delete a frame, query or note (its owner or an admin); NAME@N removes that version only (not the latest)')
+    .argument('<name>', 'name, or NAME@N for one version', frameRef)
+    .addOption(kindOption())
+    .action((name: string, options: objects.KindOption, command: Command) => objects.rm(globals(command), name, options));
 
   program
     .command('share')
-    .description('share a frame with a user, a group or the whole team (its owner or an admin)')
-    .argument('<name>', 'frame name', frameName)
+    .description('share a frame, query or note with a user, a group or the whole team (its owner or an admin)')
+    .argument('<name>', 'name', frameName)
     .requiredOption('--with <who>', 'a user, a group, or "team" (user:NAME / group:NAME when it must be said)')
     .option('--write', 'they may also save new versions of it', false)
-    .action((name: string, options: { with: string; write: boolean }, command: Command) => frames.share(globals(command), name, options));
+    .addOption(kindOption())
+    .action((name: string, options: objects.KindOption & { with: string; write: boolean }, command: Command) => objects.share(globals(command), name, options));
 
   program
     .command('unshare')
-    .description('stop sharing a frame with a user, a group or the team')
-    .argument('<name>', 'frame name', frameName)
+    .description('stop sharing a frame, query or note with a user, a group or the team')
+    .argument('<name>', 'name', frameName)
     .requiredOption('--with <who>', 'a user, a group, or "team"')
-    .action((name: string, options: { with: string }, command: Command) => frames.unshare(globals(command), name, options));
+    .addOption(kindOption())
+    .action((name: string, options: objects.KindOption & { with: string }, command: Command) => objects.unshare(globals(command), name, options));
 
   program
     .command('publish')
-    .description('share a frame with the whole team (read only)')
-    .argument('<name>', 'frame name', frameName)
-    .action((name: string, _options: object, command: Command) => frames.publish(globals(command), name));
+    .description('share a frame, query or note with the whole team (read only)')
+    .argument('<name>', 'name', frameName)
+    .addOption(kindOption())
+    .action((name: string, options: objects.KindOption, command: Command) => objects.publish(globals(command), name, options));
 
   const user = program.command('user').description('users of the gateway (admins manage them)');
   user
@@ -235,7 +244,8 @@ export function buildProgram(): Command {
     .option('--no-admin', 'make them not an admin')
     .option('--team-writer', 'let them save in the team namespace')
     .option('--no-team-writer', 'stop them saving in the team namespace')
-    .action((name: string, options: { admin?: boolean; teamWriter?: boolean }, command: Command) => identity.userSet(globals(command), name, options));
+    .option('--storage-limit <size>', 'their own storage limit (e.g. 20GB), or "default" for the gateway\'s', sizeOrDefault('--storage-limit'))
+    .action((name: string, options: { admin?: boolean; teamWriter?: boolean; storageLimit?: number | null }, command: Command) => identity.userSet(globals(command), name, options));
 
   program
     .command('token')
@@ -265,8 +275,11 @@ export function buildProgram(): Command {
 
   program
     .command('shutdown')
-    .description('stop the gateway (admins)')
-    .action((_options: object, command: Command) => gateway.shutdown(globals(command)));
+    .description('stop the gateway gracefully (admins): every client is told, no new work is taken, running work may finish until the deadline')
+    .option('--grace <seconds>', 'how long running work may finish before it is cancelled (default 30)', integer('--grace', 0, 3600))
+    .action((options: { grace?: number }, command: Command) => gateway.shutdown(globals(command), options));
+
+  addTeamCommands(program, globals);
 
   const override = (command: Command) => {
     command.exitOverride().configureOutput(program.configureOutput());
@@ -283,6 +296,7 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return ExitCodes.ok;
   } catch (error) {
+    if (error instanceof gateway.ExitWith) return error.exitCode;
     if (error instanceof CommanderError) {
       // Help and version are "errors" to commander; they already printed what they had to.
       return error.exitCode === 0 ? ExitCodes.ok : ExitCodes.usage;

@@ -1,6 +1,8 @@
 /** Pure helpers behind the commands: parsing and validating what the user typed. */
 import { basename, extname } from 'node:path';
-import { FRAME_NAME_PATTERN, FileFormat, type ColumnInfo, type FrameInfo, type SelectParams } from '../protocol';
+import { FRAME_NAME_PATTERN, type ColumnInfo, type FileFormat, type FrameInfo, type Methods, type ParamsOf, type WhoAmIResult } from '../protocol';
+
+type SelectParams = ParamsOf<typeof Methods.select>;
 
 /** Why `value` is not a valid frame name, or undefined when it is (for input box validation). */
 export function validateFrameName(value: string): string | undefined {
@@ -64,7 +66,21 @@ export function columnPickItems(columns: readonly ColumnInfo[]): { label: string
 }
 
 export function deleteConfirmation(frame: FrameInfo): string {
-  return `Delete frame "${frame.name}" (${frame.rowCount.toLocaleString('en-US')} rows, owner ${frame.owner})? Everyone sharing this gateway loses it.`;
+  const audience = frame.published ? 'Everyone on the team loses it.' : (frame.grants ?? []).length > 0 ? 'Everyone it is shared with loses it.' : 'All its versions go.';
+  return `Delete frame "${frame.name}" (${frame.rowCount.toLocaleString('en-US')} rows, owner ${frame.owner})? ${audience}`;
+}
+
+/**
+ * The prompt and placeholder for the name of a frame to save: a bare name goes to your own
+ * namespace (the gateway's rule), `main.x` to the team's when you may write there.
+ */
+export function saveNamePrompt(me: WhoAmIResult | undefined): { prompt: string; placeHolder: string } {
+  if (!me) return { prompt: 'Name of the new frame (a bare name saves in your own namespace)', placeHolder: 'sales_eu' };
+  const team = me.admin || me.teamWriter ? `, ${me.teamNamespace}.NAME in the team namespace` : '';
+  return {
+    prompt: `Name of the new frame: a bare name saves as ${me.namespace}.NAME${team}`,
+    placeHolder: `sales_eu (saves as ${me.namespace}.sales_eu)`,
+  };
 }
 
 /** A short human title for a query result grid. */

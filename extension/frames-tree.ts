@@ -63,7 +63,7 @@ export class FramesTreeProvider implements vscode.TreeDataProvider<TreeNodeSpec>
   }
 
   async getChildren(spec?: TreeNodeSpec): Promise<TreeNodeSpec[]> {
-    if (spec) return childTreeItems(spec.node, this.frames ?? []);
+    if (spec) return childTreeItems(spec.node, this.frames ?? [], this.connection.me);
     if (this.connection.state.kind === 'connected' && this.frames === undefined) await this.load();
     return rootTreeItems(this.connection.state, this.frames);
   }

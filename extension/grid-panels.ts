@@ -1,11 +1,14 @@
 /**
- * Adapter: grid webview panels. One panel per previewed frame (reused) and one per query
- * result; closing a result panel frees the result on the gateway (`query/close`).
+ * Adapter: grid webview panels. One panel per previewed frame (reused); results reuse the
+ * unpinned panel of their origin (grid-reuse.ts) unless the user pinned it. A result replaced in
+ * its panel, or whose panel closes, is freed on the gateway (`query/close`).
  */
 import * as vscode from 'vscode';
-import { Methods, type ResultInfo } from '../protocol';
+import { Methods, type FramesChangedNotification, type ResultInfo } from '../protocol';
+import type { GridState } from '../webview/messages';
 import type { GridOpener, GridTarget } from './commands';
 import type { ConnectionManager } from './connection';
+import { canPin, reusablePanel } from './grid-reuse';
 import { GridSession } from './grid-session';
 import type { Logger } from './log';
 import { renderWebviewHtml } from './webview-html';
@@ -14,10 +17,18 @@ export const GRID_VIEW_TYPE = 'framegate.grid';
 /** Context key: a result panel is open (enables "Save Result As…" in the palette). */
 const HAS_RESULT_CONTEXT = 'framegate.hasResult';
 
-interface OpenGrid {
-  panel: vscode.WebviewPanel;
+class OpenGrid {
+  pinned = false;
+  /** Replaced when the panel is reused for another result. */
   session: GridSession;
-  target: GridTarget;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    public target: GridTarget,
+    createSession: (grid: OpenGrid) => GridSession,
+  ) {
+    this.session = createSession(this);
+  }
 }
 
 export interface GridPanelsOptions {
@@ -27,6 +38,8 @@ export interface GridPanelsOptions {
   showError(message: string): void;
   /** The webview's "Save as…" button; resolves to the saved frame's name, or undefined. */
   saveResult(result: ResultInfo): Promise<string | undefined>;
+  /** "Run Again" on a result that is gone: runs `sql` as a new result (undefined: it failed, and said so). */
+  rerun(sql: string): Promise<ResultInfo | undefined>;
 }
 
 export class GridPanels implements GridOpener, vscode.Disposable {
@@ -45,43 +58,51 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     return (active ?? this.lastActiveResult)?.target.result;
   }
 
-  /** Opens a grid, or reveals (and reloads) the one already showing that frame. */
+  /**
+   * Opens a grid: reveals (and reloads) the panel already showing that frame, shows a result in
+   * the unpinned panel of its origin, or opens a new panel.
+   */
   async open(target: GridTarget): Promise<void> {
-    if (target.source.kind === 'frame') {
-      const name = target.source.name;
-      const existing = [...this.grids].find((g) => g.target.source.kind === 'frame' && g.target.source.name === name);
-      if (existing) {
-        existing.panel.reveal();
-        await existing.session.sendInit();
-        return;
-      }
+    const existing = reusablePanel(this.grids, target);
+    if (existing) {
+      if (existing.target.result && existing.target.result.id !== target.result?.id) this.replace(existing, target);
+      existing.panel.reveal(undefined, target.beside);
+      await existing.session.sendInit();
+      return;
     }
+    const column = target.beside ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, column, this.webviewOptions());
+    this.adopt(panel, target);
+    this.options.log.info('grid.opened', { source: target.source, title: target.title });
+  }
+
+  /**
+   * A panel VS Code kept across a window reload (WebviewPanelSerializer): a frame's preview shows
+   * it again; a result, which lived in the gateway session of the old window, offers Run Again.
+   */
+  restore(panel: vscode.WebviewPanel, state: GridState): void {
+    const target: GridTarget = state.sql
+      ? { source: state.source, title: state.title, result: { id: state.source.kind === 'result' ? state.source.id : '', columns: [], rowCount: 0, sql: state.sql }, origin: { kind: 'sql' }, lost: true }
+      : { source: state.source, title: state.title };
+    panel.webview.options = this.webviewOptions();
+    this.adopt(panel, target);
+    this.options.log.info('grid.restored', { source: target.source, title: target.title });
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(this.options.extensionUri, 'dist')] };
+  }
+
+  private adopt(panel: vscode.WebviewPanel, target: GridTarget): void {
     const dist = vscode.Uri.joinPath(this.options.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [dist],
-    });
-    const grid: OpenGrid = {
-      panel,
-      target,
-      session: new GridSession({
-        source: target.source,
-        title: target.title,
-        result: target.result,
-        client: () => this.options.connection.requireClient(),
-        post: (message) => panel.webview.postMessage(message),
-        log: this.options.log,
-        onError: (message) => this.options.showError(message),
-        onSaveAs: () => void this.saveFromPanel(grid),
-      }),
-    };
+    const grid = new OpenGrid(panel, target, (g) => this.createSession(g));
     this.grids.add(grid);
     if (target.result) this.lastActiveResult = grid;
     this.updateContext();
+    // Always the panel's current session: a reused panel gets a new one.
     panel.webview.onDidReceiveMessage((message: unknown) => void grid.session.handle(message));
     panel.onDidChangeViewState(() => {
-      if (panel.active && target.result) this.lastActiveResult = grid;
+      if (panel.active && grid.target.result) this.lastActiveResult = grid;
     });
     panel.onDidDispose(() => this.disposed(grid));
     panel.webview.html = renderWebviewHtml({
@@ -89,44 +110,85 @@ export class GridPanels implements GridOpener, vscode.Disposable {
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
     });
-    this.options.log.info('grid.opened', { source: target.source, title: target.title });
+  }
+
+  /** Runs a lost result's query again and shows the new result in the same panel. */
+  private async rerun(grid: OpenGrid): Promise<void> {
+    const sql = grid.target.result?.sql;
+    if (!sql) return;
+    const result = await this.options.rerun(sql);
+    if (!result || !this.grids.has(grid)) return;
+    this.replace(grid, { ...grid.target, source: { kind: 'result', id: result.id }, result, lost: false });
+    await grid.session.sendInit();
+  }
+
+  private createSession(grid: OpenGrid): GridSession {
+    const { target, panel } = grid;
+    return new GridSession({
+      source: target.source,
+      title: target.title,
+      result: target.result,
+      resultLost: target.lost ?? false,
+      client: () => this.options.connection.requireClient(),
+      post: (message) => panel.webview.postMessage(message),
+      log: this.options.log,
+      onError: (message) => this.options.showError(message),
+      onSaveAs: () => void this.saveFromPanel(grid),
+      onRerun: () => void this.rerun(grid),
+      onPin: () => {
+        grid.pinned = true;
+        this.options.log.info('grid.pinned', { source: grid.target.source });
+      },
+      canPin: () => canPin(grid),
+      // The extension writes the clipboard: navigator.clipboard is not available in every host.
+      writeClipboard: (text) => vscode.env.clipboard.writeText(text),
+    });
+  }
+
+  /** Shows `target` in the panel of `grid` instead of its result, which is freed. */
+  private replace(grid: OpenGrid, target: GridTarget): void {
+    const old = grid.target.lost ? undefined : grid.target.result;
+    grid.session.dispose();
+    grid.target = target;
+    grid.session = this.createSession(grid);
+    grid.panel.title = target.title;
+    if (old) this.closeResult(old.id);
+    this.options.log.info('grid.reused', { source: target.source, title: target.title });
   }
 
   private async saveFromPanel(grid: OpenGrid): Promise<void> {
-    if (!grid.target.result) return;
+    if (!grid.target.result || grid.session.isGone) return;
     const saved = await this.options.saveResult(grid.target.result);
     if (saved) await grid.panel.webview.postMessage({ type: 'status', message: `Saved as ${saved}` });
   }
 
   private disposed(grid: OpenGrid): void {
+    // Replies still being prepared must not be posted to the disposed webview (that throws).
+    grid.session.dispose();
     this.grids.delete(grid);
     if (this.lastActiveResult === grid) this.lastActiveResult = undefined;
     this.updateContext();
-    const result = grid.target.result;
-    if (!result) return;
+    if (grid.target.result && !grid.session.isGone) this.closeResult(grid.target.result.id);
+  }
+
+  private closeResult(id: string): void {
     const client = this.options.connection.client;
     if (!client || client.closed) return;
-    client.request(Methods.closeResult, { id: result.id }).then(
-      () => this.options.log.info('result.closed', { id: result.id }),
-      (error: unknown) => this.options.log.warn('result.close.failed', { id: result.id, error }),
+    client.request(Methods.closeResult, { id }).then(
+      () => this.options.log.info('result.closed', { id }),
+      (error: unknown) => this.options.log.warn('result.close.failed', { id, error }),
     );
   }
 
-  /** A frame changed on the gateway: grids showing it reload their schema and windows. */
-  async frameChanged(name: string): Promise<void> {
-    const affected = [...this.grids].filter((g) => g.target.source.kind === 'frame' && g.target.source.name === name);
-    await Promise.all(affected.map((g) => g.session.sendInit()));
+  /** A frame changed on the gateway: grids showing it reload (or, deleted, say so and empty). */
+  async frameChanged(change: FramesChangedNotification): Promise<void> {
+    const affected = [...this.grids].filter((g) => g.target.source.kind === 'frame' && g.target.source.name.toLowerCase() === change.name.toLowerCase());
+    await Promise.all(affected.map((g) => (change.action === 'deleted' ? g.session.frameDeleted(change.by) : g.session.sendInit())));
   }
 
-  /** After a reconnect: frame grids reload; results died with the old session. */
+  /** After a reconnect: frame grids reload; results died with the old session and offer Run Again. */
   async reconnected(): Promise<void> {
-    await Promise.all(
-      [...this.grids].map((g) =>
-        g.target.result
-          ? g.panel.webview.postMessage({ type: 'error', message: 'The gateway connection was re-established; this result is gone. Run the query again.' })
-          : g.session.sendInit(),
-      ),
-    );
+    await Promise.all([...this.grids].map((g) => (g.target.result ? g.session.resultLost() : g.session.sendInit())));
   }
 
   private updateContext(): void {

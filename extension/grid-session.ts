@@ -2,11 +2,11 @@
  * One grid panel's conversation with its webview, without `vscode`: answers `ready` with the
  * source's schema and `window` requests with Arrow bytes from `data/window`.
  */
-import { MAX_WINDOW_ROWS, Methods, type ColumnInfo, type Source } from '../protocol';
+import { ErrorCodes, MAX_WINDOW_ROWS, Methods, type ColumnInfo, type Source } from '../protocol';
 import type { ExtensionToWebview, WebviewToExtension } from '../webview/messages';
 import { parseWebviewMessage } from '../webview/messages';
 import type { Gateway } from './connection';
-import { describeError } from './errors';
+import { describeError, isFramegateError, userMessage } from './errors';
 import type { Logger } from './log';
 
 /**
@@ -24,18 +24,36 @@ export interface GridSessionOptions {
   source: Source;
   title: string;
   /** Known up front for results (the gateway has no schema call for them). */
-  result?: { columns: ColumnInfo[]; rowCount: number };
+  result?: { columns: ColumnInfo[]; rowCount: number; sql?: string };
+  /** The result is already gone when the panel opens (restored after a window reload). */
+  resultLost?: boolean;
   client(): Gateway;
   post(message: ExtensionToWebview): PromiseLike<boolean> | void;
   log: Logger;
   /** The user pressed the webview's "Save as…". */
   onSaveAs?(): void;
+  /** The user pressed the webview's "Pin". */
+  onPin?(): void;
+  /** The user pressed "Run Again" on a result that is gone. */
+  onRerun?(): void;
+  /** Writes the clipboard (`vscode.env.clipboard.writeText`); the webview cannot in every host. */
+  writeClipboard?(text: string): PromiseLike<void>;
+  /** Whether init tells the webview to offer "Pin" (a result in a reused panel). */
+  canPin?(): boolean;
   /** A failure the user should see as a VS Code error (not per-window errors: they show in the grid). */
   onError?(message: string): void;
 }
 
+/** What a panel tells when its result went with the gateway session that held it. */
+export const RESULT_LOST = 'This result is gone: it lived in a gateway session that ended (the gateway restarted, or the window was reloaded). Run Again runs its query once more.';
+
 export class GridSession {
   private lastWindowError: string | undefined;
+  private disposed = false;
+  /** Set once what the grid shows is gone: no more windows are asked for, no error repeats. */
+  private goneMessage: string | undefined;
+  /** Messages being handled, so `settled()` can wait for their replies. */
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(private readonly options: GridSessionOptions) {}
 
@@ -43,8 +61,61 @@ export class GridSession {
     return this.options.source;
   }
 
+  /** Whether what the panel shows is gone (deleted frame, lost result). */
+  get isGone(): boolean {
+    return this.goneMessage !== undefined;
+  }
+
+  /**
+   * Empties the grid with `message` instead of rows; a result offers Run Again. The user hears of
+   * it once (a VS Code message the first time only), however often it is found again.
+   */
+  async markGone(message: string): Promise<void> {
+    const first = this.goneMessage === undefined;
+    this.goneMessage = message;
+    this.options.log.info('grid.gone', { source: this.options.source, message });
+    await this.post({ type: 'gone', message, canRerun: this.options.source.kind === 'result' && this.options.result?.sql !== undefined });
+    if (first && this.options.source.kind === 'frame') this.options.onError?.(`Framegate: ${message}`);
+  }
+
+  /** The result died with the gateway session (the connection was re-established). */
+  resultLost(): Promise<void> {
+    return this.markGone(RESULT_LOST);
+  }
+
+  /** The frame shown was deleted (a frames/changed notification said so). */
+  frameDeleted(by: string): Promise<void> {
+    const name = this.options.source.kind === 'frame' ? this.options.source.name : 'this frame';
+    return this.markGone(`${name} was deleted by ${by}.`);
+  }
+
+  /**
+   * The panel is gone: replies still being prepared are dropped instead of posted to a disposed
+   * webview (which throws), and new messages are ignored. `settled()` waits for those in flight.
+   */
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  /** Resolves once every message handed to `handle` so far is done (replied to or dropped). */
+  async settled(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
   /** Handles one raw message from the webview; resolves once the reply is posted. */
-  async handle(raw: unknown): Promise<void> {
+  handle(raw: unknown): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    const work = this.dispatch(raw);
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  private async post(message: ExtensionToWebview): Promise<void> {
+    if (!this.disposed) await this.options.post(message);
+  }
+
+  private async dispatch(raw: unknown): Promise<void> {
     const message: WebviewToExtension | undefined = parseWebviewMessage(raw);
     if (!message) {
       this.options.log.warn('webview.badMessage', { message: JSON.stringify(raw)?.slice(0, 200) });
@@ -56,14 +127,37 @@ export class GridSession {
       case 'saveAs':
         this.options.onSaveAs?.();
         return;
+      case 'pin':
+        this.options.onPin?.();
+        return;
+      case 'rerun':
+        this.options.onRerun?.();
+        return;
+      case 'profile':
+        return this.sendProfile();
+      case 'copy':
+        return this.copy(message.text, message.description);
       case 'window':
         return this.sendWindow(message);
+    }
+  }
+
+  private async copy(text: string, description: string): Promise<void> {
+    try {
+      if (!this.options.writeClipboard) throw new Error('this host has no clipboard');
+      await this.options.writeClipboard(text);
+      await this.post({ type: 'status', message: `Copied ${description}` });
+    } catch (error) {
+      const message = `Copy failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.options.log.error('grid.copy.failed', { error });
+      await this.post({ type: 'error', message });
     }
   }
 
   /** (Re)sends the schema: on `ready`, and when the frame changed on the gateway. */
   async sendInit(): Promise<void> {
     const { source, title } = this.options;
+    if (source.kind === 'result' && (this.options.resultLost || this.goneMessage !== undefined)) return this.markGone(this.goneMessage ?? RESULT_LOST);
     try {
       let columns: ColumnInfo[];
       let rowCount: number;
@@ -75,17 +169,38 @@ export class GridSession {
         if (!this.options.result) throw new Error(`result ${source.id} has no known schema`);
         ({ columns, rowCount } = this.options.result);
       }
-      await this.options.post({ type: 'init', title, source, columns, rowCount, canSave: source.kind === 'result' });
+      this.goneMessage = undefined;
+      const sql = this.options.result?.sql;
+      await this.post({ type: 'init', title, source, columns, rowCount, canSave: source.kind === 'result', canPin: this.options.canPin?.() ?? false, ...(sql ? { sql } : {}) });
     } catch (error) {
+      if (this.disposed) return;
+      if (source.kind === 'frame' && isFramegateError(error, ErrorCodes.FrameNotFound)) return this.markGone(`${source.name} is gone: ${userMessage(error)}`);
       const text = describeError(error);
       this.options.log.error('grid.init.failed', { source, error });
-      await this.options.post({ type: 'error', message: text });
+      await this.post({ type: 'error', message: text });
       this.options.onError?.(text);
+    }
+  }
+
+  private async sendProfile(): Promise<void> {
+    if (this.goneMessage !== undefined) return;
+    try {
+      const profile = await this.options.client().request(Methods.profile, { source: this.options.source });
+      this.options.log.info('grid.profile', { source: this.options.source, columns: profile.columns.length, cached: profile.cached });
+      await this.post({ type: 'profile', profile });
+    } catch (error) {
+      if (this.disposed) return;
+      this.options.log.warn('grid.profile.failed', { source: this.options.source, error });
+      await this.post({ type: 'profileError', message: userMessage(error) });
     }
   }
 
   private async sendWindow(request: Extract<WebviewToExtension, { type: 'window' }>): Promise<void> {
     const started = Date.now();
+    if (this.goneMessage !== undefined) {
+      await this.post({ type: 'error', requestId: request.requestId, message: this.goneMessage });
+      return;
+    }
     try {
       const limit = Math.min(Math.max(1, request.limit), MAX_WINDOW_ROWS);
       const { result, ipc } = await this.options.client().window({
@@ -98,7 +213,7 @@ export class GridSession {
       this.options.log.debug('grid.window', { offset: result.offset, rows: result.rows, columns: result.columns.length, bytes: ipc.byteLength, ms: Date.now() - started });
       const bytes = plainBytes(ipc);
       this.lastWindowError = undefined;
-      await this.options.post({
+      await this.post({
         type: 'window',
         requestId: request.requestId,
         ipc: bytes,
@@ -108,9 +223,17 @@ export class GridSession {
         columns: result.columns,
       });
     } catch (error) {
+      if (this.disposed) return;
       const text = describeError(error);
       this.options.log.error('grid.window.failed', { source: this.options.source, offset: request.offset, error });
-      await this.options.post({ type: 'error', requestId: request.requestId, message: text });
+      const { source } = this.options;
+      const lost =
+        (source.kind === 'result' && isFramegateError(error, ErrorCodes.ResultNotFound)) || (source.kind === 'frame' && isFramegateError(error, ErrorCodes.FrameNotFound));
+      if (lost) {
+        await this.post({ type: 'error', requestId: request.requestId, message: userMessage(error) });
+        return this.markGone(source.kind === 'result' ? RESULT_LOST : `${source.name} is gone: ${userMessage(error)}`);
+      }
+      await this.post({ type: 'error', requestId: request.requestId, message: text });
       // Shown in the grid every time; as a VS Code error once per run of identical failures.
       if (text !== this.lastWindowError) this.options.onError?.(text);
       this.lastWindowError = text;

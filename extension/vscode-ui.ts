@@ -1,6 +1,6 @@
 /** The Ui interface of commands.ts, implemented with vscode.window. */
 import * as vscode from 'vscode';
-import type { InputOptions, PickItem, Ui } from './commands';
+import type { InputOptions, PickItem, Progress, Ui } from './commands';
 
 export const vscodeUi: Ui = {
   async input(options: InputOptions) {
@@ -9,6 +9,7 @@ export const vscodeUi: Ui = {
       prompt: options.prompt,
       value: options.value,
       placeHolder: options.placeHolder,
+      password: options.password ?? false,
       ignoreFocusOut: true,
       validateInput: options.validate,
     });
@@ -27,5 +28,21 @@ export const vscodeUi: Ui = {
   },
   error(message: string) {
     void vscode.window.showErrorMessage(message);
+  },
+  async warn(message: string, ...actions: string[]) {
+    return vscode.window.showWarningMessage(message, ...actions);
+  },
+  withProgress<T>(title: string, task: (progress: Progress) => Promise<T>): Promise<T> {
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort());
+        try {
+          return await task({ signal: controller.signal, report: (message) => progress.report({ message }) });
+        } finally {
+          subscription.dispose();
+        }
+      }),
+    );
   },
 };

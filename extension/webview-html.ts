@@ -55,9 +55,27 @@ export function renderWebviewHtml(options: WebviewHtmlOptions): string {
 <span id="${DomIds.title}"></span>
 <span id="${DomIds.rowCount}"></span>
 <button id="${DomIds.saveButton}" type="button" hidden>Save as…</button>
+<button id="${DomIds.pinButton}" type="button" title="Keep this result in its own tab; the next result opens another" hidden>Pin</button>
+<button id="${DomIds.rerunButton}" type="button" title="Run the query that made this result again" hidden>Run Again</button>
+<button id="${DomIds.summaryButton}" type="button" title="Column profiles: nulls, distinct values, min/max/mean, histograms and top values, over all rows" aria-pressed="false">Summary</button>
 <span id="${DomIds.status}" role="status"></span>
 </div>
-<div class="fg-grid-host"><regular-table id="${DomIds.grid}" tabindex="0"></regular-table></div>
+<div id="${DomIds.sortBar}" hidden>
+<span class="fg-sort-label">Sorted by</span>
+<span id="${DomIds.sortChips}"></span>
+<code id="${DomIds.sortSql}"></code>
+<button id="${DomIds.copySortSql}" type="button" title="Copy the ORDER BY clause">Copy SQL</button>
+</div>
+<div class="fg-main">
+<div class="fg-grid-host"><regular-table id="${DomIds.grid}" tabindex="0" aria-label="Data grid: arrows move, Shift extends, Ctrl+C copies"></regular-table></div>
+<aside id="${DomIds.summary}" aria-label="Column summary" hidden></aside>
+</div>
+<div id="${DomIds.menu}" role="menu" hidden>
+<button type="button" role="menuitem" data-action="tsv">Copy<span class="fg-key">Ctrl+C</span></button>
+<button type="button" role="menuitem" data-action="csv">Copy as CSV</button>
+<button type="button" role="menuitem" data-action="markdown">Copy as Markdown</button>
+<button type="button" role="menuitem" data-action="select-all">Select All<span class="fg-key">Ctrl+A</span></button>
+</div>
 <script nonce="${nonce}" src="${attribute(options.scriptUri)}"></script>
 </body>
 </html>

@@ -10,7 +10,10 @@ export const ErrorCodes = {
   InvalidParams: -32602,
   InternalError: -32603,
 
-  /** No such frame, or one the caller may not read (the two are never told apart). */
+  /**
+   * No such frame (or query, or note), or one the caller may not read (the two are never told
+   * apart); also a version whose data was removed.
+   */
   FrameNotFound: 1001,
   FrameExists: 1002,
   ResultNotFound: 1003,
@@ -46,8 +49,10 @@ export const ErrorCodes = {
   Forbidden: 1040,
   /** No valid token. Normally refused at the WebSocket upgrade with HTTP 401. */
   Unauthorized: 1041,
-  /** Concurrent writers on the same name; retry. */
+  /** Concurrent writers on the same name (retry); or a version a saved query pins. */
   Conflict: 1050,
+  /** The gateway is shutting down: it takes no new work (`framegate shutdown`). */
+  ShuttingDown: 1060,
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
@@ -89,6 +94,6 @@ export class FramegateError extends Error {
  * clients show `message` as it is.
  */
 export interface UpgradeRefusal {
-  error: 'Unauthorized' | 'Forbidden' | 'TooManyAttempts';
+  error: 'Unauthorized' | 'Forbidden' | 'Unavailable';
   message: string;
 }

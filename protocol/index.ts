@@ -13,3 +13,8 @@ export * from './errors';
 export * from './attachments';
 export * from './types';
 export * from './methods';
+export * from './objects';
+export * from './events';
+export * from './admin';
+export * from './sql-text';
+export * from './sql-statement';

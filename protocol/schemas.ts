@@ -3,7 +3,7 @@
  * their types (methods.ts), so client bundles do not carry zod.
  */
 import { z } from 'zod';
-import { MAX_WINDOW_ROWS } from './limits';
+import { MAX_SQL_CHARS, MAX_WINDOW_ROWS } from './limits';
 import { FRAME_NAME_HELP, FRAME_NAME_PATTERN, FRAME_REF_HELP, FRAME_REF_PATTERN, IDENTIFIER_PATTERN } from './names';
 
 /** A frame to write: `name` or `namespace.name`. */
@@ -11,7 +11,8 @@ export const FrameName = z.string().regex(FRAME_NAME_PATTERN, FRAME_NAME_HELP);
 /** A frame to read: a frame name, optionally `@version`. */
 export const FrameRefText = z.string().regex(FRAME_REF_PATTERN, FRAME_REF_HELP);
 export const Identifier = z.string().regex(IDENTIFIER_PATTERN, 'a name is an identifier: letters, digits and _, not starting with a digit, at most 63 characters');
-const Sql = z.string().min(1).max(1_000_000);
+/** Parsing and planning cost grows faster than the text: a statement's size is bounded before anything runs. */
+const Sql = z.string().min(1).max(MAX_SQL_CHARS, `a query may have at most ${MAX_SQL_CHARS.toLocaleString('en-US')} characters`);
 
 export const SortKey = z.object({ column: z.string().min(1), descending: z.boolean().default(false) }).strict();
 
@@ -34,7 +35,8 @@ export const FileFormat = z.enum(['csv', 'parquet', 'json']);
 
 export const InfoParams = Empty;
 export const WhoAmIParams = Empty;
-export const ShutdownParams = Empty;
+/** Without `graceSeconds`: the gateway's default (30 s). */
+export const ShutdownParams = z.object({ graceSeconds: z.number().int().min(0).max(3600).optional() }).strict();
 
 export const ListFramesParams = z.object({ namespace: Identifier.optional() }).strict();
 export const SchemaParams = z.object({ name: FrameRefText }).strict();
@@ -65,6 +67,14 @@ export const SelectParams = z
 export const SqlParams = z.object({ sql: Sql }).strict();
 export const CloseResultParams = z.object({ id: z.string().min(1) }).strict();
 
+/** One statement as an editor holds it (as typed: incomplete SQL is the point). */
+const EditorSql = z.string().max(100_000);
+export const SqlCheckParams = z.object({ sql: EditorSql }).strict();
+export const SqlCompleteParams = z
+  .object({ sql: EditorSql, offset: z.number().int().nonnegative() })
+  .strict()
+  .refine((p) => p.offset <= p.sql.length, { message: 'offset is past the end of the SQL', path: ['offset'] });
+
 export const SaveParams = z
   .object({
     name: FrameName,
@@ -88,9 +98,21 @@ export const LoadParams = z
 
 export const UploadParams = z.object({ name: FrameName, replace: z.boolean().default(false), attachment: Attachment }).strict();
 
-export const ExportParams = z.object({ source: Source, sort: z.array(SortKey).optional(), columns: Columns.optional() }).strict();
+export const ExportParams = z
+  .object({
+    source: Source,
+    sort: z.array(SortKey).optional(),
+    columns: Columns.optional(),
+    /** A tag of the client's: the gateway announces the attachment (data/exportStarted) before its first part, so the client can write parts as they arrive. */
+    stream: z.string().min(1).max(100).optional(),
+  })
+  .strict();
 
 export const DeleteParams = z.object({ name: FrameName }).strict();
+
+export const ProfileParams = z.object({ source: Source }).strict();
+/** Without `path`: the import dirs themselves. */
+export const ListFilesParams = z.object({ path: z.string().min(1).max(4096).optional() }).strict();
 
 export const ShareParams = z
   .object({
@@ -105,13 +127,77 @@ export const UnshareParams = z.object({ name: FrameName, with: Grantee }).strict
 export const ListUsersParams = Empty;
 export const AddUserParams = z.object({ name: Identifier, admin: z.boolean().default(false), teamWriter: z.boolean().default(false) }).strict();
 export const RemoveUserParams = z.object({ name: Identifier }).strict();
-export const UpdateUserParams = z.object({ name: Identifier, admin: z.boolean().optional(), teamWriter: z.boolean().optional() }).strict();
+export const UpdateUserParams = z
+  .object({
+    name: Identifier,
+    admin: z.boolean().optional(),
+    teamWriter: z.boolean().optional(),
+    /** Their own storage limit in bytes; null: the gateway's default again. */
+    storageLimitBytes: z.number().int().nonnegative().nullable().optional(),
+  })
+  .strict();
 /** Without `user`: the caller's own token. */
 export const RotateTokenParams = z.object({ user: Identifier.optional() }).strict();
 
 export const AddGroupParams = z.object({ name: Identifier, members: z.array(Identifier).default([]) }).strict();
 /** With `members`: takes them out of the group; without: removes the group. */
 export const RemoveGroupParams = z.object({ name: Identifier, members: z.array(Identifier).min(1).optional() }).strict();
+
+// ---------------------------------------------------------------------------------------------
+// Objects of every kind, queries, notes
+
+export const ObjectKindParam = z.enum(['frame', 'query', 'note']);
+/** Markdown of a note. */
+const NoteText = z.string().min(1).max(100_000);
+
+/** `kind` narrows a name to one kind (names are unique across kinds, so it is only a check). */
+export const ListObjectsParams = z.object({ kind: ObjectKindParam.optional(), namespace: Identifier.optional(), attachedTo: FrameName.optional() }).strict();
+export const GetObjectParams = z.object({ name: FrameRefText, kind: ObjectKindParam.optional() }).strict();
+export const VersionsParams = z.object({ name: FrameName, kind: ObjectKindParam.optional() }).strict();
+export const LineageParams = z.object({ name: FrameRefText, kind: ObjectKindParam.optional() }).strict();
+export const ObjectShareParams = z.object({ name: FrameName, kind: ObjectKindParam.optional(), with: Grantee, write: z.boolean().default(false) }).strict();
+export const ObjectUnshareParams = z.object({ name: FrameName, kind: ObjectKindParam.optional(), with: Grantee }).strict();
+export const ObjectDeleteParams = z.object({ name: FrameRefText, kind: ObjectKindParam.optional() }).strict();
+/** Without `keep`: shows the setting. `keep: null` goes back to the gateway's. */
+export const RetentionParams = z.object({ name: FrameName, keep: z.number().int().min(1).max(1_000_000).nullable().optional() }).strict();
+export const GcParams = z.object({ dryRun: z.boolean().default(false) }).strict();
+
+export const SaveQueryParams = z
+  .object({ name: FrameName, sql: Sql, description: z.string().max(10_000).default(''), replace: z.boolean().default(false) })
+  .strict();
+export const RunQueryParams = z.object({ name: FrameRefText }).strict();
+export const AddNoteParams = z
+  .object({
+    /** The note's name; made up from the frame's when attaching without one. */
+    name: FrameName.optional(),
+    /** The frame to attach it to. */
+    on: FrameName.optional(),
+    text: NoteText,
+    replace: z.boolean().default(false),
+  })
+  .strict()
+  .refine((p) => p.name !== undefined || p.on !== undefined, { message: 'give the frame the note is on, or a name for a note standing alone' });
+
+// ---------------------------------------------------------------------------------------------
+// Administration
+
+export const AdminSessionsParams = Empty;
+export const KickParams = z.object({ session: z.string().regex(/^s[0-9]{1,12}$/, 'a session id, e.g. s12 (framegate admin sessions)') }).strict();
+export const CancelParams = z.object({ query: z.string().regex(/^q[0-9]{1,12}$/, 'a running request id, e.g. q34 (framegate admin sessions)') }).strict();
+export const AuditActionParam = z.enum(['read', 'save', 'share', 'unshare', 'delete', 'remove-version', 'retention', 'gc', 'refused', 'user', 'kick', 'cancel', 'shutdown']);
+export const AuditParams = z
+  .object({
+    user: Identifier.optional(),
+    /** ISO-8601 times; entries at or after `since`, before `until`. */
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+    action: AuditActionParam.optional(),
+    /** Entries about this object (full name). */
+    object: FrameName.optional(),
+    limit: z.number().int().min(1).max(10_000).default(1_000),
+  })
+  .strict();
+export const StorageParams = Empty;
 
 import { Methods, type MethodKey } from './methods';
 
@@ -130,9 +216,13 @@ export const ParamSchemas = {
   unshare: UnshareParams,
   window: WindowParams,
   export: ExportParams,
+  profile: ProfileParams,
+  listFiles: ListFilesParams,
   select: SelectParams,
   sql: SqlParams,
   closeResult: CloseResultParams,
+  sqlCheck: SqlCheckParams,
+  sqlComplete: SqlCompleteParams,
   listUsers: ListUsersParams,
   addUser: AddUserParams,
   removeUser: RemoveUserParams,
@@ -140,6 +230,23 @@ export const ParamSchemas = {
   rotateToken: RotateTokenParams,
   addGroup: AddGroupParams,
   removeGroup: RemoveGroupParams,
+  listObjects: ListObjectsParams,
+  getObject: GetObjectParams,
+  versions: VersionsParams,
+  lineage: LineageParams,
+  shareObject: ObjectShareParams,
+  unshareObject: ObjectUnshareParams,
+  deleteObject: ObjectDeleteParams,
+  retention: RetentionParams,
+  gc: GcParams,
+  saveQuery: SaveQueryParams,
+  runQuery: RunQueryParams,
+  addNote: AddNoteParams,
+  sessions: AdminSessionsParams,
+  kick: KickParams,
+  cancel: CancelParams,
+  audit: AuditParams,
+  storage: StorageParams,
 } as const satisfies Record<MethodKey, z.ZodType>;
 
 /** The validated (defaults filled) params a handler receives. */

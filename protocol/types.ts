@@ -1,4 +1,4 @@
-/** Shapes shared by several methods: frames, results, users, groups, grants. */
+/** Shapes shared by several methods: objects and frames, results, users, groups, grants. */
 
 export interface ColumnInfo {
   name: string;
@@ -26,21 +26,20 @@ export interface GrantInfo {
  */
 export type FrameScope = 'mine' | 'shared' | 'team' | 'admin';
 
-export interface FrameInfo {
+/** What every kind of object reports: its name, owner, latest version, and the caller's access. */
+export interface ObjectAccessInfo {
   /** Full name, `namespace.name`. */
   name: string;
   namespace: string;
   owner: string;
-  columns: ColumnInfo[];
-  rowCount: number;
   /** ISO-8601 time this version was saved. */
   createdAt: string;
   /** Increases by one each time the name is saved again. */
   version: number;
+  /** Versions recorded under this name, removed ones included. */
+  versionCount: number;
   /** Who saved this version (the owner, or someone with write access). */
   author: string;
-  /** The SQL (or load/upload description) that produced this version. */
-  source: string;
   scope: FrameScope;
   /** For scope `shared`: who shared it with the caller. */
   sharedBy?: string;
@@ -50,8 +49,20 @@ export interface FrameInfo {
   canWrite: boolean;
   /** The caller may share, unshare and delete it (its owner or an admin). */
   canManage: boolean;
-  /** Present for callers who may manage the frame. */
+  /** Present for callers who may manage the object. */
   grants?: GrantInfo[];
+}
+
+export interface FrameInfo extends ObjectAccessInfo {
+  kind: 'frame';
+  columns: ColumnInfo[];
+  rowCount: number;
+  /** The SQL (or load/upload description) that produced this version. */
+  source: string;
+  /** Engine storage this version's data takes. */
+  bytes: number;
+  /** Engine storage of every version of this frame that still has its data. */
+  storedBytes: number;
 }
 
 /** A query result held by the gateway for the session that ran it, until closed or saved. */
@@ -77,6 +88,8 @@ export interface UserInfo {
   teamWriter: boolean;
   groups: string[];
   createdAt: string;
+  /** Their own storage limit in bytes; null: the gateway's default applies. */
+  storageLimitBytes: number | null;
 }
 
 export interface GroupInfo {
@@ -85,3 +98,72 @@ export interface GroupInfo {
 }
 
 export type FileFormat = 'csv' | 'parquet' | 'json';
+
+/** One equal-width bin of a histogram, its edges as text (numbers, or ISO dates and times). */
+export interface ProfileBin {
+  lo: string;
+  hi: string;
+  count: number;
+}
+
+/** A value and how many rows hold it. */
+export interface ProfileValue {
+  value: string;
+  count: number;
+}
+
+/** What one column holds, computed on the gateway over all its rows. */
+export interface ColumnProfile {
+  name: string;
+  type: string;
+  /** Rows whose value is not NULL. */
+  count: number;
+  nulls: number;
+  /** Exact number of distinct non-NULL values; absent for nested types. */
+  distinct?: number;
+  /** Smallest and largest value as the engine writes them; absent for types without an order. */
+  min?: string;
+  max?: string;
+  /** Numeric columns. */
+  mean?: number;
+  /** Numeric and temporal columns: equal-width bins from min to max (the last includes max). */
+  histogram?: ProfileBin[];
+  /** Other columns (text, booleans, …): the most frequent values, most frequent first. */
+  top?: ProfileValue[];
+}
+
+/** A file or folder inside the gateway's import dirs. */
+export interface FileEntry {
+  name: string;
+  /** Absolute path on the gateway machine (what frames/load takes). */
+  path: string;
+  kind: 'file' | 'dir';
+  /** Files only. */
+  bytes?: number;
+  /** ISO-8601 time of the last change. */
+  modifiedAt: string;
+}
+
+/**
+ * What is wrong with a statement, and where: offsets (UTF-16, end exclusive) into the SQL that was
+ * checked. `frame` is an unknown frame, or one the caller may not read (the two look the same).
+ */
+export interface SqlProblem {
+  kind: 'syntax' | 'frame' | 'column' | 'function' | 'refused' | 'other';
+  message: string;
+  start: number;
+  end: number;
+}
+
+export type SqlCompletionKind = 'namespace' | 'frame' | 'cte' | 'alias' | 'column' | 'function' | 'keyword';
+
+export interface SqlCompletionItem {
+  label: string;
+  kind: SqlCompletionKind;
+  /** One line: a frame's full name, owner and rows; a column's type and frame; a function's kind. */
+  detail?: string;
+  /** When it differs from the label (e.g. a name that needs quotes or its namespace). */
+  insertText?: string;
+  /** What typing matches against, when not the label (a frame's short name). */
+  filterText?: string;
+}

@@ -12,6 +12,11 @@ export interface Channel {
   onMessage(listener: (data: string | Uint8Array) => void): void;
   onClose(listener: (code: number, reason: string) => void): void;
   close(code?: number, reason?: string): void;
+  /** Resolves once every message sent so far has been handed to the network, or the channel closed. */
+  flushed(): Promise<void>;
+  /** Stops / restarts delivering incoming messages (a reader writing a stream out cannot keep up); optional. */
+  pause?(): void;
+  resume?(): void;
   /** Bytes queued but not yet handed to the network. */
   readonly bufferedAmount: number;
   readonly isOpen: boolean;
@@ -27,6 +32,8 @@ export const CloseCodes = {
   tooLarge: 1009,
   /** The token of this connection stopped working (rotated, revoked, user removed): sign in again. */
   unauthorized: 4001,
-  /** The peer stopped reading and its send queue reached the bound. */
+  /** An admin disconnected this session (`framegate admin kick`); the reason says who. */
+  kicked: 4003,
+  /** The peer stopped reading: its send queue, or its queue of events, reached the bound. */
   slowConsumer: 4008,
 } as const;

@@ -3,14 +3,16 @@
  * (authenticated by a bearer token on the upgrade), JSON-RPC requests typed by the protocol's
  * method declarations, Arrow bytes resolved from attachments, errors as FramegateError.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { ResponseError, type Disposable } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError, type Disposable } from 'vscode-jsonrpc/node';
 import {
   ATTACHMENT_HEADER_BYTES,
   ErrorCodes,
   FramegateError,
   Methods,
+  Notifications,
   type ErrorData,
   type ExportResult,
   type FrameInfo,
@@ -88,6 +90,15 @@ export function toFramegateError(error: unknown): FramegateError {
   return new FramegateError(ErrorCodes.InternalError, error instanceof Error ? error.message : String(error));
 }
 
+/** Per-request options. */
+export interface RequestOptions {
+  /**
+   * Aborting it sends `$/cancelRequest`: the gateway interrupts the work and answers Cancelled,
+   * which is when the request settles (so nothing of it is still running then).
+   */
+  signal?: AbortSignal;
+}
+
 export class GatewayClient {
   private gatewayInfo: Promise<InfoResult> | undefined;
 
@@ -139,25 +150,68 @@ export class GatewayClient {
     return this.peer.closed;
   }
 
-  async request<T extends RequestType<unknown, unknown>>(type: T, params: ParamsOf<T>): Promise<ResultOf<T>> {
+  async request<T extends RequestType<unknown, unknown>>(type: T, params: ParamsOf<T>, options: RequestOptions = {}): Promise<ResultOf<T>> {
     if (this.peer.closed) throw new FramegateError(ErrorCodes.InternalError, `not connected to ${this.url}`);
+    const { signal } = options;
+    if (signal?.aborted) throw new FramegateError(ErrorCodes.Cancelled, 'cancelled');
+    const source = signal ? new CancellationTokenSource() : undefined;
+    const abort = () => source?.cancel();
+    signal?.addEventListener('abort', abort, { once: true });
     try {
-      return await this.peer.connection.sendRequest<ResultOf<T>>(type.method, params);
+      return source
+        ? await this.peer.connection.sendRequest<ResultOf<T>>(type.method, params, source.token)
+        : await this.peer.connection.sendRequest<ResultOf<T>>(type.method, params);
     } catch (error) {
       throw toFramegateError(error);
+    } finally {
+      signal?.removeEventListener('abort', abort);
+      source?.dispose();
     }
   }
 
   /** A window of rows as Arrow IPC bytes. */
-  async window(params: ParamsOf<typeof Methods.window>): Promise<{ result: WindowResult; ipc: Uint8Array }> {
-    const result = await this.request(Methods.window, params);
+  async window(params: ParamsOf<typeof Methods.window>, options: RequestOptions = {}): Promise<{ result: WindowResult; ipc: Uint8Array }> {
+    const result = await this.request(Methods.window, params, options);
     return { result, ipc: this.peer.takeAttachment(result.attachment) };
   }
 
-  /** A whole frame or result as Arrow IPC bytes. */
-  async export(params: ParamsOf<typeof Methods.export>): Promise<{ result: ExportResult; ipc: Uint8Array }> {
-    const result = await this.request(Methods.export, params);
-    return { result, ipc: this.peer.takeAttachment(result.attachment) };
+  /**
+   * A whole frame or result as Arrow IPC bytes. `onBytes` hears how many bytes of it have arrived
+   * so far (for progress), as they arrive.
+   */
+  async export(
+    params: ParamsOf<typeof Methods.export>,
+    options: RequestOptions & { onBytes?: (received: number) => void } = {},
+  ): Promise<{ result: ExportResult; ipc: Uint8Array }> {
+    const watch = options.onBytes ? this.peer.watchIncoming(options.onBytes) : undefined;
+    try {
+      const result = await this.request(Methods.export, params, options);
+      return { result, ipc: this.peer.takeAttachment(result.attachment) };
+    } finally {
+      watch?.dispose();
+    }
+  }
+
+  /**
+   * A whole frame or result as Arrow IPC stream bytes, in parts as they arrive, never held
+   * whole: `parts` ends after the last one (and fails if the export does); `result` settles after.
+   */
+  async exportStream(params: ParamsOf<typeof Methods.export>): Promise<{ parts: AsyncIterable<Uint8Array>; result: Promise<ExportResult> }> {
+    const stream = randomUUID();
+    let started: (id: number) => void = () => undefined;
+    const announced = new Promise<number>((resolve) => (started = resolve));
+    const subscription = this.onNotification(Notifications.exportStarted, (n) => {
+      if (n.stream === stream) started(n.attachment);
+    });
+    const result = this.request(Methods.export, { ...params, stream });
+    result.then(
+      () => subscription.dispose(),
+      () => subscription.dispose(),
+    );
+    const id = await Promise.race([announced, result.then(() => Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the export ended without announcing its parts')))]);
+    const parts = this.peer.streamAttachment(id);
+    result.catch((error: unknown) => this.peer.failAttachment(id, error instanceof Error ? error : new Error(String(error))));
+    return { parts, result };
   }
 
   /** Sends Arrow IPC stream bytes, in parts that fit the gateway's message cap, and saves them as a frame. */

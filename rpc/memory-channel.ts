@@ -19,6 +19,11 @@ class MemoryChannel implements Channel {
     return this.open;
   }
 
+  /** Nothing waits in between: a message is on its way as soon as it is sent. */
+  flushed(): Promise<void> {
+    return Promise.resolve();
+  }
+
   send(data: string | Uint8Array): Promise<void> {
     if (!this.open) return Promise.reject(new Error('connection closed'));
     // A copy, as a socket would hand over: the sender may reuse its buffer.

@@ -14,13 +14,17 @@ import {
   type MessageReader,
   type MessageWriter,
 } from 'vscode-jsonrpc/node';
-import { ErrorCodes, FramegateError } from '../protocol';
-import { AttachmentInbox, attachmentFrames } from './attachments';
+import { ATTACHMENT_HEADER_BYTES, ErrorCodes, errorKind, FramegateError } from '../protocol';
+import { AttachmentInbox, attachmentFrames, type InboxLimits, type TakenAttachment } from './attachments';
 import { CloseCodes, type Channel } from './channel';
 
 export interface RpcPeerOptions {
   /** Bound on attachment bytes held for this peer at once (assembling or waiting to be taken). */
   maxAttachmentBytes?: number;
+  /** Attachments unused this long (no new part, or not taken) are dropped. */
+  attachmentIdleMs?: number;
+  /** Charges held attachment bytes to a budget shared with other peers. */
+  reserve?: InboxLimits['reserve'];
   /** Told about messages we reject (malformed JSON, not JSON-RPC, oversize attachments). */
   onProtocolError?: (message: string) => void;
 }
@@ -38,7 +42,7 @@ function isJsonRpcMessage(value: unknown): value is Message {
 
 function errorReply(id: unknown, code: number, message: string): string {
   const replyId = typeof id === 'string' || typeof id === 'number' ? id : null;
-  return JSON.stringify({ jsonrpc: '2.0', id: replyId, error: { code, message } });
+  return JSON.stringify({ jsonrpc: '2.0', id: replyId, error: { code, message, data: { kind: errorKind(code) } } });
 }
 
 class ChannelReader extends AbstractMessageReader implements MessageReader {
@@ -84,6 +88,7 @@ export class RpcPeer {
   private readonly reader = new ChannelReader();
   private nextAttachmentId = 1;
   private readonly closeListeners: Array<(code: number, reason: string) => void> = [];
+  private readonly incomingWatchers = new Set<(bytes: number) => void>();
   private isClosed = false;
   private closeCode: number = CloseCodes.normal;
   private closeReason = '';
@@ -92,7 +97,13 @@ export class RpcPeer {
     private readonly channel: Channel,
     private readonly options: RpcPeerOptions = {},
   ) {
-    this.inbox = new AttachmentInbox(options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES);
+    this.inbox = new AttachmentInbox({
+      maxHeldBytes: options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
+      ...(options.attachmentIdleMs ? { idleMs: options.attachmentIdleMs } : {}),
+      ...(options.reserve ? { reserve: options.reserve } : {}),
+      // A stream's reader that cannot keep up holds the sender back through the socket.
+      onBacklog: (piling) => (piling ? channel.pause?.() : channel.resume?.()),
+    });
     this.connection = createMessageConnection(this.reader, new ChannelWriter(channel));
     // Requests of other sessions wait for nobody: reply errors straight away rather than queueing.
     this.connection.onError(() => undefined);
@@ -113,15 +124,63 @@ export class RpcPeer {
    * Sends data as an attachment and returns its id, to be put in the next message. It goes in
    * parts of at most `partBytes`, which must fit under the receiver's message cap.
    */
-  async sendAttachment(data: Uint8Array | AsyncIterable<Uint8Array>, partBytes?: number): Promise<number> {
-    const id = this.nextAttachmentId++;
+  async sendAttachment(data: Uint8Array | AsyncIterable<Uint8Array>, partBytes?: number, id = this.reserveAttachmentId()): Promise<number> {
     for await (const frame of attachmentFrames(id, data, partBytes)) await this.channel.send(frame);
     return id;
+  }
+
+  /**
+   * Sends a JSON-RPC message already serialized, as it is: a notification serialized once for many
+   * peers. It goes in order with everything else this peer sends.
+   */
+  sendPrepared(text: string): Promise<void> {
+    return this.channel.send(text);
+  }
+
+  /** Bytes queued for the peer but not yet handed to the network. */
+  get bufferedAmount(): number {
+    return this.channel.bufferedAmount;
+  }
+
+  /** Resolves once everything sent so far has been handed to the network (or the connection closed). */
+  flushed(): Promise<void> {
+    return this.channel.flushed();
+  }
+
+  /**
+   * Tells `listener` the attachment bytes received since this call, after each part that arrives
+   * (an export's progress: its attachment arrives before the reply that names it).
+   */
+  watchIncoming(listener: (received: number) => void): Disposable {
+    let received = 0;
+    const watcher = (bytes: number) => listener((received += bytes));
+    this.incomingWatchers.add(watcher);
+    return { dispose: () => this.incomingWatchers.delete(watcher) };
+  }
+
+  /** The id the next attachment will be sent under, for announcing it first. */
+  reserveAttachmentId(): number {
+    return this.nextAttachmentId++;
   }
 
   /** Takes a finished attachment the peer sent. Throws FramegateError(BadAttachment). */
   takeAttachment(id: number): Uint8Array {
     return this.inbox.take(id);
+  }
+
+  /** Takes a finished attachment as the parts it came in, still charged to the budget until released. */
+  takeAttachmentParts(id: number): TakenAttachment {
+    return this.inbox.takeParts(id);
+  }
+
+  /** The parts of an attachment as they arrive (for readers that write them out, not hold them). */
+  streamAttachment(id: number): AsyncIterable<Uint8Array> {
+    return this.inbox.stream(id);
+  }
+
+  /** Ends a streamed attachment that will not finish (its request failed) with `error`. */
+  failAttachment(id: number, error: Error): void {
+    this.inbox.fail(id, error);
   }
 
   /** Called once the channel is closed, with the close code and reason (ours or the peer's). */
@@ -154,6 +213,7 @@ export class RpcPeer {
   private receiveBinary(frame: Uint8Array): void {
     try {
       this.inbox.receive(frame);
+      for (const watcher of this.incomingWatchers) watcher(Math.max(0, frame.byteLength - ATTACHMENT_HEADER_BYTES));
     } catch (error) {
       const message = (error as Error).message;
       this.options.onProtocolError?.(message);
@@ -172,6 +232,7 @@ export class RpcPeer {
     this.closeCode = code;
     this.closeReason = reason;
     this.reader.close();
+    this.inbox.close(reason ? `the connection closed (${reason})` : 'the connection closed');
     // dispose() is what rejects the requests still waiting for an answer.
     this.connection.dispose();
     for (const listener of this.closeListeners.splice(0)) listener(code, reason);

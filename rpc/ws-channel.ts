@@ -38,11 +38,20 @@ export function wsChannel(socket: WebSocket, options: WsChannelOptions = {}): Ch
   let closeReason = 'not open';
   // Senders waiting for the queue to drain; a closed socket must not leave them hanging.
   const waiting = new Set<(error: Error) => void>();
+  // Messages handed to ws whose write has not completed, and who waits for that count to reach 0.
+  let unwritten = 0;
+  const flushWaiters: Array<() => void> = [];
+  const written = () => {
+    if (--unwritten > 0) return;
+    for (const resolve of flushWaiters.splice(0)) resolve();
+  };
 
   socket.on('close', (_code, reason) => {
     closeReason = reason.toString() || 'closed';
     for (const fail of waiting) fail(new ChannelClosedError(closeReason));
     waiting.clear();
+    unwritten = 0;
+    for (const resolve of flushWaiters.splice(0)) resolve();
   });
 
   if (options.heartbeatMs) {
@@ -78,8 +87,9 @@ export function wsChannel(socket: WebSocket, options: WsChannelOptions = {}): Ch
         return Promise.reject(new ChannelClosedError(closeReason));
       }
       const mustWait = socket.bufferedAmount + size > highWater;
+      unwritten++;
       if (!mustWait) {
-        socket.send(data, { binary: typeof data !== 'string' });
+        socket.send(data, { binary: typeof data !== 'string' }, written);
         return Promise.resolve();
       }
       // ws calls back once this message has been written to the OS socket; waiting on that only
@@ -88,11 +98,16 @@ export function wsChannel(socket: WebSocket, options: WsChannelOptions = {}): Ch
         const fail = (error: Error) => reject(error);
         waiting.add(fail);
         socket.send(data, { binary: typeof data !== 'string' }, (error) => {
+          written();
           waiting.delete(fail);
           if (error) reject(new ChannelClosedError(error.message));
           else resolve();
         });
       });
+    },
+    flushed() {
+      if (unwritten === 0 || socket.readyState !== WebSocket.OPEN) return Promise.resolve();
+      return new Promise<void>((resolve) => flushWaiters.push(resolve));
     },
     onMessage(listener) {
       socket.on('message', (data, isBinary) => {
@@ -102,6 +117,12 @@ export function wsChannel(socket: WebSocket, options: WsChannelOptions = {}): Ch
     },
     onClose(listener) {
       socket.on('close', (code, reason) => listener(code, reason.toString()));
+    },
+    pause() {
+      socket.pause();
+    },
+    resume() {
+      socket.resume();
     },
     close(code = CloseCodes.normal, reason = '') {
       if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(code, reason);

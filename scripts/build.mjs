@@ -37,11 +37,29 @@ const builds = [
   },
   {
     ...common,
+    // The SQL language server: its own process, started by the extension (vscode-languageclient).
+    entryPoints: { lsp: 'lsp/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+  },
+  {
+    ...common,
     entryPoints: { webview: 'webview/main.ts' },
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',
     loader: { '.css': 'css' },
+  },
+  {
+    ...common,
+    // The notebook renderer: an ES module VS Code loads into the notebook's output webview; its
+    // CSS is bundled as text and applied as constructed style sheets in each output's shadow root.
+    entryPoints: { 'notebook-renderer': 'webview/notebook-renderer.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'esm',
+    loader: { '.css': 'text' },
   },
 ];
 

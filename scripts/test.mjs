@@ -1,4 +1,5 @@
-// Runs every test file under test/ with Node's test runner (TypeScript through tsx).
+// Runs every test file under test/ with Node's test runner (TypeScript through tsx), then the Python
+// client's type check and tests (scripts/python.mjs: a venv in .cache/python, pytest).
 // `--no-ui` leaves out the real-VS-Code tests (test/ui), which need code-server and Chromium.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,4 +25,5 @@ const result = spawnSync(
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
   { stdio: 'inherit' },
 );
-process.exit(result.status ?? 1);
+const python = spawnSync(process.execPath, ['scripts/python.mjs', 'test'], { stdio: 'inherit' });
+process.exit([result, python].every((run) => run.status === 0) ? 0 : 1);

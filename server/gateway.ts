@@ -1,8 +1,9 @@
 /**
  * The gateway: one WebSocket server in front of the catalog (who, what, who may) and one engine
  * (the data). Owns the lifecycle: open the data dir, listen, authenticate every connection at the
- * upgrade, one Session per connection, and a clean stop (close every session, then the engine and
- * the catalog) on shutdown request or close().
+ * upgrade, one Session per connection, a graceful stop (tell every client, take no new work, let
+ * running work finish until a deadline, then cancel it) on a shutdown request or signal, and a
+ * clean close (every session, then the engine and the catalog).
  */
 import type { IncomingMessage } from 'node:http';
 import { userInfo } from 'node:os';
@@ -17,12 +18,10 @@ import type { BootstrapResult } from './catalog/catalog';
 import type { VerifiedToken } from './catalog/tokens';
 import { resolveConfig, type GatewayConfig } from './config';
 import type { Engine } from './engine/engine';
-import { FrameWriter } from './frames/writer';
-import type { GatewayServices } from './handlers';
 import { createListener, gatewayUrls, listen } from './listener';
 import { createLogger, type Logger } from './logger';
+import { createServices } from './services';
 import { Session } from './session';
-import { SessionRegistry } from './sessions';
 import { openState, seedDemo } from './startup';
 
 export interface Gateway {
@@ -32,8 +31,13 @@ export interface Gateway {
   readonly config: GatewayConfig;
   /** Set when this start created the first admin: their name and token (also in the credentials file). */
   readonly bootstrap?: BootstrapResult;
-  /** Stops the gateway: closes every connection, then the engine and the catalog. Idempotent. */
+  /** Stops the gateway now: cancels what runs, closes every connection, then the engine and the catalog. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Stops the gateway gracefully: tells every client (`gateway.shutdown`), takes no new work, lets
+   * running work finish for `graceSeconds`, cancels what is left, then closes. Returns the deadline.
+   */
+  shutdown(graceSeconds: number, by: string): Date;
   /** Settles once the gateway has stopped, whether by close() or by a `gateway/shutdown` request. */
   readonly stopped: Promise<void>;
 }
@@ -52,6 +56,8 @@ export interface GatewayDependencies {
 const HEARTBEAT_MS = 30_000;
 /** How long a stopping gateway waits for clients to answer its close frame. */
 const CLOSE_GRACE_MS = 2_000;
+/** How long cancelled work may take to unwind after the shutdown deadline. */
+const CANCEL_GRACE_MS = 5_000;
 
 /** Resolves once every socket has closed, or after `graceMs`, whichever comes first. */
 function allClosed(sockets: WebSocket[], graceMs: number): Promise<void> {
@@ -86,22 +92,31 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
   const logger = dependencies.logger ?? createLogger(config.logLevel);
   const server = createListener(config);
   const { catalog, engine } = await openState(config, logger, dependencies.engine);
-  const sessions = new SessionRegistry(catalog);
-  const writer = new FrameWriter(catalog.frames, engine, logger);
   let stopping: Promise<void> | undefined;
+  let serving = false;
   let markStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
 
-  const services: GatewayServices = {
-    config,
-    logger,
-    catalog,
-    engine,
-    writer,
-    sessions,
-    // After the reply has been handed to the socket (it is written before setImmediate runs).
-    requestShutdown: () => setImmediate(() => void close()),
+  const shutdown = (graceSeconds: number, by: string): Date => {
+    if (lifecycle.state !== 'running' || stopping) return lifecycle.deadline ?? new Date();
+    const deadline = new Date(Date.now() + graceSeconds * 1000);
+    lifecycle.drain(deadline);
+    events.shutdown(deadline, graceSeconds, by);
+    logger.info({ event: 'draining', by, deadline: deadline.toISOString(), running: lifecycle.running }, 'taking no new work; stopping once running work is done');
+    void (async () => {
+      if (!(await lifecycle.whenIdle(graceSeconds * 1000))) {
+        lifecycle.passDeadline();
+        logger.warn({ event: 'deadline-passed', running: lifecycle.running }, 'shutdown deadline passed: cancelling running work');
+        for (const session of sessions.all()) session.interrupt();
+        await lifecycle.whenIdle(CANCEL_GRACE_MS);
+      }
+      await close();
+    })();
+    return deadline;
   };
+
+  const services = createServices(config, logger, catalog, engine, (graceSeconds, by) => shutdown(graceSeconds, by));
+  const { sessions, writer, events, lifecycle } = services;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
   wss.on('error', (error) => logger.error({ event: 'server-error', err: error }, 'WebSocket server error'));
@@ -120,9 +135,16 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     socket.on('close', (code, reason) => logger.info({ event: 'disconnected', user, code, reason: reason.toString() }, 'client disconnected'));
     const peer = new RpcPeer(wsChannel(socket, { heartbeatMs: HEARTBEAT_MS }), {
       maxAttachmentBytes: config.maxUploadBytes,
+      attachmentIdleMs: config.uploadIdleTimeoutMs,
+      reserve: (bytes, what) => services.budget.reserve(bytes, what),
       onProtocolError: (message) => logger.warn({ event: 'protocol-error', user, message }, 'rejected a malformed message'),
     });
-    const session = new Session(peer, services, { userId: who.userId, name: user, tokenId: who.tokenId, remoteAddress });
+    const session = new Session(
+      peer,
+      services,
+      { id: sessions.nextId(), userId: who.userId, name: user, tokenId: who.tokenId, remoteAddress },
+      { maxEvents: config.eventQueueLimit, highWaterBytes: config.eventHighWaterBytes },
+    );
     sessions.add(session);
     peer.onClose(() => sessions.remove(session));
     peer.listen();
@@ -136,14 +158,23 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
       verify: (token) => catalog.identity.tokens.verify(token),
       limiter: new FailureLimiter(),
       logger,
-      isStopping: () => stopping !== undefined,
+      phase: () => (stopping || lifecycle.state !== 'running' ? 'stopping' : serving ? 'serving' : 'starting'),
       accept: (request, socket, head, who) => wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request, who)),
+      refused: (remoteAddress, reason) => {
+        try {
+          catalog.audit.record({ principal: null, action: 'refused', remoteAddress, detail: { reason } });
+        } catch (error) {
+          logger.error({ event: 'audit-failed', err: error }, 'could not write an audit line');
+        }
+      },
     }),
   );
 
   const close = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info({ event: 'stopping' }, 'gateway stopping');
+      // From here on nothing more is recorded: a save still storing is dropped, not half-done.
+      lifecycle.passDeadline();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const client of wss.clients) client.close(CloseCodes.goingAway, 'gateway shutting down');
       await Promise.all(sessions.all().map((session) => session.close()));
@@ -159,6 +190,8 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
       } catch (error) {
         logger.error({ event: 'engine-close-failed', err: error }, 'engine close failed');
       }
+      // Requests still unwinding may touch the catalog (a failed save's audit, a drop): let them.
+      await lifecycle.whenIdle(CLOSE_GRACE_MS);
       catalog.close();
       logger.info({ event: 'stopped' }, 'gateway stopped');
       markStopped();
@@ -186,9 +219,18 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     await close();
     throw error;
   }
+  serving = true;
   // Scripts and tests wait for this line: it is written whatever the log level.
   logger
     .child({}, { level: 'info' })
     .info({ event: 'listening', url: urls.url, dataDir: config.dataDir, importDirs: config.importDirs, engine: engine.description }, 'gateway listening');
-  return { url: urls.url, port, config, close, stopped, ...(bootstrap ? { bootstrap } : {}) };
+  return {
+    url: urls.url,
+    port,
+    config,
+    close,
+    shutdown,
+    stopped,
+    ...(bootstrap ? { bootstrap } : {}),
+  };
 }

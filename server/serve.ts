@@ -1,10 +1,13 @@
 /**
  * `framegate serve`: runs a gateway in this process until a shutdown request or SIGINT/SIGTERM,
- * then stops it cleanly and exits 0.
+ * then stops it gracefully (running work gets `SIGNAL_GRACE_SECONDS` to finish) and exits 0.
  */
 import type { GatewayConfig } from './config';
 import { startGateway, type Gateway } from './gateway';
 import { createLogger } from './logger';
+
+/** What a signal leaves running work to finish; a second signal exits at once. */
+export const SIGNAL_GRACE_SECONDS = 10;
 
 export async function serve(options: Partial<GatewayConfig>): Promise<never> {
   const logger = createLogger(options.logLevel ?? process.env.FRAMEGATE_LOG_LEVEL ?? 'info');
@@ -23,7 +26,7 @@ export async function serve(options: Partial<GatewayConfig>): Promise<never> {
     }
     logger.info({ event: 'signal', signal }, 'stopping on signal');
     stopRequested = true;
-    if (gateway) void gateway.close();
+    gateway?.shutdown(SIGNAL_GRACE_SECONDS, signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -36,7 +39,7 @@ export async function serve(options: Partial<GatewayConfig>): Promise<never> {
     logger.fatal({ event: 'start-failed', err: error }, `gateway did not start: ${(error as Error).message}`);
     process.exit(1);
   }
-  if (stopRequested) void gateway.close();
+  if (stopRequested) gateway.shutdown(SIGNAL_GRACE_SECONDS, 'signal');
 
   await gateway.stopped;
   process.exit(0);

@@ -1,33 +1,39 @@
 /**
- * The connected sessions, and the one place that decides who hears about a change: a frame
- * notification goes only to sessions whose user may read the frame (before or after the change),
- * so nobody learns of a frame they cannot see.
+ * The connected sessions: who they are, and the ids admins name them by (`s1`, `s2`, … unique while
+ * the gateway runs). Who hears about a change is the event hub's decision (events/hub.ts).
  */
-import type { FramesChangedNotification } from '../protocol';
-import { accessTo, type Principal } from './catalog/access';
-import type { Catalog } from './catalog/catalog';
-import type { ObjectRecord } from './catalog/objects';
+import type { SessionInfo } from '../protocol';
+import type { EventTarget } from './events/hub';
 
 /** What the registry needs of a session. */
-export interface RegisteredSession {
+export interface RegisteredSession extends EventTarget {
+  readonly id: string;
   readonly userId: number;
-  notifyFramesChanged(notification: FramesChangedNotification): void;
+  readonly user: string;
+  /** What `admin/sessions` shows. */
+  describe(): SessionInfo;
+  /** Stops what the session is running or has queued (an admin's cancel). */
+  interrupt(): void;
   /** Closes the connection with a WebSocket close code and reason. */
   disconnect(code: number, reason: string): void;
   close(): Promise<void>;
 }
 
 export class SessionRegistry {
-  private readonly sessions = new Set<RegisteredSession>();
+  private readonly sessions = new Map<string, RegisteredSession>();
+  private counter = 0;
 
-  constructor(private readonly catalog: Catalog) {}
+  /** A fresh session id. */
+  nextId(): string {
+    return `s${++this.counter}`;
+  }
 
   add(session: RegisteredSession): void {
-    this.sessions.add(session);
+    this.sessions.set(session.id, session);
   }
 
   remove(session: RegisteredSession): void {
-    this.sessions.delete(session);
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
   }
 
   get size(): number {
@@ -35,33 +41,15 @@ export class SessionRegistry {
   }
 
   all(): RegisteredSession[] {
-    return [...this.sessions];
+    return [...this.sessions.values()];
   }
 
-  /** Sessions whose user may read `object` now. */
-  readersOf(object: ObjectRecord): Set<RegisteredSession> {
-    const grants = this.catalog.objects.grants(object.id);
-    const principals = new Map<number, Principal | undefined>();
-    const readers = new Set<RegisteredSession>();
-    for (const session of this.sessions) {
-      if (!principals.has(session.userId)) principals.set(session.userId, this.catalog.identity.principal(session.userId));
-      const principal = principals.get(session.userId);
-      if (principal && accessTo(principal, object, grants).read) readers.add(session);
-    }
-    return readers;
-  }
-
-  /**
-   * Tells the readers of `object` that it changed. `before`: who could read it before the change
-   * (for unshare and delete, which take readers away).
-   */
-  framesChanged(object: ObjectRecord, notification: FramesChangedNotification, before: Set<RegisteredSession> = new Set()): void {
-    const audience = object.deletedAt === null ? new Set([...before, ...this.readersOf(object)]) : before;
-    for (const session of audience) session.notifyFramesChanged(notification);
+  byId(id: string): RegisteredSession | undefined {
+    return this.sessions.get(id);
   }
 
   /** Disconnects every session of a user (their token stopped working). */
   disconnectUser(userId: number, code: number, reason: string): void {
-    for (const session of this.sessions) if (session.userId === userId) session.disconnect(code, reason);
+    for (const session of this.sessions.values()) if (session.userId === userId) session.disconnect(code, reason);
   }
 }

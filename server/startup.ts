@@ -4,15 +4,19 @@
  * until the catalog and the engine agree.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEMO_FRAME, demoSalesIpc } from './demo';
 import type { Principal } from './catalog/access';
-import { Catalog } from './catalog/catalog';
+import { Catalog, CATALOG_FILE } from './catalog/catalog';
+import { openStoreReadOnly } from './catalog/store';
+import { compareStorage, missingDataProblem, unknownDataProblem, unopenableReason } from './data-dir/check';
 import type { GatewayConfig } from './config';
 import type { Engine } from './engine/engine';
 import { openEngine } from './engine/factory';
 import { createImportPolicy } from './engine/import-policy';
 import { FrameWriter } from './frames/writer';
 import type { Logger } from './logger';
+import { splitBudget } from './memory/size';
 import { parseFrameRef, TEAM_NAMESPACE } from '../protocol';
 
 export interface OpenedState {
@@ -22,14 +26,18 @@ export interface OpenedState {
 
 export async function openState(config: GatewayConfig, logger: Logger, engine?: Engine): Promise<OpenedState> {
   mkdirSync(config.dataDir, { recursive: true });
-  const catalog = Catalog.open(config.dataDir);
+  // Before anything is created: a missing file must not be replaced by an empty one.
+  const refusal = engine ? null : unopenableReason(config.dataDir, () => catalogHasStorage(config.dataDir));
+  if (refusal) throw new Error(`${refusal} (framegate doctor --data-dir ${config.dataDir} tells more)`);
+  const catalog = Catalog.open(config.dataDir, { keepVersions: config.keepVersions ?? null, storageLimitBytes: config.storageLimitBytes ?? null });
+  if (catalog.migrated > 0 && !catalog.created) logger.info({ event: 'catalog-migrated', steps: catalog.migrated }, `migrated the catalog (${catalog.migrated} step${catalog.migrated === 1 ? '' : 's'})`);
   let opened: Engine | undefined = engine;
   try {
     opened ??= await openEngine(config.engine, {
       dataDir: config.dataDir,
       importPolicy: createImportPolicy(config.importDirs, config.dataDir),
       queryTimeoutMs: config.queryTimeoutMs,
-      ...(config.memoryLimit ? { memoryLimit: config.memoryLimit } : {}),
+      memoryLimit: `${Math.floor(splitBudget(config.memoryLimitBytes).engineBytes / 1024)}KiB`,
       ...(config.threads ? { threads: config.threads } : {}),
     }, { remote: config.sparkRemote, database: config.sparkDatabase });
     await migrateLegacy(catalog, opened, logger);
@@ -53,23 +61,39 @@ async function migrateLegacy(catalog: Catalog, engine: Engine, logger: Logger): 
 }
 
 /**
- * Data the catalog does not know is what a crash between storing and recording left behind: drop
- * it. Data the catalog knows but the engine lacks is damage from outside: report it loudly.
+ * Data of a save that was cut short (noted as pending before it was stored) is what a crash
+ * between storing and recording left behind: drop it. Data nobody noted is kept and reported (the
+ * catalog may be older than the data); data the catalog records but the engine lacks is damage
+ * from outside: reported loudly, naming the frame versions.
  */
 async function reconcileStorage(catalog: Catalog, engine: Engine, logger: Logger): Promise<void> {
-  const referenced = catalog.objects.referencedStorage();
-  const stored = new Set(await engine.listStorage());
-  const orphans = [...stored].filter((id) => !referenced.has(id));
-  for (const id of orphans) await engine.dropStorage(id);
-  if (orphans.length) logger.info({ event: 'orphans-dropped', count: orphans.length }, `dropped ${orphans.length} unrecorded stored tables (left by an interrupted save)`);
-  const missing = [...referenced].filter((id) => !stored.has(id));
-  if (missing.length) logger.error({ event: 'storage-missing', storage: missing }, `${missing.length} recorded versions have no data in the engine (the data dir was changed from outside)`);
+  const { objects } = catalog;
+  const comparison = compareStorage({ referenced: objects.referencedStorage(), pending: objects.pendingStorage(), versionsStoredIn: (id) => objects.versionsStoredIn(id) }, await engine.listStorage());
+  for (const id of comparison.leftovers) await engine.dropStorage(id);
+  for (const id of objects.pendingStorage()) objects.removePending(id);
+  if (comparison.leftovers.length) logger.info({ event: 'orphans-dropped', count: comparison.leftovers.length }, `dropped ${comparison.leftovers.length} stored tables left by interrupted saves`);
+  if (comparison.unknown.length) logger.error({ event: 'storage-unknown', count: comparison.unknown.length }, unknownDataProblem(comparison.unknown.length));
+  if (comparison.missing.length) logger.error({ event: 'storage-missing', versions: comparison.missing }, missingDataProblem(comparison.missing));
+}
+
+/** Whether an existing catalog records stored data (read-only peek before the gateway opens it). */
+function catalogHasStorage(dataDir: string): boolean {
+  try {
+    const db = openStoreReadOnly(join(dataDir, CATALOG_FILE));
+    try {
+      return db.prepare('SELECT 1 FROM versions WHERE storage IS NOT NULL LIMIT 1').get() !== undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** Seeds `main.sales` unless it exists, as `owner`. */
 export async function seedDemo(catalog: Catalog, writer: FrameWriter, engine: Engine, owner: Principal): Promise<boolean> {
   const ref = parseFrameRef(DEMO_FRAME);
-  if (catalog.objects.findLive('frame', ref.namespace ?? TEAM_NAMESPACE, ref.name)) return false;
+  if (catalog.objects.findLive(ref.namespace ?? TEAM_NAMESPACE, ref.name)) return false;
   await writer.write({
     principal: owner,
     name: DEMO_FRAME,

@@ -1,13 +1,16 @@
 /**
- * Arrow IPC bytes → the cells regular-table renders. Values become numbers, strings or
- * booleans; 64-bit integers and decimals become exact strings (no float rounding), dates and
- * timestamps ISO text.
+ * Arrow IPC bytes → the raw cell values the grid keeps, and each column's kind (format.ts turns
+ * both into text). Values become numbers, strings or booleans; 64-bit integers and decimals
+ * exact strings (no float rounding); dates and timestamps milliseconds since the epoch; lists and
+ * structs text in DuckDB's style (`[a, b]`, `{x: 1}`).
  */
 import { DataType, tableFromIPC, type Field, type Vector } from 'apache-arrow';
+import { NULL_TEXT, type ColumnKind } from './format';
 import type { CellScalar } from './window-cache';
 
 export interface DecodedWindow {
   names: string[];
+  kinds: ColumnKind[];
   /** `columns[c][r]`: column-major, as regular-table's data listener returns them. */
   columns: CellScalar[][];
   rows: number;
@@ -21,16 +24,39 @@ export function scaleDecimal(unscaled: string, scale: number): string {
   return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
+export function columnKind(field: Field): ColumnKind {
+  const type = field.type as DataType;
+  if (DataType.isInt(type)) return { kind: 'integer' };
+  if (DataType.isFloat(type)) return { kind: 'float' };
+  if (DataType.isDecimal(type)) return { kind: 'decimal', scale: type.scale };
+  if (DataType.isDate(type)) return { kind: 'date' };
+  if (DataType.isTimestamp(type)) return { kind: 'timestamp', zone: type.timezone ?? null };
+  if (DataType.isBool(type)) return { kind: 'boolean' };
+  if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) return { kind: 'text' };
+  return { kind: 'other' };
+}
+
 function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
-/** Formats one Arrow value of `field` as a grid cell. */
-export function formatCell(field: Field, value: unknown): CellScalar {
+/** A nested value as DuckDB prints it: strings unquoted, NULL for nulls. */
+function nestedText(value: unknown): string {
+  if (value === null || value === undefined) return NULL_TEXT;
+  if (Array.isArray(value)) return `[${value.map(nestedText).join(', ')}]`;
+  if (typeof value === 'object') {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${nestedText(v)}`)
+      .join(', ')}}`;
+  }
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+}
+
+/** One Arrow value of `field` as a raw grid cell. */
+export function cellValue(field: Field, value: unknown): CellScalar {
   if (value === null || value === undefined) return null;
   const type = field.type as DataType;
-  if (DataType.isDate(type)) return new Date(value as number).toISOString().slice(0, 10);
-  if (DataType.isTimestamp(type)) return new Date(value as number).toISOString().replace('T', ' ').replace('Z', '');
+  if (DataType.isDate(type) || DataType.isTimestamp(type)) return value instanceof Date ? value.getTime() : Number(value);
   if (DataType.isDecimal(type)) return scaleDecimal((value as { toString(): string }).toString(), type.scale);
   switch (typeof value) {
     case 'number':
@@ -45,12 +71,12 @@ export function formatCell(field: Field, value: unknown): CellScalar {
     return value.length > 32 ? `0x${hex}…` : `0x${hex}`;
   }
   // Structs, lists, maps: Arrow's rows and vectors serialize themselves as JSON.
-  return JSON.stringify(value, jsonReplacer) ?? '';
+  return nestedText(JSON.parse(JSON.stringify(value, jsonReplacer) ?? 'null'));
 }
 
 function columnCells(field: Field, vector: Vector | null, rows: number): CellScalar[] {
   const cells = new Array<CellScalar>(rows);
-  for (let r = 0; r < rows; r++) cells[r] = formatCell(field, vector?.get(r));
+  for (let r = 0; r < rows; r++) cells[r] = cellValue(field, vector?.get(r));
   return cells;
 }
 
@@ -71,6 +97,7 @@ export function decodeWindow(ipc: unknown): DecodedWindow {
   const fields = table.schema.fields;
   return {
     names: fields.map((f) => f.name),
+    kinds: fields.map(columnKind),
     columns: fields.map((f, i) => columnCells(f, table.getChildAt(i), table.numRows)),
     rows: table.numRows,
   };

@@ -11,8 +11,26 @@ export const DomIds = {
   rowCount: 'fg-row-count',
   /** The "Save as…" button, shown only for results. */
   saveButton: 'fg-save-as',
+  /** The "Pin" button: keep this result in its own tab. Shown only for results in a reused panel. */
+  pinButton: 'fg-pin',
+  /** "Run Again": shown when a result is gone (gateway restarted, window reloaded). */
+  rerunButton: 'fg-rerun',
+  /** Shows or hides the summary panel (column profiles). */
+  summaryButton: 'fg-summary-toggle',
+  /** The summary panel: a `.fg-profile` card per column (`data-column`), facts as `dd[data-fact]`. */
+  summary: 'fg-summary',
   /** Error / status line. */
   status: 'fg-status',
+  /** The bar above the grid showing the active sort; hidden when unsorted. */
+  sortBar: 'fg-sort-bar',
+  /** The sort's keys as chips (`.fg-chip`, each with `data-column`, `data-sort` and a remove button). */
+  sortChips: 'fg-sort-chips',
+  /** The SQL the sort amounts to (`ORDER BY "a" DESC, "b"`). */
+  sortSql: 'fg-sort-sql',
+  /** Copies that SQL. */
+  copySortSql: 'fg-copy-sort-sql',
+  /** The grid's context menu (copy as TSV, CSV, Markdown). */
+  menu: 'fg-menu',
   /** The `<regular-table>` element. */
   grid: 'fg-grid',
 } as const;
@@ -22,17 +40,42 @@ export const Selectors = {
   title: `#${DomIds.title}`,
   rowCount: `#${DomIds.rowCount}`,
   saveButton: `#${DomIds.saveButton}`,
+  pinButton: `#${DomIds.pinButton}`,
+  rerunButton: `#${DomIds.rerunButton}`,
+  summaryButton: `#${DomIds.summaryButton}`,
+  summary: `#${DomIds.summary}`,
+  /** A column's card in the summary panel: add `[data-column="name"]`. */
+  profileCard: `#${DomIds.summary} .fg-profile`,
+  /** Column header cells holding a column's profile summary (nulls, distinct); click for its card. */
+  columnProfile: `#${DomIds.grid} thead th.fg-col-profile`,
   status: `#${DomIds.status}`,
+  sortBar: `#${DomIds.sortBar}`,
+  sortChip: `#${DomIds.sortChips} .fg-chip`,
+  sortChipRemove: `#${DomIds.sortChips} .fg-chip-remove`,
+  sortSql: `#${DomIds.sortSql}`,
+  copySortSql: `#${DomIds.copySortSql}`,
+  menu: `#${DomIds.menu}`,
+  /** Context menu items; carry `data-action` ("tsv" | "csv" | "markdown" | "select-all"). */
+  menuItem: `#${DomIds.menu} [role="menuitem"]`,
   grid: `#${DomIds.grid}`,
-  /** Column header cells holding a column name; carry `data-column` and `data-sort` ("asc" | "desc" | "none"). */
+  /** Column header cells holding a column name; carry `data-column`, `data-sort` ("asc" | "desc" | "none") and `data-sort-index`. */
   columnHeader: `#${DomIds.grid} thead th.fg-col-name`,
   /** Column header cells holding a column type. */
   columnType: `#${DomIds.grid} thead th.fg-col-type`,
-  /** Body cells of the grid. */
+  /** Body cells of the grid; carry `data-row` and `data-col` (data coordinates, 0-based). */
   cell: `#${DomIds.grid} tbody td`,
-  /** Row-number cells. */
+  /** Selected body cells. */
+  selectedCell: `#${DomIds.grid} tbody td.fg-selected`,
+  /** The cell cursor. */
+  cursorCell: `#${DomIds.grid} tbody td.fg-cursor`,
+  /** NULL cells. */
+  nullCell: `#${DomIds.grid} tbody td.fg-null`,
+  /** Row-number cells; carry `data-row`. */
   rowHeader: `#${DomIds.grid} tbody th`,
 } as const;
 
-/** Attribute set on `<body>` once the first window has been drawn (`data-fg-state="ready"`). */
+/**
+ * Attribute set on `<body>`: `loading`, then `ready` once the first window has been drawn, `gone`
+ * when what it showed is gone (deleted frame, lost result).
+ */
 export const READY_ATTRIBUTE = 'data-fg-state';

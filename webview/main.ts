@@ -5,12 +5,21 @@
 import 'regular-table/dist/css/sub-cell-scrolling.css';
 import './grid.css';
 import type { RegularTableElement } from 'regular-table';
+import type { CopyFormat } from './clipboard-text';
+import { createContextMenu } from './context-menu';
+import { copySelection } from './copy';
 import { DomIds, READY_ATTRIBUTE } from './dom-ids';
-import { Grid } from './grid';
-import type { ExtensionToWebview, GridInit, WebviewToExtension, WindowReplyMessage } from './messages';
+import { CancelledError, Grid, type WindowFetch } from './grid';
+import { attachInput } from './grid-input';
+import type { ExtensionToWebview, GridInit, GridState, WebviewToExtension, WindowReplyMessage } from './messages';
+import { selectAll } from './selection';
+import { createProfilePanel } from './profile-panel';
+import { createSortBar } from './sort-bar';
 
 interface VsCodeApi {
   postMessage(message: WebviewToExtension): void;
+  /** Kept by VS Code across a window reload and handed to the extension's panel serializer. */
+  setState(state: GridState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -25,7 +34,14 @@ function element<T extends HTMLElement>(id: string): T {
 const title = element(DomIds.title);
 const rowCount = element(DomIds.rowCount);
 const saveButton = element<HTMLButtonElement>(DomIds.saveButton);
+const pinButton = element<HTMLButtonElement>(DomIds.pinButton);
+const rerunButton = element<HTMLButtonElement>(DomIds.rerunButton);
 const status = element(DomIds.status);
+const summaryButton = element<HTMLButtonElement>(DomIds.summaryButton);
+const summary = element(DomIds.summary);
+const profilePanel = createProfilePanel(summary, navigator.language);
+/** Asked for once per source, after its first draw. */
+let profileAsked = false;
 const table = element<RegularTableElement>(DomIds.grid);
 
 function showStatus(message: string, isError: boolean): void {
@@ -39,34 +55,111 @@ function showRowCount(rows: number): void {
   rowCount.dataset.rowCount = String(rows);
 }
 
+/** Window requests waiting for the extension; a new source or leaving the page cancels them. */
 const pending = new Map<number, { resolve(reply: WindowReplyMessage): void; reject(error: Error): void }>();
 let nextRequestId = 1;
 
-const grid = new Grid(table, {
-  fetchWindow(request) {
-    const requestId = nextRequestId++;
-    return new Promise<WindowReplyMessage>((resolve, reject) => {
-      pending.set(requestId, { resolve, reject });
-      vscode.postMessage({ type: 'window', requestId, ...request });
-    });
-  },
+function cancelPending(): void {
+  for (const request of pending.values()) request.reject(new CancelledError());
+  pending.clear();
+}
+
+function fetchWindow(request: WindowFetch): Promise<WindowReplyMessage> {
+  const requestId = nextRequestId++;
+  return new Promise<WindowReplyMessage>((resolve, reject) => {
+    pending.set(requestId, { resolve, reject });
+    vscode.postMessage({ type: 'window', requestId, ...request });
+  });
+}
+
+function copyText(text: string, description: string): void {
+  vscode.postMessage({ type: 'copy', text, description });
+}
+
+const updateSortBar = createSortBar({
+  bar: element(DomIds.sortBar),
+  chips: element(DomIds.sortChips),
+  sql: element(DomIds.sortSql),
+  copySql: element<HTMLButtonElement>(DomIds.copySortSql),
+  setSort: (sort) => void grid.setSort(sort),
+  copyText,
+});
+
+const grid: Grid = new Grid(table, {
+  fetchWindow,
+  locale: navigator.language,
   onDrawn({ rowCount: rows }) {
     showRowCount(rows);
-    document.body.setAttribute(READY_ATTRIBUTE, 'ready');
+    if (!profileAsked && grid.columnInfo.length > 0) {
+      profileAsked = true;
+      vscode.postMessage({ type: 'profile' });
+    }
+    if (document.body.getAttribute(READY_ATTRIBUTE) !== 'gone') document.body.setAttribute(READY_ATTRIBUTE, 'ready');
   },
+  onSortChange: updateSortBar,
   onError(error) {
     showStatus(error instanceof Error ? error.message : String(error), true);
   },
 });
 
+function copy(format: CopyFormat): void {
+  copySelection(grid, format, { fetchWindow, write: copyText, status: showStatus }).catch((error: unknown) =>
+    showStatus(`Copy failed: ${error instanceof Error ? error.message : String(error)}`, true),
+  );
+}
+
+const menu = createContextMenu(element(DomIds.menu), (action) => {
+  if (action === 'select-all') void grid.select(selectAll(grid.selection));
+  else copy(action);
+  table.focus({ preventScroll: true });
+});
+
+function showSummary(visible: boolean): void {
+  summary.hidden = !visible;
+  summaryButton.setAttribute('aria-pressed', String(visible));
+}
+
+const detachInput = attachInput(grid, {
+  copy: () => copy('tsv'),
+  contextMenu: (x, y) => menu.open(x, y),
+  showProfile: (column) => {
+    showSummary(true);
+    profilePanel.focus(column);
+  },
+});
+
 async function init(message: GridInit): Promise<void> {
   document.body.setAttribute(READY_ATTRIBUTE, 'loading');
+  cancelPending();
+  menu.close();
   title.textContent = message.title;
   title.title = message.title;
   saveButton.hidden = !message.canSave;
+  pinButton.hidden = !message.canPin;
+  pinButton.disabled = false;
+  pinButton.textContent = 'Pin';
+  rerunButton.hidden = true;
   showRowCount(message.rowCount);
   showStatus('', false);
+  profileAsked = false;
+  profilePanel.show('Computing the column profiles on the gateway…');
+  vscode.setState({ source: message.source, title: message.title, ...(message.sql ? { sql: message.sql } : {}) });
   await grid.setSource(message);
+}
+
+/** What the grid showed is gone: empty it, say why, offer Run Again for a result. */
+async function gone(message: string, canRerun: boolean): Promise<void> {
+  cancelPending();
+  menu.close();
+  saveButton.hidden = true;
+  pinButton.hidden = true;
+  rerunButton.hidden = !canRerun;
+  rerunButton.disabled = false;
+  showRowCount(0);
+  showStatus(message, true);
+  profilePanel.show(message);
+  await grid.clear();
+  document.body.setAttribute(READY_ATTRIBUTE, 'gone');
 }
 
 window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => {
@@ -93,8 +186,37 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
     case 'status':
       showStatus(message.message, false);
       break;
+    case 'gone':
+      void gone(message.message, message.canRerun);
+      break;
+    case 'profile':
+      profilePanel.show(message.profile);
+      void grid.setProfiles(message.profile.columns);
+      break;
+    case 'profileError':
+      profilePanel.show(`No profile: ${message.message}`);
+      void grid.setProfiles(undefined);
+      break;
   }
 });
 
+// Leaving the page (the panel closes): stop fetching and drawing.
+window.addEventListener('pagehide', () => {
+  grid.dispose();
+  cancelPending();
+  detachInput();
+});
+
 saveButton.addEventListener('click', () => vscode.postMessage({ type: 'saveAs' }));
+summaryButton.addEventListener('click', () => showSummary(summaryButton.getAttribute('aria-pressed') !== 'true'));
+rerunButton.addEventListener('click', () => {
+  rerunButton.disabled = true;
+  showStatus('Running the query again…', false);
+  vscode.postMessage({ type: 'rerun' });
+});
+pinButton.addEventListener('click', () => {
+  vscode.postMessage({ type: 'pin' });
+  pinButton.disabled = true;
+  pinButton.textContent = 'Pinned';
+});
 vscode.postMessage({ type: 'ready' });

@@ -3,7 +3,7 @@
  * Rows travel only as Arrow IPC bytes (`ipc`), never as JSON rows and never inside the HTML.
  * Only type imports from the protocol, so the webview bundle does not pull in zod.
  */
-import type { ColumnInfo, SortKey, Source } from '../protocol';
+import type { ColumnInfo, ProfileResult, SortKey, Source } from '../protocol';
 
 /** The webview asks for a window of rows *and* columns of its source, in the current sort. */
 export interface WindowRequestMessage {
@@ -21,7 +21,22 @@ export type WebviewToExtension =
   | { type: 'ready' }
   | WindowRequestMessage
   /** The user pressed "Save as…" on a result grid. */
-  | { type: 'saveAs' };
+  | { type: 'saveAs' }
+  /** Put `text` on the clipboard (through the extension, which works in every VS Code host). */
+  | CopyRequestMessage
+  /** Keep this result in its own tab: the next result of its origin opens another panel. */
+  | { type: 'pin' }
+  /** Run the query of a result that is gone (gateway restarted, window reloaded) again. */
+  | { type: 'rerun' }
+  /** The profile of every column (computed on the gateway, once per frame version). */
+  | { type: 'profile' };
+
+export interface CopyRequestMessage {
+  type: 'copy';
+  text: string;
+  /** What was copied, for the confirmation, e.g. "3 rows × 2 columns as TSV". */
+  description: string;
+}
 
 export interface GridInit {
   type: 'init';
@@ -32,6 +47,18 @@ export interface GridInit {
   rowCount: number;
   /** Results can be saved as a named frame; frames cannot. */
   canSave: boolean;
+  /** Results shown in a reused panel can be pinned to a tab of their own. */
+  canPin?: boolean;
+  /** A result's SQL: kept in the panel's state so a reloaded window can run it again. */
+  sql?: string;
+}
+
+/** What a grid panel keeps across a window reload (the webview's state; see restoreGrid). */
+export interface GridState {
+  source: Source;
+  title: string;
+  /** For results: the query that made it. */
+  sql?: string;
 }
 
 export interface WindowReplyMessage {
@@ -51,7 +78,15 @@ export type ExtensionToWebview =
   /** A request failed (requestId set) or the grid as a whole failed (no requestId). */
   | { type: 'error'; requestId?: number; message: string }
   /** Saved (or other) news to show in the grid's toolbar. */
-  | { type: 'status'; message: string };
+  | { type: 'status'; message: string }
+  /**
+   * What the grid showed is gone (a frame deleted, a result lost with the gateway's restart): the
+   * grid empties and stops asking for rows; `canRerun` offers Run Again.
+   */
+  | { type: 'gone'; message: string; canRerun: boolean }
+  /** The source's column profiles, or why there are none. */
+  | { type: 'profile'; profile: ProfileResult }
+  | { type: 'profileError'; message: string };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -69,6 +104,17 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
       return { type: 'ready' };
     case 'saveAs':
       return { type: 'saveAs' };
+    case 'pin':
+      return { type: 'pin' };
+    case 'rerun':
+      return { type: 'rerun' };
+    case 'profile':
+      return { type: 'profile' };
+    case 'copy': {
+      const { text, description } = value;
+      if (typeof text !== 'string' || typeof description !== 'string') return undefined;
+      return { type: 'copy', text, description: description.slice(0, 200) };
+    }
     case 'window': {
       const { requestId, offset, limit, columns, sort } = value;
       if (!Number.isSafeInteger(requestId) || !Number.isSafeInteger(offset) || !Number.isSafeInteger(limit)) return undefined;
@@ -86,4 +132,14 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
     default:
       return undefined;
   }
+}
+
+/** A grid panel's saved state, checked (it comes back from VS Code's storage after a reload). */
+export function parseGridState(value: unknown): GridState | undefined {
+  if (!isObject(value) || typeof value.title !== 'string' || !isObject(value.source)) return undefined;
+  const { source } = value;
+  const sql = typeof value.sql === 'string' && value.sql !== '' ? value.sql : undefined;
+  if (source.kind === 'frame' && typeof source.name === 'string' && source.name !== '') return { source: { kind: 'frame', name: source.name }, title: value.title };
+  if (source.kind === 'result' && typeof source.id === 'string' && sql) return { source: { kind: 'result', id: source.id }, title: value.title, sql };
+  return undefined;
 }

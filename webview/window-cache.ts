@@ -89,7 +89,6 @@ export function covers(window: CachedWindow, viewport: Viewport, sortKey: string
   return rowsOk && colsOk;
 }
 
-/** The cells of `viewport` out of a covering window, column-major as regular-table wants them. */
 /**
  * The cells of `viewport` out of a window, column-major as regular-table wants them. Cells the
  * window lacks (a failed fetch) are null, so the shape always matches the viewport.
@@ -125,6 +124,11 @@ export class WindowCache {
     const [hit] = this.windows.splice(index, 1);
     this.windows.unshift(hit!);
     return hit;
+  }
+
+  /** Like `find`, without touching the recency order (for lookups while painting). */
+  peek(viewport: Viewport, sortKey: string, totalCols: number): CachedWindow | undefined {
+    return this.windows.find((w) => covers(w, viewport, sortKey, totalCols));
   }
 
   add(window: CachedWindow): void {

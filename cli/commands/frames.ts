@@ -1,12 +1,10 @@
 /**
- * Frame commands: ls, schema, head, sql, load, put, get, rm, share, unshare, publish. The DuckDB
- * native module (for local files) is imported only by the commands that need it, so the others
- * start fast.
+ * Frame commands: ls, schema, head, sql, load, put, get. The DuckDB native module (for local
+ * files) is imported only by the commands that need it, so the others start fast.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { Methods, type Grantee, type SortKey } from '../../protocol';
-import type { GatewayClient } from '../../rpc/client';
+import { Methods, type SortKey } from '../../protocol';
 import { LocalFileError, UsageError } from '../errors';
 import { loadEngine } from '../lazy';
 import { formatCount } from '../output';
@@ -69,12 +67,15 @@ export function head(globals: GlobalOptions, name: string, options: HeadOptions)
   });
 }
 
-/** The SQL of `framegate sql`: the argument, or the file of `-f` (`-` for stdin). */
-export function sqlText(query: string | undefined, file: string | undefined): string {
-  if (file !== undefined && query !== undefined) throw new UsageError('give the query or -f FILE, not both');
+/**
+ * Text given as an argument, or read from the file of `-f` (`-` for stdin): SQL, a note.
+ * `noun` names it in messages ("a query", "note text"); `what` says what an empty file lacks.
+ */
+export function textInput(value: string | undefined, file: string | undefined, noun: string, what: string): string {
+  if (file !== undefined && value !== undefined) throw new UsageError(`give ${noun} or -f FILE, not both`);
   if (file === undefined) {
-    if (query === undefined || query.trim() === '') throw new UsageError('give a query, or -f FILE (- for stdin)');
-    return query;
+    if (value === undefined || value.trim() === '') throw new UsageError(`give ${noun}, or -f FILE (- for stdin)`);
+    return value;
   }
   let text: string;
   try {
@@ -82,8 +83,13 @@ export function sqlText(query: string | undefined, file: string | undefined): st
   } catch (error) {
     throw new LocalFileError(`cannot read ${file === '-' ? 'stdin' : file}: ${(error as Error).message}`);
   }
-  if (text.trim() === '') throw new UsageError(`${file === '-' ? 'stdin' : file} holds no SQL`);
+  if (text.trim() === '') throw new UsageError(`${file === '-' ? 'stdin' : file} holds no ${what}`);
   return text;
+}
+
+/** The SQL of `framegate sql`: the argument, or the file of `-f` (`-` for stdin). */
+export function sqlText(query: string | undefined, file: string | undefined): string {
+  return textInput(query, file, 'a query', 'SQL');
 }
 
 export function sql(globals: GlobalOptions, query: string | undefined, options: SqlOptions): Promise<void> {
@@ -141,61 +147,16 @@ export function get(globals: GlobalOptions, name: string, file: string): Promise
   const path = resolve(file);
   if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`no such folder for -o: ${dirname(path)}`);
   return withClient(globals, async (client, output) => {
-    const { result, ipc } = await client.export({ source: { kind: 'frame', name } });
-    const { writeArrowToFile } = loadEngine();
-    await writeArrowToFile(ipc, path, format as OutputFormat).catch((error: unknown) => {
-      throw new LocalFileError(`cannot write ${file}: ${firstLine(error)}`);
-    });
+    // Written as the parts arrive: a frame larger than memory never sits whole on either side.
+    const { parts, result: done } = await client.exportStream({ source: { kind: 'frame', name } });
+    const { writeArrowStreamToFile } = loadEngine();
+    const written = writeArrowStreamToFile(parts, path, format as OutputFormat);
+    const [writing, exporting] = await Promise.allSettled([written, done]);
+    // The gateway's error says why the parts stopped; otherwise the local file is what failed.
+    if (exporting.status === 'rejected') throw exporting.reason;
+    if (writing.status === 'rejected') throw new LocalFileError(`cannot write ${file}: ${firstLine(writing.reason)}`);
+    const result = exporting.value;
     output.result({ name, path, format, rows: result.rows, bytes: result.bytes }, () => `wrote ${formatCount(result.rows)} rows of ${name} to ${path}`);
-  });
-}
-
-export function rm(globals: GlobalOptions, name: string): Promise<void> {
-  return withClient(globals, async (client, output) => {
-    const result = await client.request(Methods.delete, { name });
-    output.result(result, () => `deleted ${result.deleted}`);
-  });
-}
-
-/**
- * Whom `--with` names: `team`, `user:NAME`, `group:NAME`, or a bare NAME, which is a user or a
- * group (the gateway keeps the two kinds of names apart).
- */
-export async function resolveGrantee(client: GatewayClient, text: string): Promise<Grantee> {
-  const match = /^(user|group):(.+)$/.exec(text);
-  if (text === 'team') return { kind: 'team' };
-  if (match) return { kind: match[1] as 'user' | 'group', name: match[2]! };
-  const { users, groups } = await client.request(Methods.listUsers, {});
-  const lower = text.toLowerCase();
-  if (users.some((u) => u.name === lower)) return { kind: 'user', name: lower };
-  if (groups.some((g) => g.name === lower)) return { kind: 'group', name: lower };
-  throw new UsageError(`no user or group named ${text} (framegate user ls, framegate group ls)`);
-}
-
-function granteeText(grantee: Grantee): string {
-  return grantee.kind === 'team' ? 'the team' : `${grantee.kind} ${grantee.name}`;
-}
-
-export function share(globals: GlobalOptions, name: string, options: { with: string; write: boolean }): Promise<void> {
-  return withClient(globals, async (client, output) => {
-    const grantee = await resolveGrantee(client, options.with);
-    const frame = await client.request(Methods.share, { name, with: grantee, write: options.write });
-    output.result(frame, () => `shared ${frame.name} with ${granteeText(grantee)}${options.write ? ' (read and write)' : ' (read only)'}`);
-  });
-}
-
-export function unshare(globals: GlobalOptions, name: string, options: { with: string }): Promise<void> {
-  return withClient(globals, async (client, output) => {
-    const grantee = await resolveGrantee(client, options.with);
-    const frame = await client.request(Methods.unshare, { name, with: grantee });
-    output.result(frame, () => `${frame.name} is no longer shared with ${granteeText(grantee)}`);
-  });
-}
-
-export function publish(globals: GlobalOptions, name: string): Promise<void> {
-  return withClient(globals, async (client, output) => {
-    const frame = await client.request(Methods.share, { name, with: { kind: 'team' }, write: false });
-    output.result(frame, () => `published ${frame.name} to the team`);
   });
 }
 

@@ -4,6 +4,7 @@ import { GatewayClient } from '../../rpc/client';
 import { credentialsPath, removeCredential, saveCredential } from '../../rpc/credentials';
 import { UsageError } from '../errors';
 import { Output } from '../output';
+import { formatSize } from '../units';
 import { clientOptions, withClient, type GlobalOptions } from './client';
 
 /** Reads a token: from stdin when it is piped (`echo $T | framegate login`), else a hidden prompt. */
@@ -48,6 +49,8 @@ export function whoami(globals: GlobalOptions): Promise<void> {
         `${me.user} at ${client.url}${me.admin ? ' (admin)' : ''}`,
         `namespace: ${me.namespace}; team namespace: ${me.teamNamespace}${me.teamWriter || me.admin ? ' (you may save there)' : ''}`,
         `groups: ${me.groups.length ? me.groups.join(', ') : '(none)'}`,
+        `storage: ${formatSize(me.storage.usedBytes)} in ${me.storage.versions} version${me.storage.versions === 1 ? '' : 's'}${me.limits.storageBytes === null ? ' (no limit)' : ` of ${formatSize(me.limits.storageBytes)}`}`,
+        `queries at once: ${me.limits.concurrentQueries === null ? 'no limit' : me.limits.concurrentQueries}`,
       ].join('\n'),
     );
   });
@@ -77,11 +80,15 @@ export function userRemove(globals: GlobalOptions, name: string): Promise<void> 
   });
 }
 
-export function userSet(globals: GlobalOptions, name: string, options: { admin?: boolean; teamWriter?: boolean }): Promise<void> {
-  if (options.admin === undefined && options.teamWriter === undefined) throw new UsageError('say what to change: --admin, --no-admin, --team-writer or --no-team-writer');
+export function userSet(globals: GlobalOptions, name: string, options: { admin?: boolean; teamWriter?: boolean; storageLimit?: number | null }): Promise<void> {
+  if (options.admin === undefined && options.teamWriter === undefined && options.storageLimit === undefined) {
+    throw new UsageError('say what to change: --admin, --no-admin, --team-writer, --no-team-writer or --storage-limit SIZE|default');
+  }
   return withClient(globals, async (client, output) => {
-    const user = await client.request(Methods.updateUser, { name, ...options });
-    output.result(user, () => `${user.name}: ${user.admin ? 'admin' : 'not admin'}, ${user.teamWriter ? 'may' : 'may not'} save in the team namespace`);
+    const { storageLimit, ...flags } = options;
+    const user = await client.request(Methods.updateUser, { name, ...flags, ...(storageLimit !== undefined ? { storageLimitBytes: storageLimit } : {}) });
+    const limit = user.storageLimitBytes === null ? "the gateway's storage limit" : `a storage limit of ${formatSize(user.storageLimitBytes)}`;
+    output.result(user, () => `${user.name}: ${user.admin ? 'admin' : 'not admin'}, ${user.teamWriter ? 'may' : 'may not'} save in the team namespace, ${limit}`);
   });
 }
 

@@ -17,9 +17,12 @@ export interface UpgradeGateOptions {
   verify(token: string): Promise<VerifiedToken | null>;
   limiter: FailureLimiter;
   logger: Logger;
-  isStopping(): boolean;
+  /** Starting: not yet ready to take connections (the first admin is still being made); stopping: never again. */
+  phase(): 'starting' | 'serving' | 'stopping';
   /** Completes the upgrade of an authenticated request. */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer, who: VerifiedToken): void;
+  /** Told of every connection refused at the door (for the audit log). */
+  refused?(remoteAddress: string, reason: string): void;
 }
 
 export const MISSING_TOKEN_MESSAGE =
@@ -65,11 +68,13 @@ export function createUpgradeGate(options: UpgradeGateOptions): (request: Incomi
     const origin = request.headers.origin;
     if (origin !== undefined && !options.allowedOrigins.includes(origin)) {
       logger.warn({ event: 'origin-refused', origin, remoteAddress: address }, 'refused a browser origin');
+      options.refused?.(address, `browser origin ${origin}`);
       refuse(socket, 403, { error: 'Forbidden', message: `origin ${origin} is not allowed (see --allow-origin)` });
       return;
     }
-    if (options.isStopping()) {
-      refuse(socket, 503, { error: 'Forbidden', message: 'the gateway is shutting down' });
+    const phase = options.phase();
+    if (phase !== 'serving') {
+      refuse(socket, 503, { error: 'Unavailable', message: phase === 'starting' ? 'the gateway is starting; try again in a moment' : 'the gateway is shutting down' });
       return;
     }
     await delay(limiter.delayFor(address), socket);
@@ -79,7 +84,9 @@ export function createUpgradeGate(options: UpgradeGateOptions): (request: Incomi
     if (socket.destroyed) return;
     if (!who) {
       limiter.failed(address);
-      logger.warn({ event: 'auth-refused', remoteAddress: address, reason: token === undefined ? 'no token' : 'token not accepted' }, 'refused a connection');
+      const reason = token === undefined ? 'no token' : 'token not accepted';
+      logger.warn({ event: 'auth-refused', remoteAddress: address, reason }, 'refused a connection');
+      options.refused?.(address, reason);
       refuse(socket, 401, { error: 'Unauthorized', message: token === undefined ? MISSING_TOKEN_MESSAGE : REJECTED_TOKEN_MESSAGE });
       return;
     }

@@ -1,14 +1,16 @@
 /**
- * Who may do what with an object. One place decides, and every path of the gateway (list,
- * schema, window, select, SQL, save, load, upload, export, delete, share) asks it.
+ * Who may do what with an object of any kind. One place decides, and every path of the gateway
+ * (list, schema, window, select, SQL, save, load, upload, export, versions, lineage, delete, share,
+ * queries, notes, events) asks it.
  *
  * - read: admins; the owner; everyone for objects in the team namespace or published to the team;
- *   users a grant names, directly or through a group.
+ *   users a grant names, directly or through a group. A note attached to a frame is also readable
+ *   by whoever may read that frame (it is a remark about it).
  * - write (save new versions): admins; the owner; team writers in the team namespace; write grants.
- * - manage (share, unshare, delete): admins and the owner.
+ * - manage (share, unshare, delete, remove versions, retention): admins and the owner.
  */
 import { TEAM_NAMESPACE, type FrameScope } from '../../protocol';
-import type { GrantRecord, ObjectRecord } from './objects';
+import type { GrantRecord, ObjectRecord } from './records';
 
 export interface Principal {
   userId: number;
@@ -16,6 +18,8 @@ export interface Principal {
   admin: boolean;
   teamWriter: boolean;
   groupIds: readonly number[];
+  /** The connection acting, for the audit log (absent for the gateway's own work). */
+  via?: { session: string; remoteAddress?: string };
 }
 
 export interface Access {
@@ -35,18 +39,32 @@ function reaches(principal: Principal, grant: GrantRecord): boolean {
   return principal.groupIds.includes(grant.granteeId);
 }
 
-/** What `principal` may do with `object`, given the object's grants. */
-export function accessTo(principal: Principal, object: ObjectRecord, grants: readonly GrantRecord[]): Access {
+/**
+ * What `principal` may do with `object`, given the object's grants and, for a note attached to a
+ * frame, what they may do with that frame (`attached`).
+ */
+export function accessTo(principal: Principal, object: ObjectRecord, grants: readonly GrantRecord[], attached?: Access): Access {
   const own = object.ownerId === principal.userId;
   const inTeam = object.namespace === TEAM_NAMESPACE;
   const reaching = grants.filter((g) => g.objectId === object.id && reaches(principal, g));
   const personal = reaching.find((g) => g.granteeKind === 'user') ?? reaching.find((g) => g.granteeKind === 'group');
   const published = inTeam || grants.some((g) => g.objectId === object.id && g.granteeKind === 'team');
-  const read = principal.admin || own || published || reaching.length > 0;
+  const throughFrame = attached?.read === true;
+  const read = principal.admin || own || published || reaching.length > 0 || throughFrame;
   if (!read) return NONE;
   const write = principal.admin || own || (inTeam && principal.teamWriter) || reaching.some((g) => g.write);
   const manage = principal.admin || own;
-  const scope: FrameScope = own ? 'mine' : personal ? 'shared' : published ? 'team' : 'admin';
+  const scope: FrameScope = own
+    ? 'mine'
+    : personal
+      ? 'shared'
+      : published
+        ? 'team'
+        : throughFrame
+          ? attached.scope === 'mine'
+            ? 'shared'
+            : attached.scope
+          : 'admin';
   return { read, write, manage, scope, ...(personal ? { via: personal } : {}) };
 }
 

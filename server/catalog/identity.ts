@@ -53,7 +53,7 @@ export class Identity {
     return { removed: user.name, userId: user.id };
   }
 
-  updateUser(principal: Principal, name: string, flags: { admin?: boolean; teamWriter?: boolean }): UserInfo {
+  updateUser(principal: Principal, name: string, flags: { admin?: boolean; teamWriter?: boolean; storageLimit?: number | null }): UserInfo {
     requireAdmin(principal, 'change users');
     return inTransaction(this.db, () => {
       const user = this.users.active(name);

@@ -10,6 +10,7 @@
  */
 import { normalizeIdentifier, TEAM_NAMESPACE } from '../../protocol';
 import type { LegacyVersion } from '../engine/engine';
+import type { Grants } from './grants';
 import type { Objects } from './objects';
 import { inTransaction, type Db } from './store';
 import { reservedNameReason, type Users } from './users';
@@ -26,7 +27,7 @@ function userNameOf(owner: string): string {
   return reservedNameReason(clean) ? `legacy_${clean}`.slice(0, 63) : normalizeIdentifier(clean);
 }
 
-export function importLegacyCatalog(db: Db, users: Users, objects: Objects, versions: LegacyVersion[]): LegacyImportSummary {
+export function importLegacyCatalog(db: Db, users: Users, objects: Objects, grants: Grants, versions: LegacyVersion[]): LegacyImportSummary {
   return inTransaction(db, () => {
     // Users first (each with their own namespace), then the frames.
     const userIds = new Map<string, number>();
@@ -51,7 +52,7 @@ export function importLegacyCatalog(db: Db, users: Users, objects: Objects, vers
       if (!objects.namespace(namespace)) objects.ensureNamespace(namespace, userFor(first.owner));
       const namespaceOwner = namespace === TEAM_NAMESPACE ? null : objects.namespace(namespace)!.ownerId;
       const owner = namespaceOwner ?? userFor(first.owner);
-      const object = objects.create('frame', namespace, (live ?? first).name, owner, first.createdAt);
+      const object = objects.create('frame', namespace, (live ?? first).name, owner, { createdAt: first.createdAt });
       for (const v of history) {
         objects.addVersion(
           object.id,
@@ -69,8 +70,8 @@ export function importLegacyCatalog(db: Db, users: Users, objects: Objects, vers
         );
         count++;
       }
-      if (!live) objects.markDeleted(object.id);
-      else if (namespace !== TEAM_NAMESPACE) objects.setGrant(object.id, 'team', 0, false, owner);
+      if (!live) objects.markDeleted(object.id, null);
+      else if (namespace !== TEAM_NAMESPACE) grants.set(object.id, 'team', 0, false, owner);
     }
     return { frames: byFrame.size, versions: count, users: [...userIds.keys()] };
   });

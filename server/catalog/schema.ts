@@ -3,10 +3,11 @@
  * have run; each runs in its own transaction, so a crash mid-migration leaves the previous schema.
  * Append new migrations; never edit one that has shipped.
  *
- * One object store for every kind (frames now; queries, notes and charts later): an object has a
- * kind, a namespace, a name, an owner and grants; each save adds an immutable version. A frame
- * version's data lives in the engine under `storage`; `reads` records which versions a version was
- * made from (lineage).
+ * One object store for every kind (frames, queries, notes; charts next): an object has a kind, a
+ * namespace, a name (unique in its namespace across kinds), an owner and grants; each save adds an
+ * immutable version. A frame version's data lives in the engine under `storage`, a query's or a
+ * note's content in `body`; `reads` records which versions a version was made from (lineage).
+ * `audit` is append-only: triggers refuse to change or delete a line.
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -108,6 +109,59 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
+  );
+  `,
+  `
+  -- 2: queries and notes beside frames, retention, storage limits, the audit log.
+
+  -- One name, one object, whatever its kind: "framegate share daily" means one thing.
+  DROP INDEX objects_live_name;
+  CREATE UNIQUE INDEX objects_live_name ON objects(namespace, name) WHERE deleted_at IS NULL;
+  -- A note's frame (NULL for everything else, and for notes standing alone).
+  ALTER TABLE objects ADD COLUMN attached_to INTEGER REFERENCES objects(id);
+  CREATE INDEX objects_attached ON objects(attached_to) WHERE attached_to IS NOT NULL;
+  -- Versions of this frame that keep their data; NULL: the gateway's --keep-versions.
+  ALTER TABLE objects ADD COLUMN keep_versions INTEGER;
+
+  -- A query's or a note's content, JSON: {"sql","description","columns"} or {"text"}; NULL once removed.
+  ALTER TABLE versions ADD COLUMN body TEXT;
+  -- Set when a version's data (or content) was dropped: why ('removed', 'retention', 'deleted'), when, by whom.
+  ALTER TABLE versions ADD COLUMN removed_reason TEXT;
+  ALTER TABLE versions ADD COLUMN removed_at TEXT;
+  ALTER TABLE versions ADD COLUMN removed_by INTEGER REFERENCES users(id);
+  CREATE INDEX versions_stored_by_author ON versions(author_id) WHERE storage IS NOT NULL;
+
+  -- The SQL named this version itself ("sales@3"): a saved query keeps it from retention.
+  ALTER TABLE reads ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+
+  -- A user's own storage limit in bytes; NULL: the gateway's --storage-limit.
+  ALTER TABLE users ADD COLUMN storage_limit INTEGER;
+
+  CREATE TABLE audit (
+    id             INTEGER PRIMARY KEY,
+    at             TEXT NOT NULL,
+    -- NULL for a connection refused at the door (no valid token).
+    user_id        INTEGER REFERENCES users(id),
+    action         TEXT NOT NULL,
+    object_id      INTEGER,
+    kind           TEXT,
+    object_name    TEXT,
+    version        INTEGER,
+    -- JSON: the method, the grantee, what was read through, why it was refused.
+    detail         TEXT,
+    remote_address TEXT
+  );
+  CREATE INDEX audit_by_at ON audit(at);
+  CREATE INDEX audit_by_user ON audit(user_id, at);
+  CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
+  // 3: storage a save is writing now: what a crash leaves behind is one of these, and only these are
+  // dropped at start; unknown stored data is reported, never dropped (the catalog may be older).
+  `
+  CREATE TABLE pending_storage (
+    storage    TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
   );
   `,
 ];

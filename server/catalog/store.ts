@@ -50,3 +50,8 @@ export function inTransaction<T>(db: Db, body: () => T): T {
 export function now(): string {
   return new Date().toISOString();
 }
+
+/** Opens an existing catalog without writing to it (for `framegate doctor`). Throws when it is missing or unreadable. */
+export function openStoreReadOnly(path: string): Db {
+  return new Database(path, { readonly: true, fileMustExist: true });
+}

@@ -9,6 +9,8 @@ export interface UserRecord {
   teamWriter: boolean;
   createdAt: string;
   removedAt: string | null;
+  /** Their own storage limit in bytes; null: the gateway's. */
+  storageLimit: number | null;
 }
 
 interface UserRow {
@@ -18,6 +20,7 @@ interface UserRow {
   team_writer: number;
   created_at: string;
   removed_at: string | null;
+  storage_limit: number | null;
 }
 
 /** Names no user or group may take: the team namespace, the `team` grantee, engines' own schemas. */
@@ -31,7 +34,15 @@ export function reservedNameReason(name: string): string | null {
 }
 
 function toRecord(row: UserRow): UserRecord {
-  return { id: row.id, name: row.name, admin: row.admin === 1, teamWriter: row.team_writer === 1, createdAt: row.created_at, removedAt: row.removed_at };
+  return {
+    id: row.id,
+    name: row.name,
+    admin: row.admin === 1,
+    teamWriter: row.team_writer === 1,
+    createdAt: row.created_at,
+    removedAt: row.removed_at,
+    storageLimit: row.storage_limit,
+  };
 }
 
 export class Users {
@@ -92,9 +103,10 @@ export class Users {
     return this.byId(id)!;
   }
 
-  update(id: number, flags: { admin?: boolean; teamWriter?: boolean }): UserRecord {
+  update(id: number, flags: { admin?: boolean; teamWriter?: boolean; storageLimit?: number | null }): UserRecord {
     if (flags.admin !== undefined) this.db.prepare('UPDATE users SET admin = ? WHERE id = ?').run(Number(flags.admin), id);
     if (flags.teamWriter !== undefined) this.db.prepare('UPDATE users SET team_writer = ? WHERE id = ?').run(Number(flags.teamWriter), id);
+    if (flags.storageLimit !== undefined) this.db.prepare('UPDATE users SET storage_limit = ? WHERE id = ?').run(flags.storageLimit, id);
     return this.byId(id)!;
   }
 
@@ -112,7 +124,7 @@ export class Users {
   }
 
   info(user: UserRecord): UserInfo {
-    return { name: user.name, admin: user.admin, teamWriter: user.teamWriter, groups: this.groupsOf(user.id), createdAt: user.createdAt };
+    return { name: user.name, admin: user.admin, teamWriter: user.teamWriter, groups: this.groupsOf(user.id), createdAt: user.createdAt, storageLimitBytes: user.storageLimit };
   }
 }
 
@@ -159,6 +171,10 @@ export class Groups {
   remove(groupId: number): void {
     this.db.prepare("DELETE FROM grants WHERE grantee_kind = 'group' AND grantee_id = ?").run(groupId);
     this.db.prepare('DELETE FROM groups WHERE id = ?').run(groupId);
+  }
+
+  nameOf(id: number): string {
+    return (this.db.prepare('SELECT name FROM groups WHERE id = ?').get(id) as { name: string } | undefined)?.name ?? `group ${id}`;
   }
 
   idsOf(userId: number): number[] {

@@ -1,12 +1,15 @@
 /**
  * Arrow IPC bytes from a client → column batches the DuckDB module can append. Fixed-width
- * columns and strings keep their memory layout (a copy, no per-value work); a few types are
- * converted per value (Date in ms, Time units, zoned timestamps not in µs); types DuckDB could not
- * take directly (decimal, lists, structs, dictionaries, …) become VARCHAR text.
+ * columns, decimals and strings keep their memory layout (a copy, no per-value work); a few types
+ * are converted per value (Date in ms, Time units, zoned timestamps not in µs); types DuckDB could
+ * not take directly (lists, structs, dictionaries, …) become VARCHAR text. Invalid input is
+ * refused, never stored as something else: strings that are not UTF-8, decimals wider than 38
+ * digits. Large record batches are cut into slices, so no single step holds the event loop long.
  */
-import { DataType, Type, makeVector, tableFromIPC, type Data, type Table, type Vector, TimeUnit } from 'apache-arrow';
+import { DataType, Type, makeVector, tableFromIPC, type Data, type Table, TimeUnit } from 'apache-arrow';
+import { isUtf8 } from 'node:buffer';
 import { ErrorCodes, FramegateError } from '../../protocol';
-import { BYTE_WIDTH, copyBits, type ColumnBatch, type ColumnData, type ColumnField, type ColumnKind } from './columns';
+import { BYTE_WIDTH, copyBits, MAX_DECIMAL_PRECISION, type ColumnBatch, type ColumnData, type ColumnField, type ColumnKind } from './columns';
 
 export function decodeIpc(ipc: Uint8Array | Uint8Array[]): Table {
   try {
@@ -47,6 +50,8 @@ function kindOf(type: DataType): ColumnKind {
       if (t.timezone) return 'timestamptz_us';
       return (['timestamp_s', 'timestamp_ms', 'timestamp_us', 'timestamp_ns'] as const)[t.unit];
     }
+    case Type.Decimal:
+      return 'decimal128';
     case Type.Utf8:
       return 'utf8';
     case Type.Binary:
@@ -56,67 +61,119 @@ function kindOf(type: DataType): ColumnKind {
   }
 }
 
-/** Fields of the batches `toBatches` will produce for this table. */
-export function fieldsOf(table: Table): ColumnField[] {
-  return table.schema.fields.map((f) => ({ name: f.name, kind: kindOf(f.type as DataType) }));
+function fieldOf(name: string, type: DataType): ColumnField {
+  const kind = kindOf(type);
+  if (kind !== 'decimal128') return { name, kind };
+  const { precision, scale } = type as DataType<Type.Decimal> & { precision: number; scale: number };
+  if (precision > MAX_DECIMAL_PRECISION || precision < 1 || scale < 0 || scale > precision) {
+    throw new FramegateError(ErrorCodes.BadAttachment, `column ${name} is DECIMAL(${precision},${scale}): the gateway holds decimals of at most ${MAX_DECIMAL_PRECISION} digits; send it as text instead`, { column: name });
+  }
+  return { name, kind, precision, scale };
 }
+
+/** Fields of the batches `toBatches` will produce for this table. Throws BadAttachment for decimals it cannot hold. */
+export function fieldsOf(table: Table): ColumnField[] {
+  return table.schema.fields.map((f) => fieldOf(f.name, f.type as DataType));
+}
+
+/** Rows converted in one step: a client's record batch may hold millions. */
+const SLICE_ROWS = 65_536;
 
 export function* toBatches(table: Table): Generator<ColumnBatch> {
   const fields = fieldsOf(table);
+  let rowBase = 0;
   for (const batch of table.batches) {
-    const columns = fields.map((field, i) => toColumn(batch.getChildAt(i)!, field.kind));
-    yield { fields, rowCount: batch.numRows, columns };
+    // A record batch's children hold one Data each.
+    const children = fields.map((_, i) => (batch.getChildAt(i)!.data as Data[])[0]!);
+    for (let from = 0; from < batch.numRows; from += SLICE_ROWS) {
+      const rows = Math.min(SLICE_ROWS, batch.numRows - from);
+      const columns = fields.map((field, i) => toColumnPart({ data: children[i]!, from, rows }, field, rowBase + from));
+      yield { fields, rowCount: rows, columns };
+    }
+    rowBase += batch.numRows;
   }
 }
 
-function validityOf(data: Data): Uint8Array | null {
+/** Rows [from, from + rows) of one Arrow Data (whose own offset still applies). */
+interface DataRange {
+  data: Data;
+  from: number;
+  rows: number;
+}
+
+/** Refuses string data that is not UTF-8 (DuckDB would store NULL instead, silently). */
+function checkUtf8(field: ColumnField, offsets: Int32Array, bytes: Uint8Array, validity: Uint8Array | null, firstRow: number): void {
+  // Fast path: all the bytes are UTF-8 and no value starts inside a character.
+  let whole = !validity && isUtf8(bytes);
+  for (let i = 0; whole && i < offsets.length - 1; i++) if (offsets[i]! < offsets[i + 1]! && (bytes[offsets[i]!]! & 0xc0) === 0x80) whole = false;
+  if (whole) return;
+  for (let i = 0; i < offsets.length - 1; i++) {
+    if (validity && !((validity[i >>> 3]! >>> (i & 7)) & 1)) continue;
+    if (!isUtf8(bytes.subarray(offsets[i], offsets[i + 1]))) {
+      throw new FramegateError(ErrorCodes.BadAttachment, `column ${field.name}, row ${firstRow + i + 1}: the text is not valid UTF-8 (send binary data as a binary column)`, {
+        column: field.name,
+        row: firstRow + i + 1,
+      });
+    }
+  }
+}
+
+function validityOf({ data, from, rows }: DataRange): Uint8Array | null {
   if (!data.nullBitmap || data.nullCount === 0) return null;
-  const bits = new Uint8Array(Math.ceil(data.length / 8));
-  copyBits(bits, 0, data.nullBitmap, data.offset, data.length);
+  const bits = new Uint8Array(Math.ceil(rows / 8));
+  copyBits(bits, 0, data.nullBitmap, data.offset + from, rows);
   return bits;
 }
 
+/** `count` values of `width` bytes from element `start` on, copied into a fresh buffer. */
 function bytesOf(values: ArrayBufferView, start: number, count: number, width: number): Uint8Array {
   return new Uint8Array(values.buffer, values.byteOffset + start * width, count * width).slice();
 }
 
-function toColumn(vector: Vector, kind: ColumnKind): ColumnData {
-  const parts = (vector.data as Data[]).map((data) => toColumnPart(data, kind));
-  if (parts.length === 1) return parts[0]!;
-  return concatColumns(parts, vector.length, kind);
-}
-
-function toColumnPart(data: Data, kind: ColumnKind): ColumnData {
+function toColumnPart(range: DataRange, field: ColumnField, firstRow: number): ColumnData {
+  const { data, rows } = range;
+  const first = data.offset + range.from;
+  const kind = field.kind;
   const type = data.type;
-  const rows = data.length;
-  const validity = validityOf(data);
+  const validity = validityOf(range);
   const direct = isDirect(type, kind);
   if (kind === 'utf8' || kind === 'binary') {
     if (direct) {
       const offsets = data.valueOffsets as Int32Array;
-      const base = offsets[data.offset]!;
-      const end = offsets[data.offset + rows]!;
+      const base = offsets[first]!;
+      const end = offsets[first + rows]!;
       const rebased = new Int32Array(rows + 1);
-      for (let i = 0; i <= rows; i++) rebased[i] = offsets[data.offset + i]! - base;
-      return { kind, offsets: rebased, data: (data.values as Uint8Array).slice(base, end), validity };
+      for (let i = 0; i <= rows; i++) rebased[i] = offsets[first + i]! - base;
+      const bytes = (data.values as Uint8Array).slice(base, end);
+      if (kind === 'utf8') checkUtf8(field, rebased, bytes, validity, firstRow);
+      return { kind, offsets: rebased, data: bytes, validity };
     }
-    return textColumn(data, validity);
+    return textColumn(range, validity);
+  }
+  if (kind === 'decimal128') {
+    const bitWidth = (type as DataType & { bitWidth: number }).bitWidth;
+    const words = data.values as Uint32Array;
+    if (bitWidth === 128) return { kind, values: bytesOf(words, first * 4, rows * 4, 4), validity };
+    // Decimal256 of at most 38 digits: its low 128 bits are the value.
+    const out = new Uint32Array(rows * 4);
+    for (let i = 0; i < rows; i++) out.set(words.subarray((first + i) * 8, (first + i) * 8 + 4), i * 4);
+    return { kind, values: new Uint8Array(out.buffer), validity };
   }
   const width = BYTE_WIDTH[kind];
   if (kind === 'bool') {
     const bytes = new Uint8Array(rows);
     const bits = data.values as Uint8Array;
-    for (let i = 0; i < rows; i++) bytes[i] = (bits[(data.offset + i) >>> 3]! >>> ((data.offset + i) & 7)) & 1;
+    for (let i = 0; i < rows; i++) bytes[i] = (bits[(first + i) >>> 3]! >>> ((first + i) & 7)) & 1;
     return { kind, values: bytes, validity };
   }
-  if (direct) return { kind, values: bytesOf(data.values as ArrayBufferView, data.offset, rows, width), validity };
+  if (direct) return { kind, values: bytesOf(data.values as ArrayBufferView, first, rows, width), validity };
   // Per-value conversions into int32 days / int64 micros.
   const out = new Uint8Array(rows * width);
   const view = new DataView(out.buffer);
   const unit = (type as DataType & { unit?: TimeUnit }).unit ?? TimeUnit.MILLISECOND;
   const raw = data.values as ArrayLike<number | bigint>;
   for (let i = 0; i < rows; i++) {
-    const value = raw[data.offset + i]!;
+    const value = raw[first + i]!;
     if (kind === 'date32') view.setInt32(i * 4, Math.floor(Number(value) / 86_400_000), true);
     else view.setBigInt64(i * 8, (BigInt(value) * 1_000_000n) / UNIT_PER_SECOND[unit]!, true);
   }
@@ -146,14 +203,13 @@ function isDirect(type: DataType, kind: ColumnKind): boolean {
 const encoder = new TextEncoder();
 
 /** Slow path: each value's text (JSON for nested values). */
-function textColumn(data: Data, validity: Uint8Array | null): ColumnData {
-  const rows = data.length;
+function textColumn({ data, from, rows }: DataRange, validity: Uint8Array | null): ColumnData {
   const chunks: Uint8Array[] = [];
   const offsets = new Int32Array(rows + 1);
   let total = 0;
   const part = makeVector(data);
   for (let i = 0; i < rows; i++) {
-    const value: unknown = part.get(i);
+    const value: unknown = part.get(from + i);
     if (value !== null && value !== undefined) {
       const text = typeof value === 'string' ? value : stringify(value);
       const bytes = encoder.encode(text);
@@ -178,34 +234,4 @@ function stringify(value: unknown): string {
     return JSON.stringify(json, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   }
   return String(value);
-}
-
-function concatColumns(parts: ColumnData[], rows: number, kind: ColumnKind): ColumnData {
-  const anyNulls = parts.some((p) => p.validity);
-  const validity = anyNulls ? new Uint8Array(Math.ceil(rows / 8)) : null;
-  let row = 0;
-  if (kind === 'utf8' || kind === 'binary') {
-    const offsets = new Int32Array(rows + 1);
-    const total = parts.reduce((n, p) => n + (p as { data: Uint8Array }).data.byteLength, 0);
-    const data = new Uint8Array(total);
-    let at = 0;
-    for (const part of parts as Extract<ColumnData, { offsets: Int32Array }>[]) {
-      const n = part.offsets.length - 1;
-      for (let i = 1; i <= n; i++) offsets[row + i] = at + part.offsets[i]!;
-      data.set(part.data, at);
-      at += part.data.byteLength;
-      if (validity) copyBits(validity, row, part.validity ?? new Uint8Array(Math.ceil(n / 8)).fill(0xff), 0, n);
-      row += n;
-    }
-    return { kind, offsets, data, validity };
-  }
-  const width = BYTE_WIDTH[kind];
-  const values = new Uint8Array(rows * width);
-  for (const part of parts as Extract<ColumnData, { values: Uint8Array }>[]) {
-    const n = part.values.byteLength / width;
-    values.set(part.values, row * width);
-    if (validity) copyBits(validity, row, part.validity ?? new Uint8Array(Math.ceil(n / 8)).fill(0xff), 0, n);
-    row += n;
-  }
-  return { kind: kind, values, validity };
 }

@@ -8,6 +8,7 @@ import {
   Bool,
   DataType,
   DateDay,
+  Decimal,
   Field,
   Float32,
   Float64,
@@ -34,9 +35,9 @@ import {
   type Data,
   type Table,
 } from 'apache-arrow';
-import { isVariableColumn, type ColumnBatch, type ColumnData, type ColumnField, type ColumnKind } from './columns';
+import { isVariableColumn, type ColumnBatch, type ColumnData, type ColumnField } from './columns';
 
-function arrowType(kind: ColumnKind): DataType {
+function arrowType({ kind, precision, scale }: ColumnField): DataType {
   switch (kind) {
     case 'bool': return new Bool();
     case 'int8': return new Int8();
@@ -56,13 +57,14 @@ function arrowType(kind: ColumnKind): DataType {
     case 'timestamp_us': return new TimestampMicrosecond();
     case 'timestamp_ns': return new TimestampNanosecond();
     case 'timestamptz_us': return new TimestampMicrosecond('UTC');
+    case 'decimal128': return new Decimal(scale ?? 0, precision ?? 38, 128);
     case 'utf8': return new Utf8();
     case 'binary': return new Binary();
   }
 }
 
 export function arrowSchema(fields: ColumnField[]): Schema {
-  return new Schema(fields.map((f) => new Field(f.name, arrowType(f.kind), true)));
+  return new Schema(fields.map((f) => new Field(f.name, arrowType(f), true)));
 }
 
 /** DuckDB booleans are one byte each; Arrow packs them into bits. */

@@ -3,6 +3,7 @@
  * fills them from vector memory (and reads them into data chunks); the Arrow modules turn them
  * into Arrow data and back. Neither side has to know the other's library.
  */
+import { ErrorCodes, FramegateError } from '../../protocol';
 
 /** The value layouts a column can have. Fixed-width kinds hold little-endian values of `byteWidth`. */
 export type ColumnKind =
@@ -27,6 +28,8 @@ export type ColumnKind =
   | 'timestamp_ns'
   /** Microseconds since the epoch, UTC. */
   | 'timestamptz_us'
+  /** The unscaled value as a 128-bit little-endian two's complement integer (Arrow's Decimal128); precision and scale on the field. */
+  | 'decimal128'
   | 'utf8'
   | 'binary';
 
@@ -49,7 +52,11 @@ export const BYTE_WIDTH: Record<Exclude<ColumnKind, 'utf8' | 'binary'>, number> 
   timestamp_us: 8,
   timestamp_ns: 8,
   timestamptz_us: 8,
+  decimal128: 16,
 };
+
+/** Most digits a decimal column may have (DuckDB's and Decimal128's limit). */
+export const MAX_DECIMAL_PRECISION = 38;
 
 export function isVariableWidth(kind: ColumnKind): kind is 'utf8' | 'binary' {
   return kind === 'utf8' || kind === 'binary';
@@ -58,6 +65,9 @@ export function isVariableWidth(kind: ColumnKind): kind is 'utf8' | 'binary' {
 export interface ColumnField {
   name: string;
   kind: ColumnKind;
+  /** For decimal128: total digits (1–38) and digits after the point. */
+  precision?: number;
+  scale?: number;
 }
 
 /** Validity: one bit per row, LSB first (DuckDB's and Arrow's layout); null when no value is null. */
@@ -162,8 +172,23 @@ export class BatchBuilder {
   constructor(
     readonly fields: ColumnField[],
     private readonly capacityRows: number,
+    /** Most bytes of variable-width values one batch may hold (windows of wide text are bounded in bytes, not only rows). */
+    private readonly maxBytes = Infinity,
   ) {
     this.reset();
+  }
+
+  private variableBytes = 0;
+
+  private charge(bytes: number): void {
+    this.variableBytes += bytes;
+    if (this.variableBytes > this.maxBytes) {
+      throw new FramegateError(
+        ErrorCodes.OutOfMemory,
+        `these rows hold more than ${Math.floor(this.maxBytes / 2 ** 20)} MiB of values, more than one window may (--memory-limit): ask for fewer rows or columns`,
+        { maxBytes: this.maxBytes },
+      );
+    }
   }
 
   get rowCount(): number {
@@ -172,6 +197,7 @@ export class BatchBuilder {
 
   private reset(): void {
     this.rows = 0;
+    this.variableBytes = 0;
     this.fields.forEach((field, i) => {
       this.validity[i] = new ValidityBuilder(this.capacityRows);
       if (isVariableWidth(field.kind)) {
@@ -214,6 +240,7 @@ export class BatchBuilder {
   pushBytes(column: number, row: number, bytes: Uint8Array | null): void {
     let length = this.dataLength[column]!;
     if (bytes && bytes.byteLength > 0) {
+      this.charge(bytes.byteLength);
       const needed = length + bytes.byteLength;
       if (needed > this.data[column]!.byteLength) this.data[column] = grow(this.data[column]!, needed);
       this.data[column]!.set(bytes, length);
@@ -227,6 +254,7 @@ export class BatchBuilder {
   pushByteRange(column: number, row: number, src: Uint8Array, start: number, length: number): void {
     let end = this.dataLength[column]!;
     if (length > 0) {
+      this.charge(length);
       const needed = end + length;
       if (needed > this.data[column]!.byteLength) this.data[column] = grow(this.data[column]!, needed);
       const target = this.data[column]!;

@@ -14,7 +14,7 @@
  * - Errors: `FramegateError` with protocol codes (InvalidSql, SqlRefused, QueryTimeout, …); errors
  *   thrown by the resolver (FrameNotFound, AmbiguousName) pass through unchanged.
  */
-import type { ColumnInfo, FileFormat, ResultInfo, SortKey } from '../../protocol';
+import type { ColumnInfo, ColumnProfile, FileFormat, ResultInfo, SortKey, SqlProblem } from '../../protocol';
 import type { ImportPolicy } from './import-policy';
 
 export type StorageId = string;
@@ -79,6 +79,8 @@ export interface WindowRequest {
   limit: number;
   columns?: string[];
   sort?: SortKey[];
+  /** Most bytes the window's rows may take; past it the window fails with OutOfMemory instead of growing. */
+  maxBytes?: number;
 }
 
 export interface ArrowWindow {
@@ -124,6 +126,18 @@ export interface LegacyVersion {
   live: boolean;
 }
 
+/** A statement checked without running it: the columns it would return, or its first problem. */
+export type SqlCheck = { ok: true; columns: ColumnInfo[] } | { ok: false; problem: SqlProblem };
+
+export type SqlFunctionKind = 'scalar' | 'aggregate' | 'window' | 'table';
+
+/** What client SQL may use besides frames: the functions the engine's guard allows, and its keywords. */
+export interface SqlVocabulary {
+  functions: { name: string; kind: SqlFunctionKind }[];
+  /** Upper case. */
+  keywords: string[];
+}
+
 export interface Engine {
   /** Human-readable engine name and version, e.g. "duckdb 1.5.0". */
   readonly description: string;
@@ -131,11 +145,11 @@ export interface Engine {
   /** Every id the engine holds data under (the gateway drops those its catalog does not know). */
   listStorage(): Promise<StorageId[]>;
   /** Runs read-only client SQL (sandboxed, names through `resolve`) and stores its result. */
-  storeQuery(storage: StorageId, sql: string, resolve: TableResolver): Promise<StoredInfo>;
+  storeQuery(storage: StorageId, sql: string, resolve: TableResolver, limits?: RunLimits): Promise<StoredInfo>;
   /** Stores a file inside an import dir. Throws FileRefused / FileNotFound. */
-  storeFile(storage: StorageId, path: string, format: FileFormat | undefined): Promise<StoredFileInfo>;
-  /** Stores Arrow IPC stream bytes (from a client). Throws BadAttachment. */
-  storeArrow(storage: StorageId, ipc: Uint8Array): Promise<StoredInfo>;
+  storeFile(storage: StorageId, path: string, format: FileFormat | undefined, limits?: RunLimits): Promise<StoredFileInfo>;
+  /** Stores Arrow IPC stream bytes from a client (whole, or in the parts they came in). Throws BadAttachment. */
+  storeArrow(storage: StorageId, ipc: Uint8Array | Uint8Array[]): Promise<StoredInfo>;
   /** Removes stored data; absent ids are fine. Waits for readers of it to finish. */
   dropStorage(storage: StorageId): Promise<void>;
 
@@ -154,11 +168,25 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/**
+ * Bounds the gateway puts on one piece of work, beside the engine's own configuration.
+ * `timeoutMs`: the time left of the request's timeout (it may have waited its turn); the work
+ * fails with QueryTimeout once it is up, from parsing to the last row.
+ */
+export interface RunLimits {
+  timeoutMs?: number;
+}
+
+/** A result the session holds, with about how many bytes holding it takes (the gateway charges them to its budget). */
+export interface HeldResult extends ResultInfo {
+  bytes: number;
+}
+
 export interface EngineSession {
   /** Runs read-only client SQL (names through `resolve`); the result is held until closed. */
-  runSql(sql: string, resolve: TableResolver): Promise<ResultInfo>;
+  runSql(sql: string, resolve: TableResolver, limits?: RunLimits): Promise<HeldResult>;
   /** Runs a select on one frame. Throws ColumnNotFound, InvalidSql, and what `resolve` throws. */
-  runSelect(request: SelectRequest, resolve: TableResolver): Promise<ResultInfo>;
+  runSelect(request: SelectRequest, resolve: TableResolver, limits?: RunLimits): Promise<HeldResult>;
   /** Frees a result; false if it did not exist. */
   closeResult(id: string): boolean;
   /** Stores one of this session's results. Throws ResultNotFound. */
@@ -168,6 +196,22 @@ export interface EngineSession {
   window(request: WindowRequest): Promise<ArrowWindow>;
   /** The whole source as a stream of Arrow bytes. */
   export(source: DataSource, sort?: SortKey[], columns?: string[]): Promise<ArrowExport>;
+  /**
+   * Every column's profile (profile.ts: counts, exact distinct counts, min/max/mean, histogram or
+   * top values), over all rows, within the query timeout. The gateway caches it per version.
+   */
+  profile(source: DataSource): Promise<ColumnProfile[]>;
+
+  /**
+   * Parses and binds read-only client SQL (names through `resolve`, like `runSql`) without running
+   * it. Problems come back as values with offsets into `sql`; only failures of the engine throw.
+   * Runs beside this session's queries, so an editor is not kept waiting by a long one.
+   */
+  checkSql(sql: string, resolve: TableResolver): Promise<SqlCheck>;
+  /** The engine's functions (those its guard allows) and keywords; the same for every call. */
+  sqlVocabulary(): Promise<SqlVocabulary>;
+  /** Keywords the engine's own parser expects at `offset` in `sql`; empty if it cannot tell. */
+  suggestKeywords(sql: string, offset: number): Promise<string[]>;
 
   /** Stops whatever this session is running or has queued (cancel, client gone). */
   interrupt(): void;

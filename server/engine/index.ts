@@ -3,5 +3,5 @@ export * from './engine';
 export { openEngine, ENGINE_KINDS, type EngineKind } from './factory';
 export { createImportPolicy, type ImportPolicy } from './import-policy';
 export { openDuckDBEngine, type DuckDBEngine, type EngineTuning } from './duckdb/engine';
-export { readLocalFileAsArrow, writeArrowToFile } from './local-files';
+export { readLocalFileAsArrow, writeArrowStreamToFile, writeArrowToFile } from './local-files';
 export type { SortCacheStats } from './sort-cache';

@@ -4,11 +4,14 @@
  * Parquet/CSV. Arrow files are handled with apache-arrow directly. No lock-down here: it runs as
  * the local user, on files the local user named.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { RecordBatchFileWriter, RecordBatchReader, Table } from 'apache-arrow';
 import { decodeIpc, fieldsOf, toBatches } from './arrow-decoder';
 import { encodeIpcParts, reencodeIpc } from './arrow-encoder';
-import { DUCKDB_TYPE_OF_KIND, DuckDatabase } from './duckdb/duckdb';
+import { DuckDatabase, duckdbTypeOf, fieldOfColumn } from './duckdb/duckdb';
 import { fileReader, quoteIdent, quoteLiteral } from './duckdb/sql-text';
 
 type LocalFormat = 'csv' | 'parquet' | 'json' | 'arrow';
@@ -35,7 +38,7 @@ export async function readLocalFileAsArrow(path: string): Promise<AsyncIterable<
   const conn = await db.connect();
   try {
     const { columns, batches } = await conn.streamBatches(`SELECT * FROM ${fileReader(path, format)}`);
-    const fields = columns.map((c) => ({ name: c.name, kind: c.kind ?? ('utf8' as const) }));
+    const fields = columns.map(fieldOfColumn);
     return (async function* () {
       try {
         yield* encodeIpcParts(fields, batches);
@@ -70,12 +73,55 @@ export async function writeArrowToFile(ipc: Uint8Array | AsyncIterable<Uint8Arra
   const conn = await db.connect();
   try {
     const fields = fieldsOf(table);
-    await conn.run(`CREATE TABLE data (${fields.map((f) => `${quoteIdent(f.name)} ${DUCKDB_TYPE_OF_KIND[f.kind]}`).join(', ')})`);
+    await conn.run(`CREATE TABLE data (${fields.map((f) => `${quoteIdent(f.name)} ${duckdbTypeOf(f)}`).join(', ')})`);
     await conn.appendBatches('main', 'data', toBatches(table));
     const options = format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
     await conn.run(`COPY data TO ${quoteLiteral(path)} (${options})`);
   } finally {
     conn.close();
     db.close();
+  }
+}
+
+/** Memory the throwaway DuckDB of `writeArrowStreamToFile` may use; the rest spills to its temp folder. */
+const LOCAL_MEMORY_LIMIT = '128MB';
+
+/**
+ * Writes Arrow IPC stream parts to a local file as they arrive, never holding the whole frame:
+ * `.arrows` bytes as they are, `.arrow` batch by batch into the IPC file format, Parquet and CSV
+ * through a throwaway on-disk DuckDB beside the output (bounded memory, spilling to disk).
+ */
+export async function writeArrowStreamToFile(parts: AsyncIterable<Uint8Array>, path: string, format: 'parquet' | 'csv' | 'arrow'): Promise<void> {
+  if (format === 'arrow' && extname(path).toLowerCase() === '.arrows') {
+    await pipeline(parts, createWriteStream(path));
+    return;
+  }
+  const reader = await RecordBatchReader.from(parts);
+  await reader.open();
+  if (format === 'arrow') {
+    const writer = new RecordBatchFileWriter();
+    const written = pipeline(writer.toNodeStream(), createWriteStream(path));
+    writer.reset(undefined, reader.schema);
+    for await (const batch of reader) writer.write(batch);
+    writer.finish();
+    await written;
+    return;
+  }
+  const work = await mkdtemp(join(dirname(path), '.framegate-get-'));
+  const db = await DuckDatabase.open(join(work, 'get.duckdb'), { config: { memory_limit: LOCAL_MEMORY_LIMIT, temp_directory: join(work, 'tmp') } });
+  const conn = await db.connect();
+  try {
+    const fields = fieldsOf(new Table(reader.schema));
+    await conn.run(`CREATE TABLE data (${fields.map((f) => `${quoteIdent(f.name)} ${duckdbTypeOf(f)}`).join(', ')})`);
+    const batches = async function* () {
+      for await (const batch of reader) yield* toBatches(new Table(batch));
+    };
+    await conn.appendBatches('main', 'data', batches());
+    const options = format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
+    await conn.run(`COPY data TO ${quoteLiteral(path)} (${options})`);
+  } finally {
+    conn.close();
+    db.close();
+    await rm(work, { recursive: true, force: true });
   }
 }

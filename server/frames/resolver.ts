@@ -1,19 +1,18 @@
 /**
  * The bridge between the catalog's names and an engine's stored data: a `TableResolver` for one
  * principal, which resolves every name an engine finds in client SQL through the catalog's access
- * rules and remembers which versions were read (the lineage of what the query makes).
+ * rules (frames only) and remembers which versions were read, and which the SQL named itself
+ * (`"sales@3"`): the lineage of what the query makes.
  */
 import type { Principal } from '../catalog/access';
-import type { FrameCatalog, ResolvedFrame } from '../catalog/frames';
+import type { VersionRead } from '../catalog/records';
+import type { ObjectResolver, ResolvedVersion } from '../catalog/resolve';
 import type { BoundTable, TableResolver } from '../engine/engine';
 
-export interface VersionRead {
-  objectId: number;
-  version: number;
-}
+export type { VersionRead };
 
 /** The stored data of a resolved frame version, as an engine reads it. */
-export function boundTable(resolved: ResolvedFrame): BoundTable {
+export function boundTable(resolved: ResolvedVersion): BoundTable {
   return { storage: resolved.version.storage!, columns: resolved.version.columns, rowCount: resolved.version.rowCount };
 }
 
@@ -21,16 +20,27 @@ export class ReadTracker {
   private readonly reads = new Map<string, VersionRead>();
 
   /** A resolver for `principal` that records what it resolves here. */
-  resolver(frames: FrameCatalog, principal: Principal): TableResolver {
+  resolver(names: ObjectResolver, principal: Principal): TableResolver {
     return (ref) => {
-      const resolved = frames.resolveRead(principal, { ...(ref.namespace ? { namespace: ref.namespace.toLowerCase() } : {}), name: ref.name, ...(ref.version !== undefined ? { version: ref.version } : {}) }, ref.text);
-      this.add(resolved);
+      // `"main.sales@3"` is one quoted identifier: names never hold a dot, so it is namespace.name.
+      const dot = ref.namespace === undefined ? ref.name.indexOf('.') : -1;
+      const namespace = dot > 0 ? ref.name.slice(0, dot) : ref.namespace;
+      const name = dot > 0 ? ref.name.slice(dot + 1) : ref.name;
+      const resolved = names.resolveRead(
+        principal,
+        { ...(namespace ? { namespace: namespace.toLowerCase() } : {}), name, ...(ref.version !== undefined ? { version: ref.version } : {}) },
+        'frame',
+        ref.text,
+      );
+      this.add(resolved, ref.version !== undefined);
       return boundTable(resolved);
     };
   }
 
-  add(resolved: ResolvedFrame): void {
-    this.reads.set(`${resolved.object.id}@${resolved.version.version}`, { objectId: resolved.object.id, version: resolved.version.version });
+  add(resolved: ResolvedVersion, pinned = false): void {
+    const key = `${resolved.object.id}@${resolved.version.version}`;
+    const known = this.reads.get(key);
+    this.reads.set(key, { objectId: resolved.object.id, version: resolved.version.version, pinned: pinned || (known?.pinned ?? false) });
   }
 
   list(): VersionRead[] {

@@ -1,14 +1,23 @@
 /** data/window and data/export: rows as Arrow attachments, read access checked on every call. */
-import { parseFrameRef, type Source } from '../../protocol';
+import { Notifications, parseFrameRef, type Source } from '../../protocol';
+import type { ResolvedVersion } from '../catalog/resolve';
 import type { DataSource } from '../engine/engine';
 import { boundTable } from '../frames/resolver';
+import { auditReadOnce, auditReads } from './audit';
 import type { HandlerTable, RequestContext } from './context';
 
-/** What the engine should read for a protocol source: a frame resolved (and access-checked) now, or a result of this session. */
-export function dataSource(source: Source, { principal, services }: RequestContext): DataSource {
-  if (source.kind === 'result') return source;
-  return { kind: 'stored', table: boundTable(services.catalog.frames.resolveRead(principal, parseFrameRef(source.name), source.name)) };
+/**
+ * What the engine should read for a protocol source: a frame resolved (and access-checked) now,
+ * or a result of this session; and the frame version, when it is one.
+ */
+export function dataSource(source: Source, { principal, services }: RequestContext): { source: DataSource; frame?: ResolvedVersion } {
+  if (source.kind === 'result') return { source };
+  const frame = services.catalog.resolver.resolveRead(principal, parseFrameRef(source.name), 'frame', source.name);
+  return { source: { kind: 'stored', table: boundTable(frame) }, frame };
 }
+
+/** Most bytes one window may hold, whatever the budget has free. */
+export const MAX_WINDOW_BYTES = 256 * 2 ** 20;
 
 async function* countBytes(parts: AsyncIterable<Uint8Array>, count: (n: number) => void): AsyncGenerator<Uint8Array> {
   for await (const part of parts) {
@@ -18,17 +27,38 @@ async function* countBytes(parts: AsyncIterable<Uint8Array>, count: (n: number) 
 }
 
 export const dataHandlers: HandlerTable<'window' | 'export'> = {
-  window: async (params, context) => {
-    const window = await context.connection.engine.window({ ...params, source: dataSource(params.source, context) });
-    // The attachment goes out before the reply that references it.
-    const attachment = await context.connection.peer.sendAttachment(window.ipc);
-    return { attachment, rowCount: window.rowCount, offset: window.offset, rows: window.rows, columns: window.columns };
-  },
+  /**
+   * One window of a connection at a time, from reading to the last byte handed to the socket: a
+   * client that pipelines windows and stops reading holds one window in memory, not one per
+   * request. The window's bytes are bounded and charged to the memory budget while held.
+   */
+  window: (params, context) =>
+    context.connection.windowTurns.run(async () => {
+      const { budget } = context.services;
+      const { source, frame } = dataSource(params.source, context);
+      const maxBytes = Math.max(1, Math.min(MAX_WINDOW_BYTES, budget.limitBytes - budget.usedBytes));
+      const window = await context.connection.engine.window({ ...params, source, maxBytes });
+      if (frame) auditReadOnce(context, { objectId: frame.object.id, version: frame.version.version }, 'window');
+      const held = budget.reserve(window.ipc.byteLength, `a window of ${window.rows.toLocaleString('en-US')} rows (ask for fewer rows or columns)`);
+      try {
+        // The attachment goes out before the reply that references it.
+        const attachment = await context.connection.peer.sendAttachment(window.ipc);
+        return { attachment, rowCount: window.rowCount, offset: window.offset, rows: window.rows, columns: window.columns };
+      } finally {
+        held.release();
+      }
+    }),
 
-  export: async ({ source, sort, columns }, context) => {
-    const exported = await context.connection.engine.export(dataSource(source, context), sort, columns);
+  export: async ({ source: requested, sort, columns, stream }, context) => {
+    const { peer } = context.connection;
+    const { source, frame } = dataSource(requested, context);
+    const exported = await context.connection.engine.export(source, sort, columns);
+    if (frame) auditReads(context, [{ objectId: frame.object.id, version: frame.version.version }], 'export');
     let bytes = 0;
-    const attachment = await context.connection.peer.sendAttachment(countBytes(exported.parts, (n) => (bytes += n)));
+    const id = peer.reserveAttachmentId();
+    // Announced before its first part: the client writes the parts out as they come.
+    if (stream) await peer.connection.sendNotification(Notifications.exportStarted.method, { stream, attachment: id });
+    const attachment = await peer.sendAttachment(countBytes(exported.parts, (n) => (bytes += n)), undefined, id);
     return { attachment, rows: exported.rowCount, bytes };
   },
 };

@@ -1,104 +1,101 @@
 /** frames/*: listing, saving (query, result, file, upload), deleting and sharing frames. */
-import { ErrorCodes, FramegateError, qualifiedName, type FramesChangedNotification } from '../../protocol';
-import type { ObjectRecord } from '../catalog/objects';
+import { ErrorCodes, FramegateError, type FrameInfo, type FramesChangedNotification } from '../../protocol';
 import { ReadTracker } from '../frames/resolver';
+import type { Written } from '../frames/writer';
+import { auditReads } from './audit';
 import type { HandlerTable, RequestContext } from './context';
+import { heavy } from './heavy';
+import { deleteObject, shareObject, unshareObject } from './objects';
 
-function announce(context: RequestContext, object: ObjectRecord, action: FramesChangedNotification['action'], before?: Set<import('../sessions').RegisteredSession>): void {
-  context.services.sessions.framesChanged(object, { action, name: qualifiedName(object.namespace, object.name), by: context.principal.name }, before);
+/** Tells who may see it about a new version (and what retention dropped); answers with its info. */
+export function announceWrite(context: RequestContext, written: Written, legacy?: FramesChangedNotification['action']): FrameInfo {
+  const { principal, services } = context;
+  services.events.versionAdded(written.object, written.version.version, written.created, principal.name, legacy);
+  for (const d of written.dropped) services.events.versionRemoved(d.object, d.version, 'retention', principal.name);
+  return services.catalog.describer.info(principal, written.object, written.version) as FrameInfo;
 }
 
 export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'load' | 'upload' | 'delete' | 'share' | 'unshare'> = {
-  listFrames: ({ namespace }, { principal, services }) => Promise.resolve({ frames: services.catalog.frames.list(principal, namespace) }),
+  listFrames: ({ namespace }, { principal, services }) =>
+    Promise.resolve({ frames: services.catalog.describer.list(principal, { kind: 'frame', ...(namespace ? { namespace } : {}) }) as FrameInfo[] }),
 
   schema: ({ name }, { principal, services }) => {
-    const { object, version } = services.catalog.frames.resolveText(principal, name);
-    return Promise.resolve(services.catalog.frames.info(principal, object, version));
+    const { object, version } = services.catalog.resolver.resolveText(principal, name, 'frame');
+    return Promise.resolve(services.catalog.describer.info(principal, object, version) as FrameInfo);
   },
 
   save: async ({ name, from, replace }, context) => {
     const { principal, connection, services } = context;
-    let saved;
+    let written: Written;
     if ('result' in from) {
       const lineage = connection.results.get(from.result);
       if (!lineage) throw new FramegateError(ErrorCodes.ResultNotFound, `no result ${from.result}`, { id: from.result });
-      saved = await services.writer.write({
+      const origin =
+        lineage.kind === 'query' && lineage.query
+          ? { kind: 'query' as const, sql: lineage.sql, queryId: lineage.query.objectId, queryVersion: lineage.query.version }
+          : { kind: lineage.kind === 'query' ? ('sql' as const) : lineage.kind, sql: lineage.sql };
+      written = await services.writer.write({
         principal,
         name,
         replace,
-        store: (storage) => connection.engine.storeResult(storage, from.result),
-        describe: () => ({ source: lineage.sql, origin: { kind: lineage.kind, sql: lineage.sql }, reads: lineage.reads }),
+        store: (storage) => heavy(context, () => connection.engine.storeResult(storage, from.result)),
+        cancelled: () => context.request.cancelled(),
+        describe: () => ({ source: lineage.sql, origin, reads: lineage.reads }),
       });
     } else {
       const tracker = new ReadTracker();
-      saved = await services.writer.write({
+      written = await services.writer.write({
         principal,
         name,
         replace,
-        store: (storage) => services.engine.storeQuery(storage, from.sql, tracker.resolver(services.catalog.frames, principal)),
+        store: (storage) => heavy(context, (limits) => services.engine.storeQuery(storage, from.sql, tracker.resolver(services.catalog.resolver, principal), limits)),
+        cancelled: () => context.request.cancelled(),
         describe: () => ({ source: from.sql, origin: { kind: 'sql', sql: from.sql }, reads: tracker.list() }),
       });
+      auditReads(context, tracker.list(), 'save');
     }
-    announce(context, saved.object, 'saved');
-    return saved.info;
+    return announceWrite(context, written, 'saved');
   },
 
   load: async ({ path, name, format, replace }, context) => {
     const { principal, services } = context;
     let file: { path: string; fileBytes: number; sha256: string } | undefined;
-    const saved = await services.writer.write({
+    const written = await services.writer.write({
       principal,
       name,
       replace,
+      cancelled: () => context.request.cancelled(),
       store: async (storage) => {
-        const stored = await services.engine.storeFile(storage, path, format);
+        const stored = await heavy(context, (limits) => services.engine.storeFile(storage, path, format, limits));
         file = stored;
         return stored;
       },
       describe: () => ({ source: `load ${file!.path}`, origin: { kind: 'file', path: file!.path, bytes: file!.fileBytes, sha256: file!.sha256 }, reads: [] }),
     });
-    announce(context, saved.object, 'loaded');
-    return saved.info;
+    return announceWrite(context, written, 'loaded');
   },
 
   upload: async ({ name, replace, attachment }, context) => {
     const { principal, connection, services } = context;
-    const ipc = connection.peer.takeAttachment(attachment);
-    const saved = await services.writer.write({
-      principal,
-      name,
-      replace,
-      store: (storage) => services.engine.storeArrow(storage, ipc),
-      describe: () => ({ source: `upload by ${principal.name}`, origin: { kind: 'upload' }, reads: [] }),
-    });
-    announce(context, saved.object, 'uploaded');
-    return saved.info;
-  },
-
-  delete: async ({ name }, context) => {
-    const { principal, services } = context;
-    const before = services.sessions.readersOf(services.catalog.frames.findManageable(principal, name));
-    const { object, storage } = services.catalog.frames.delete(principal, name);
-    for (const id of storage) {
-      await services.engine.dropStorage(id).catch((error: unknown) => {
-        services.logger.warn({ event: 'drop-failed', storage: id, err: error }, 'could not drop the data of a deleted frame (dropped at next start)');
+    // The parts stay charged to the memory budget until they are stored.
+    const upload = connection.peer.takeAttachmentParts(attachment);
+    let written;
+    try {
+      written = await services.writer.write({
+        principal,
+        name,
+        replace,
+        store: (storage) => heavy(context, () => services.engine.storeArrow(storage, upload.parts)),
+        cancelled: () => context.request.cancelled(),
+        describe: () => ({ source: `upload by ${principal.name}`, origin: { kind: 'upload' }, reads: [] }),
       });
+    } finally {
+      upload.release();
     }
-    announce(context, { ...object, deletedAt: new Date().toISOString() }, 'deleted', before);
-    return { deleted: qualifiedName(object.namespace, object.name) };
+    return announceWrite(context, written, 'uploaded');
   },
 
-  share: ({ name, with: grantee, write }, context) => {
-    const { info, object } = context.services.catalog.frames.share(context.principal, name, grantee, write);
-    announce(context, object, 'shared');
-    return Promise.resolve(info);
-  },
-
-  unshare: ({ name, with: grantee }, context) => {
-    const { principal, services } = context;
-    const before = services.sessions.readersOf(services.catalog.frames.findManageable(principal, name));
-    const { info, object } = services.catalog.frames.unshare(principal, name, grantee);
-    announce(context, object, 'unshared', before);
-    return Promise.resolve(info);
-  },
+  delete: async ({ name }, context) => ({ deleted: (await deleteObject(context, name, 'frame')).deleted }),
+  share: ({ name, with: grantee, write }, context) => Promise.resolve(shareObject(context, name, 'frame', grantee, write) as FrameInfo),
+  unshare: ({ name, with: grantee }, context) => Promise.resolve(unshareObject(context, name, 'frame', grantee) as FrameInfo),
 };

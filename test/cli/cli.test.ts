@@ -118,7 +118,7 @@ describe('framegate CLI against a real gateway', () => {
     assert.match(again.stderr, /^framegate: .*\(FrameExists\)\n$/);
     const replaced = await cli(['sql', 'SELECT 1 AS one', '--save', 'dora.londoners', '--replace'], env);
     assert.equal(replaced.code, 0, replaced.stderr);
-    assert.match(replaced.stdout, /saved dora\.londoners: 1 rows, 1 columns \(version 2/);
+    assert.match(replaced.stdout, /saved dora\.londoners: 1 rows, 1 columns, \d+ bytes \(version 2/);
   });
 
   test('load a file from the gateway import dir', async () => {
@@ -172,7 +172,7 @@ describe('framegate CLI against a real gateway', () => {
   });
 
   test('rm deletes; then the frame is not found (exit 1, error on stderr)', async () => {
-    assert.deepEqual(await json(['rm', 'people_arrow'], env), { deleted: 'dora.people_arrow' });
+    assert.deepEqual(await json(['rm', 'people_arrow'], env), { deleted: 'dora.people_arrow', kind: 'frame' });
     const missing = await cli(['schema', 'people_arrow'], env);
     assert.equal(missing.code, 1);
     assert.equal(missing.stdout, '');
@@ -233,7 +233,7 @@ describe('framegate CLI against a real gateway', () => {
     const eveToken = (await json<{ token: string }>(['user', 'add', 'eve'], admin)).token;
     const eve = { ...env, FRAMEGATE_TOKEN: eveToken };
     assert.equal((await cli(['head', 'dora.people'], eve)).code, 1, 'private until shared');
-    assert.match((await cli(['share', 'people', '--with', 'eve'], env)).stdout, /shared dora\.people with user eve \(read only\)/);
+    assert.match((await cli(['share', 'people', '--with', 'eve'], env)).stdout, /shared frame dora\.people with user eve \(read only\)/);
     const shared = await json<{ rows: unknown[] }>(['head', 'dora.people', '-n', '1'], eve);
     assert.equal(shared.rows.length, 1);
     const eveLs = await cli(['ls'], eve);
@@ -250,7 +250,7 @@ describe('framegate CLI against a real gateway', () => {
     assert.equal((await cli(['group', 'rm', 'readers'], admin)).code, 0);
     assert.equal((await cli(['head', 'dora.people'], eve)).code, 1, 'the group went, and its share with it');
 
-    assert.match((await cli(['publish', 'scores'], env)).stdout, /published dora\.scores to the team/);
+    assert.match((await cli(['publish', 'scores'], env)).stdout, /published frame dora\.scores to the team/);
     assert.match((await cli(['ls'], eve)).stdout, /Team[\s\S]*dora\.scores/);
     assert.equal((await cli(['share', 'scores', '--with', 'nobody_here'], env)).code, 2);
     const users = await json<{ users: Array<{ name: string; admin: boolean }> }>(['user', 'ls'], eve);
@@ -291,8 +291,9 @@ describe('framegate CLI against a real gateway', () => {
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /\(Forbidden\)/);
     const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', (code) => resolve(code)));
-    const ok = await json<{ stopping: boolean }>(['shutdown'], admin);
-    assert.deepEqual(ok, { stopping: true });
+    const ok = await json<{ stopping: boolean; graceSeconds: number; deadline: string }>(['shutdown', '--grace', '5'], admin);
+    assert.deepEqual([ok.stopping, ok.graceSeconds], [true, 5]);
+    assert.ok(Date.parse(ok.deadline) > Date.now() - 1000, 'the deadline is when running work gets cancelled');
     assert.equal(await exited, 0);
     assert.ok(gateway.log.some((line) => line.includes('"event":"stopped"')));
   });

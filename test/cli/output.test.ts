@@ -60,6 +60,7 @@ test('Arrow values become JSON-safe: big integers as strings, dates/times ISO, d
 
 test('--json prints exactly one JSON document on one line; tables otherwise', () => {
   const frame: FrameInfo = {
+    kind: 'frame',
     name: 'alice.sales',
     namespace: 'alice',
     owner: 'alice',
@@ -70,8 +71,11 @@ test('--json prints exactly one JSON document on one line; tables otherwise', ()
     rowCount: 1234567,
     createdAt: '2026-01-01T00:00:00.000Z',
     version: 3,
+    versionCount: 3,
     author: 'alice',
     source: 'SELECT 1',
+    bytes: 2_500_000,
+    storedBytes: 7_000_000,
     scope: 'shared',
     sharedBy: 'alice',
     published: false,

@@ -1,6 +1,8 @@
 // Runs the extension's integration suite inside a real VS Code (@vscode/test-electron):
-// builds the suite, starts a real gateway with the demo frame, points the extension at it
-// through user settings, then launches VS Code with the extension under development.
+// builds the suite, starts a real gateway with the demo frame and a config dir of its own (where
+// it writes its first admin's token), points the extension at it through user settings and the
+// same FRAMEGATE_CONFIG_DIR (so it connects with no sign-in, as on a developer's machine), then
+// launches VS Code with the extension under development.
 // VS Code is downloaded on first run (into .vscode-test/), so this needs a normal network.
 // Usage: npm run test:electron   (VSCODE_TEST_VERSION=1.90.0 to pin a version)
 import { spawn } from 'node:child_process';
@@ -33,9 +35,10 @@ async function buildSuite() {
 }
 
 /** `framegate serve --demo` on a free port; resolves with its URL once it logs `listening`. */
-function startGateway(dataDir) {
+function startGateway(dataDir, configDir) {
   const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--demo'], {
     cwd: root,
+    env: { ...process.env, FRAMEGATE_CONFIG_DIR: configDir, FRAMEGATE_ADMIN_NAME: 'electron' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const url = new Promise((resolveUrl, reject) => {
@@ -53,14 +56,15 @@ function startGateway(dataDir) {
 async function main() {
   await buildSuite();
   const work = mkdtempSync(join(tmpdir(), 'framegate-electron-'));
-  const gateway = startGateway(join(work, 'data'));
+  const configDir = join(work, 'config');
+  const gateway = startGateway(join(work, 'data'), configDir);
   try {
     const url = await gateway.url;
     const userDataDir = join(work, 'user-data');
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
     writeFileSync(
       join(userDataDir, 'User', 'settings.json'),
-      JSON.stringify({ 'framegate.url': url, 'framegate.user': 'electron', 'framegate.autoConnect': true, 'workbench.startupEditor': 'none' }, null, 2),
+      JSON.stringify({ 'framegate.url': url, 'framegate.autoConnect': true, 'workbench.startupEditor': 'none' }, null, 2),
     );
     const workspace = join(work, 'workspace');
     mkdirSync(workspace);
@@ -68,7 +72,7 @@ async function main() {
       version: process.env.VSCODE_TEST_VERSION ?? 'stable',
       extensionDevelopmentPath: root,
       extensionTestsPath: join(outDir, 'index.js'),
-      extensionTestsEnv: { FRAMEGATE_TEST_URL: url },
+      extensionTestsEnv: { FRAMEGATE_TEST_URL: url, FRAMEGATE_CONFIG_DIR: configDir },
       // A fresh profile holding our settings; other installed extensions stay out of the way.
       launchArgs: [workspace, `--user-data-dir=${userDataDir}`, '--disable-extensions'],
     });

@@ -6,6 +6,7 @@ import {
   deleteConfirmation,
   formatOfPath,
   resultTitle,
+  saveNamePrompt,
   suggestFrameName,
   validateFilter,
   validateFrameName,
@@ -13,7 +14,7 @@ import {
 } from '../../extension/command-logic';
 import { frameNameOf } from '../../extension/commands';
 import { frameTreeItems } from '../../extension/tree-items';
-import { frameInfo } from './fixtures';
+import { frameInfo, whoami } from './fixtures';
 
 test('save-as names must be frame names', () => {
   for (const good of ['sales', 'sales_eu', 'alice.sales', '_x', ' padded ']) assert.equal(validateFrameName(good), undefined, good);
@@ -24,10 +25,10 @@ test('save-as names must be frame names', () => {
 
 test('select params keep the frame order of the chosen columns and omit "all columns"', () => {
   const frame = frameInfo('sales');
-  assert.deepEqual(buildSelectParams(frame, { columns: ['amount', 'order_id'] }), { from: 'sales', columns: ['order_id', 'amount'] });
-  assert.deepEqual(buildSelectParams(frame, { columns: ['region', 'amount', 'order_id'] }), { from: 'sales' });
-  assert.deepEqual(buildSelectParams(frame, { filter: "  region = 'EU'  " }), { from: 'sales', filter: "region = 'EU'" });
-  assert.deepEqual(buildSelectParams(frame, { filter: '   ' }), { from: 'sales' });
+  assert.deepEqual(buildSelectParams(frame, { columns: ['amount', 'order_id'] }), { from: 'main.sales', columns: ['order_id', 'amount'] });
+  assert.deepEqual(buildSelectParams(frame, { columns: ['region', 'amount', 'order_id'] }), { from: 'main.sales' });
+  assert.deepEqual(buildSelectParams(frame, { filter: "  region = 'EU'  " }), { from: 'main.sales', filter: "region = 'EU'" });
+  assert.deepEqual(buildSelectParams(frame, { filter: '   ' }), { from: 'main.sales' });
   assert.throws(() => buildSelectParams(frame, { columns: ['nope'] }), /no column "nope"/);
   assert.throws(() => buildSelectParams(frame, { columns: [] }), /at least one column/);
 });
@@ -55,21 +56,30 @@ test('filter and SQL inputs must not be empty', () => {
   assert.equal(validateSql('SELECT 1'), undefined);
 });
 
-test('delete asks with the frame name, size and owner', () => {
-  const message = deleteConfirmation(frameInfo('bob.tmp', { owner: 'bob', rowCount: 1234 }));
+test('delete asks with the frame name, size and owner, and who loses it', () => {
+  const message = deleteConfirmation(frameInfo('bob.tmp', { owner: 'bob', rowCount: 1234, published: false, grants: [] }));
   assert.match(message, /"bob\.tmp"/);
   assert.match(message, /1,234 rows/);
   assert.match(message, /owner bob/);
+  assert.match(message, /All its versions go\.$/);
+  assert.match(deleteConfirmation(frameInfo('bob.tmp', { published: true })), /Everyone on the team loses it\.$/);
+  assert.match(deleteConfirmation(frameInfo('bob.tmp', { published: false, grants: [{ to: { kind: 'user', name: 'x' }, write: false, by: 'bob', at: '' }] })), /Everyone it is shared with loses it\.$/);
+});
+
+test('the save-name prompt says where a bare name goes, and the team namespace to those who may write there', () => {
+  assert.match(saveNamePrompt(whoami('alice')).prompt, /bare name saves as alice\.NAME$/);
+  assert.match(saveNamePrompt(whoami('alice', { teamWriter: true })).prompt, /alice\.NAME, main\.NAME in the team namespace$/);
+  assert.match(saveNamePrompt(undefined).prompt, /your own namespace/);
 });
 
 test('command arguments name a frame directly or through a tree node', () => {
-  const item = frameTreeItems([frameInfo('alice.sales')], 'alice')[0]!;
+  const item = frameTreeItems([frameInfo('alice.sales', { scope: 'mine' })], 'mine', whoami('alice'))[0]!;
   assert.equal(frameNameOf('sales'), 'sales');
   assert.equal(frameNameOf(item), 'alice.sales');
   assert.equal(frameNameOf(item.node), 'alice.sales');
   assert.equal(frameNameOf(undefined), undefined);
   assert.equal(frameNameOf(''), undefined);
-  assert.equal(frameNameOf({ node: { kind: 'namespace', namespace: 'x' } }), undefined);
+  assert.equal(frameNameOf({ node: { kind: 'group', scope: 'mine' } }), undefined);
 });
 
 test('result titles are one short line', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { Methods, type Source } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
-import { GridSession } from '../../extension/grid-session';
+import { GridSession, RESULT_LOST } from '../../extension/grid-session';
 import { silentLogger } from '../../extension/log';
 import { decodeWindow } from '../../webview/arrow-cells';
 import type { ExtensionToWebview, WindowReplyMessage } from '../../webview/messages';
@@ -18,7 +18,7 @@ const ROWS = 50_000;
 before(async () => {
   dirs = tempGatewayDirs();
   gateway = await startGatewayProcess(dirs);
-  client = await GatewayClient.connect(gateway.url, { user: 'gina' });
+  client = await gateway.connect(await gateway.addUser('gina'));
   const table = tableFromArrays({
     id: Int32Array.from({ length: ROWS }, (_, i) => i),
     label: Array.from({ length: ROWS }, (_, i) => `row-${i}`),
@@ -102,7 +102,8 @@ test('a failing window request answers with an error for that request', async ()
   const error = posted[0] as { type: string; requestId: number; message: string };
   assert.equal(error.type, 'error');
   assert.equal(error.requestId, 9);
-  assert.match(error.message, /ColumnNotFound|InvalidSql|no_such_column/);
+  assert.match(error.message, /No column named no_such_column/);
+  assert.doesNotMatch(error.message, /ColumnNotFound/);
 });
 
 test('a result grid can be saved; Save as from the webview calls back', async () => {
@@ -110,21 +111,96 @@ test('a result grid can be saved; Save as from the webview calls back', async ()
   let saves = 0;
   const { grid, posted } = session({ kind: 'result', id: result.id }, { result, onSaveAs: () => saves++ });
   await grid.handle({ type: 'ready' });
-  assert.deepEqual(posted[0], { type: 'init', title: 'T', source: { kind: 'result', id: result.id }, columns: result.columns, rowCount: 10, canSave: true });
+  assert.deepEqual(posted[0], {
+    type: 'init',
+    title: 'T',
+    source: { kind: 'result', id: result.id },
+    columns: result.columns,
+    rowCount: 10,
+    canSave: true,
+    canPin: false,
+    sql: 'SELECT id, score FROM big WHERE id < 10',
+  });
   await grid.handle({ type: 'saveAs' });
   assert.equal(saves, 1);
   await grid.handle({ type: 'window', requestId: 1, offset: 5, limit: 100, columns: ['id'], sort: [] });
   assert.deepEqual(decodeWindow((posted[1] as WindowReplyMessage).ipc).columns, [[5, 6, 7, 8, 9]]);
 });
 
-test('a deleted frame reports its error to the grid and as a VS Code error; bad messages are ignored', async () => {
+test('a frame deleted before its grid opens empties the grid, says so once, and asks the gateway nothing more', async () => {
   await client.request(Methods.save, { name: 'gone', from: { sql: 'SELECT 1 AS x' } });
   const { grid, posted, errors } = session({ kind: 'frame', name: 'gone' });
   await client.request(Methods.delete, { name: 'gone' });
   await grid.handle({ type: 'ready' });
-  assert.equal(posted[0]?.type, 'error');
-  assert.match(errors[0]!, /FrameNotFound/);
+  assert.equal(posted[0]?.type, 'gone');
+  assert.match((posted[0] as { message: string }).message, /^gone is gone: No frame named gone/);
+  assert.equal((posted[0] as { canRerun: boolean }).canRerun, false);
+  assert.equal(errors.length, 1);
+  assert.doesNotMatch(errors[0]!, /FrameNotFound/);
+  // Sort clicks and scrolling still ask for windows: answered without the gateway, not blank rows.
+  await grid.handle({ type: 'window', requestId: 3, offset: 0, limit: 10, columns: ['x'], sort: [{ column: 'x', descending: true }] });
+  assert.deepEqual(posted[1], { type: 'error', requestId: 3, message: (posted[0] as { message: string }).message });
+  // A reconnect reloads every grid: the frame is still gone, and the user is not told again.
+  await grid.sendInit();
+  assert.equal(posted[2]?.type, 'gone');
+  assert.equal(errors.length, 1);
   await grid.handle({ type: 'window', requestId: 'x' });
   await grid.handle('junk');
-  assert.equal(posted.length, 1);
+  assert.equal(posted.length, 3);
+});
+
+test('a preview whose frame is deleted while it is open empties and names who deleted it', async () => {
+  await client.request(Methods.save, { name: 'doomed', from: { sql: 'SELECT 1 AS x' } });
+  const { grid, posted, errors } = session({ kind: 'frame', name: 'gina.doomed' });
+  await grid.handle({ type: 'ready' });
+  assert.equal(posted[0]?.type, 'init');
+  await client.request(Methods.delete, { name: 'doomed' });
+  await grid.frameDeleted('gina');
+  assert.deepEqual(posted[1], { type: 'gone', message: 'gina.doomed was deleted by gina.', canRerun: false });
+  assert.deepEqual(errors, ['Framegate: gina.doomed was deleted by gina.']);
+});
+
+test('a result lost with its gateway session offers Run Again, refuses Save, and Run Again calls back', async () => {
+  const result = await client.request(Methods.sql, { sql: 'SELECT id FROM big WHERE id < 3' });
+  let reruns = 0;
+  const { grid, posted, errors } = session({ kind: 'result', id: result.id }, { result, onRerun: () => reruns++ });
+  await grid.handle({ type: 'ready' });
+  // The gateway forgets the result (as a restart does).
+  await client.request(Methods.closeResult, { id: result.id });
+  await grid.handle({ type: 'window', requestId: 1, offset: 0, limit: 10, columns: ['id'], sort: [] });
+  assert.equal(posted[1]?.type, 'error');
+  assert.doesNotMatch((posted[1] as { message: string }).message, new RegExp(`${result.id}|ResultNotFound`));
+  assert.deepEqual(posted[2], { type: 'gone', message: RESULT_LOST, canRerun: true });
+  assert.deepEqual(errors, [], 'said in the grid, where Run Again is');
+  assert.equal(grid.isGone, true);
+  await grid.handle({ type: 'rerun' });
+  assert.equal(reruns, 1);
+  // A panel restored after a window reload knows at once.
+  const restored = session({ kind: 'result', id: 'r9_9' }, { result: { columns: [], rowCount: 0, sql: 'SELECT 1' }, resultLost: true });
+  await restored.grid.handle({ type: 'ready' });
+  assert.deepEqual(restored.posted, [{ type: 'gone', message: RESULT_LOST, canRerun: true }]);
+});
+
+test('a disposed session drops replies still in flight and ignores new messages; settled waits for them', async () => {
+  const { grid, posted } = session({ kind: 'frame', name: 'big' });
+  const handled = grid.handle({ type: 'window', requestId: 1, offset: 0, limit: 100, columns: ['id'], sort: [] });
+  grid.dispose();
+  await grid.settled();
+  // The reply would have gone to a closed page: nothing was posted, nothing is left running.
+  assert.deepEqual(posted, []);
+  await handled;
+  await grid.handle({ type: 'ready' });
+  await grid.settled();
+  assert.deepEqual(posted, []);
+});
+
+test('copy writes the clipboard through the extension and confirms in the grid', async () => {
+  const written: string[] = [];
+  const { grid, posted } = session({ kind: 'frame', name: 'big' }, { writeClipboard: (text) => (written.push(text), Promise.resolve()) });
+  await grid.handle({ type: 'copy', text: 'a\tb\n1\t2', description: '1 row × 2 columns as TSV' });
+  assert.deepEqual(written, ['a\tb\n1\t2']);
+  assert.deepEqual(posted, [{ type: 'status', message: 'Copied 1 row × 2 columns as TSV' }]);
+  const failing = session({ kind: 'frame', name: 'big' }, { writeClipboard: () => Promise.reject(new Error('denied')) });
+  await failing.grid.handle({ type: 'copy', text: 'x', description: '1 cell' });
+  assert.deepEqual(failing.posted, [{ type: 'error', message: 'Copy failed: denied' }]);
 });

@@ -208,12 +208,54 @@ test('a stalled peer that stops answering pings is cut off and its waiting sends
   assert.match(outcome.error.message, /closed/);
 });
 
-test('an attachment over the cap closes the connection with 1009', async (t) => {
-  const server = await startServer(() => undefined, {}, { maxAttachmentBytes: 1024 * 1024 });
+test('an attachment over the cap is refused, not held: taking it fails with TooLarge and the connection stays up', async (t) => {
+  const server = await startServer(
+    (peer) =>
+      peer.connection.onRequest('blob/put', (params: { attachment: number }): string => {
+        try {
+          return String(peer.takeAttachment(params.attachment).byteLength);
+        } catch (error) {
+          return (error as FramegateError).kind;
+        }
+      }),
+    {},
+    { maxAttachmentBytes: 1024 * 1024 },
+  );
   t.after(() => server.close());
   const { socket, peer } = await connect(server.url);
-  const closed = once(socket, 'close');
-  await peer.sendAttachment(new Uint8Array(2 * 1024 * 1024)).catch(() => undefined);
-  const [code] = (await closed) as [number];
-  assert.equal(code, 1009);
+  t.after(() => socket.terminate());
+  const attachment = await peer.sendAttachment(new Uint8Array(2 * 1024 * 1024));
+  assert.equal(await peer.connection.sendRequest('blob/put', { attachment }), 'TooLarge');
+  const serverPeer = await server.serverPeers;
+  assert.equal((serverPeer as unknown as { inbox: { held: number } }).inbox.held, 0, 'nothing of it is held');
+  const small = await peer.sendAttachment(new Uint8Array(1000));
+  assert.equal(await peer.connection.sendRequest('blob/put', { attachment: small }), '1000');
+});
+
+test('an attachment that is never taken is dropped after the idle time, and its bytes are released', async (t) => {
+  let reserved = 0;
+  const reserve = (bytes: number) => {
+    reserved += bytes;
+    let held = bytes;
+    return {
+      resize: (next: number) => {
+        reserved += next - held;
+        held = next;
+      },
+      release: () => {
+        reserved -= held;
+        held = 0;
+      },
+    };
+  };
+  const server = await startServer((peer) => peer.connection.onRequest('ping', () => 'pong'), {}, { attachmentIdleMs: 200, reserve });
+  t.after(() => server.close());
+  const { socket, peer } = await connect(server.url);
+  t.after(() => socket.terminate());
+  await peer.sendAttachment(new Uint8Array(300_000));
+  assert.equal(await peer.connection.sendRequest('ping', {}), 'pong');
+  assert.equal(reserved, 300_000, 'held and charged while it may still be taken');
+  const started = Date.now();
+  while (reserved > 0 && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(reserved, 0);
 });

@@ -393,6 +393,25 @@ describe('gateway with one shared instance', () => {
     await stillServes();
   });
 
+  test('a $/cancelRequest sent right behind its request is not lost: the query ends Cancelled at once', async () => {
+    const socket = await rawSocket(gw.url, rawToken);
+    try {
+      const reply = new Promise<{ id: number; error?: { code: number; data?: { kind: string } } }>((resolve) =>
+        socket.on('message', (data: Buffer) => resolve(JSON.parse(data.toString()) as { id: number; error?: { code: number } })),
+      );
+      const started = Date.now();
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id: 11, method: 'query/sql', params: { sql: SLOW_SQL } }));
+      socket.send(JSON.stringify({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 11 } }));
+      const answer = await reply;
+      assert.equal(answer.error?.code, ErrorCodes.Cancelled, JSON.stringify(answer.error));
+      // The gateway's query timeout here is 30 s: well before it, the query was stopped by the cancel.
+      assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
+    } finally {
+      socket.close();
+    }
+    await stillServes();
+  });
+
   test('requests are logged with method, duration and outcome; window calls at debug level', async () => {
     await bob.request(Methods.schema, { name: 'numbers' });
     const entry = await waitFor(() => gw.logs.findLast((l) => l.event === 'request' && l.method === 'frames/schema' && l.user === 'bob'), 'a schema log line');
@@ -405,7 +424,7 @@ describe('gateway with one shared instance', () => {
 });
 
 describe('gateway limits and lifecycle', () => {
-  test('an oversized message closes that client with 1009; others keep working', async (t) => {
+  test('an oversized message closes that client with 1009; an oversized upload fails with TooLarge; others keep working', async (t) => {
     const gw = await startTestGateway({ maxMessageBytes: 64 * 1024, maxUploadBytes: 64 * 1024 });
     t.after(() => gw.dispose());
     const other = await gw.connect();
@@ -416,17 +435,20 @@ describe('gateway limits and lifecycle', () => {
     socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'query/sql', params: { sql: `SELECT '${'x'.repeat(100 * 1024)}'` } }));
     assert.equal((await closed).code, 1009);
 
-    // So is an upload larger than the cap sent by a regular client.
+    // An upload larger than the cap fails with TooLarge (its kind intact); the connection stays up.
     const uploader = await gw.connect();
-    const cut = new Promise<void>((resolve) => uploader.onClose(() => resolve()));
-    await failure(() => uploader.upload({ name: 'big' }, sampleIpc(20_000)));
-    await cut;
+    t.after(() => uploader.close());
+    const tooLarge = await failure(() => uploader.upload({ name: 'big' }, sampleIpc(20_000)));
+    assert.equal(tooLarge.kind, 'TooLarge', tooLarge.message);
+    assert.match(tooLarge.message, /--max-upload-bytes/);
+    assert.equal((await uploader.request(Methods.info, {})).name, 'framegate');
 
-    // An attachment assembled from parts that each fit, but together pass the cap, is cut too.
+    // So does one assembled from parts that each fit but together pass the cap: its parts are dropped, not held.
     const parts = await rawSocket(gw.url, gw.adminToken);
-    const partsClosed = closeOf(parts);
-    for (let i = 0; i < 3 && parts.readyState === parts.OPEN; i++) parts.send(encodeAttachmentFrame(1, new Uint8Array(30 * 1024), false));
-    assert.equal((await partsClosed).code, 1009);
+    t.after(() => parts.close());
+    for (let i = 0; i < 3; i++) parts.send(encodeAttachmentFrame(1, new Uint8Array(30 * 1024), i === 2));
+    const reply = await rawExchange(parts, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'frames/upload', params: { name: 'parts', attachment: 1 } }));
+    assert.equal((reply.error?.data as { kind?: string } | undefined)?.kind, 'TooLarge');
 
     await other.upload({ name: 'small' }, sampleIpc(10));
     assert.equal((await other.request(Methods.schema, { name: 'small' })).rowCount, 10);
@@ -450,7 +472,7 @@ describe('gateway limits and lifecycle', () => {
     t.after(() => other.close());
     // ~48 MB of Arrow: far more than the send high-water mark plus the kernel's socket buffers.
     const rows = 3_000_000;
-    await other.request(Methods.save, { name: 'main.wide', from: { sql: `SELECT range AS id, range * 1.5 AS value FROM range(${rows})` } });
+    await other.request(Methods.save, { name: 'main.wide', from: { sql: `SELECT range AS id, range * 1.5::DOUBLE AS value FROM range(${rows})` } });
 
     const slow = await rawSocket(gw.url, await gw.addUser('raw'));
     t.after(() => slow.terminate());
@@ -552,7 +574,9 @@ describe('gateway limits and lifecycle', () => {
     const closed = new Promise<void>((resolve) => admin.onClose(() => resolve()));
     const bystander = await rawSocket(gw.url, gw.adminToken);
     const bystanderClosed = closeOf(bystander);
-    assert.deepEqual(await admin.request(Methods.shutdown, {}), { stopping: true });
+    const answer = await admin.request(Methods.shutdown, {});
+    assert.equal(answer.stopping, true);
+    assert.equal(answer.graceSeconds, 30, 'the default grace');
     await gw.gateway.stopped;
     await closed;
     // Other clients are told why: "going away", not a dropped connection.

@@ -57,6 +57,11 @@ export async function startProcessTestGateway(
     config: resolveConfig({ ...config, dataDir: dirs.dataDir, importDirs: [dirs.importDir], port: served.port }),
     bootstrap: { user: served.adminUser, token: served.adminToken },
     close: () => served.stop(),
+    // The process stops gracefully on SIGTERM, with the grace period of its own configuration.
+    shutdown: (graceSeconds) => {
+      served.child.kill('SIGTERM');
+      return new Date(Date.now() + graceSeconds * 1000);
+    },
     stopped,
   };
   return {

@@ -52,6 +52,8 @@ export interface StartOptions {
   /** Name of the first admin of a new data dir (default "admin"). */
   adminName?: string;
   args?: string[];
+  /** Working folder of the gateway (relative --data-dir and --import-dir resolve against it); the repo by default. */
+  cwd?: string;
   timeoutMs?: number;
 }
 
@@ -77,7 +79,7 @@ export async function startGatewayProcess(options: StartOptions = {}): Promise<G
   const env = { ...process.env, FRAMEGATE_CONFIG_DIR: configDir, FRAMEGATE_ADMIN_NAME: options.adminName ?? 'admin' };
   const engine = await engineArgs(dataDir);
   const child = spawn(process.execPath, [CLI_PATH, 'serve', '--host', '127.0.0.1', '--port', port, '--data-dir', dataDir, ...engine, ...(options.args ?? [])], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

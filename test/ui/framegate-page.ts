@@ -14,9 +14,11 @@ function exactly(text: string): RegExp {
 export async function openFramegateView(page: Page): Promise<void> {
   const icon = page.locator('.part.activitybar .action-item a[aria-label^="Framegate"]').first();
   await icon.waitFor({ state: 'visible', timeout: 60_000 });
-  // Clicking an already open container closes it: click only when the view is not showing.
-  const view = page.locator('.part.sidebar .pane-header', { hasText: /Frames/ });
+  // Clicking an already open container closes it: click only when the view is not showing. A
+  // container with one view has no pane header: its title says "Framegate: Frames".
+  const view = page.locator('.part.sidebar .composite.title', { hasText: /Framegate/ });
   if (!(await view.isVisible())) await icon.click();
+  await view.waitFor({ state: 'visible', timeout: 10_000 });
 }
 
 /** A row of the Frames tree by its label (a namespace, frame or column name). */
@@ -114,4 +116,40 @@ export async function scrollGrid(frame: Frame, fraction: number): Promise<void> 
     },
     { grid: Selectors.grid, fraction },
   );
+}
+
+/** The Framegate status bar item, once its text matches `text`. */
+export async function statusBarItem(page: Page, text: RegExp, timeoutMs = 60_000): Promise<Locator> {
+  const item = page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  return item;
+}
+
+/** Right-clicks `row` and clicks the context menu entry `label` (VS Code draws its menus in the page). */
+export async function contextMenuAction(page: Page, row: Locator, label: string): Promise<void> {
+  await row.click({ button: 'right' });
+  const entry = menuEntry(page, label);
+  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  await entry.click();
+}
+
+/** The entries a right-click on `row` offers (the menu is closed again). */
+export async function contextMenuLabels(page: Page, row: Locator): Promise<string[]> {
+  await row.click({ button: 'right' });
+  const labels = page.locator('.monaco-menu .action-item .action-label');
+  await labels.first().waitFor({ state: 'visible', timeout: 10_000 });
+  const texts = (await labels.allTextContents()).map((t) => t.trim()).filter((t) => t !== '');
+  await page.keyboard.press('Escape');
+  return texts;
+}
+
+function menuEntry(page: Page, label: string): Locator {
+  return page.locator('.monaco-menu .action-item .action-label', { hasText: exactly(label) }).first();
+}
+
+/** A notification toast whose message matches `text`. */
+export async function notification(page: Page, text: RegExp, timeoutMs = 30_000): Promise<Locator> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  return toast;
 }

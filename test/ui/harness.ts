@@ -9,6 +9,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { Methods } from '../../protocol';
+import { GatewayClient } from '../../rpc/client';
+import { readCredential } from '../../rpc/credentials';
 import { spawnGroup, type GroupProcess } from './processes';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -58,7 +61,7 @@ function newerThan(file: string, others: string[]): boolean {
  * current build when dist/framegate.vsix is missing or older than it (vsce only reads dist/).
  */
 export function ensureVsix(): string {
-  const inputs = ['extension.js', 'webview.js', 'cli.js'].map((f) => join(repoRoot, 'dist', f));
+  const inputs = ['extension.js', 'webview.js', 'cli.js', 'lsp.js', 'notebook-renderer.js'].map((f) => join(repoRoot, 'dist', f));
   inputs.push(join(repoRoot, 'package.json'));
   const built = inputs.slice(0, 2);
   for (const file of built) {
@@ -81,14 +84,24 @@ export function ensureVsix(): string {
 export interface Gateway {
   url: string;
   dataDir: string;
+  /** The gateway's FRAMEGATE_CONFIG_DIR, where it wrote its first admin's token. */
+  configDir: string;
+  adminUser: string;
+  adminToken: string;
+  /** Adds a user (as the admin) and returns their token. */
+  addUser(name: string): Promise<string>;
   process: GroupProcess;
 }
 
-/** A real gateway on a free port with the demo frame `sales`. */
-export async function startGateway(dataDir: string): Promise<Gateway> {
+/** The first admin of the UI tests' gateways. */
+export const ADMIN_NAME = 'admin';
+
+/** A real gateway on a free port with the demo frame `main.sales`, its credentials in `configDir`. */
+export async function startGateway(dataDir: string, configDir: string): Promise<Gateway> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first`);
   const gateway = spawnGroup('gateway', process.execPath, [cliPath, 'serve', '--port', '0', '--data-dir', dataDir, '--demo'], {
     cwd: repoRoot,
+    env: { ...process.env, FRAMEGATE_CONFIG_DIR: configDir, FRAMEGATE_ADMIN_NAME: ADMIN_NAME },
   });
   try {
     const url = await gateway.waitForLine((line) => {
@@ -100,7 +113,17 @@ export async function startGateway(dataDir: string): Promise<Gateway> {
         return undefined;
       }
     }, 120_000);
-    return { url, dataDir, process: gateway };
+    const admin = readCredential(url, { FRAMEGATE_CONFIG_DIR: configDir });
+    if (!admin) throw new Error(`the gateway wrote no admin credentials to ${configDir}`);
+    const addUser = async (name: string): Promise<string> => {
+      const client = await GatewayClient.connect(url, { token: admin.token });
+      try {
+        return (await client.request(Methods.addUser, { name })).token;
+      } finally {
+        client.close();
+      }
+    };
+    return { url, dataDir, configDir, adminUser: admin.user, adminToken: admin.token, addUser, process: gateway };
   } catch (error) {
     await gateway.stop();
     throw error;
@@ -120,6 +143,8 @@ export interface CodeServerOptions {
   vsix: string;
   /** VS Code user settings (merged over the harness's defaults). */
   settings: Record<string, unknown>;
+  /** FRAMEGATE_CONFIG_DIR of VS Code and so of the extension host: where the extension looks for credentials. */
+  credentialsDir: string;
 }
 
 /** Writes user settings, installs the vsix (which must happen before start), starts code-server on a free port. */
@@ -145,7 +170,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const common = ['--config', join(home, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extensions];
-  const env = { ...process.env, PATH: `${join(tools.node24, '..')}:${process.env.PATH ?? ''}` };
+  const env = { ...process.env, PATH: `${join(tools.node24, '..')}:${process.env.PATH ?? ''}`, FRAMEGATE_CONFIG_DIR: options.credentialsDir };
 
   const install = spawnSync(tools.node24, [tools.codeServer, ...common, '--install-extension', options.vsix], {
     env,
@@ -286,8 +311,12 @@ export interface UiSession {
 export interface LaunchOptions {
   /** Extra VS Code user settings. */
   settings?: Record<string, unknown>;
-  /** The gateway user the extension connects as. */
-  user?: string;
+  /**
+   * Whether VS Code sees the gateway's credentials file, as on the machine the gateway runs on
+   * (the extension then connects as its admin with no sign-in). Default true; false gives it an
+   * empty config dir, so it has to sign in.
+   */
+  localCredentials?: boolean;
 }
 
 /** Everything up: tools, gateway, code-server with the extension, Chromium on the workbench. */
@@ -313,7 +342,8 @@ export async function launchUi(options: LaunchOptions = {}): Promise<UiSession> 
       const logs = join(home, 'user-data', 'logs');
       if (existsSync(logs)) cpSync(logs, join(artifactsDir, 'vscode-logs'), { recursive: true });
     });
-    const gateway = await startGateway(join(home, 'gateway-data'));
+    const gatewayConfig = join(home, 'gateway-config');
+    const gateway = await startGateway(join(home, 'gateway-data'), gatewayConfig);
     cleanups.push(async () => {
       await gateway.process.stop();
       mkdirSync(artifactsDir, { recursive: true });
@@ -326,9 +356,9 @@ export async function launchUi(options: LaunchOptions = {}): Promise<UiSession> 
       settings: {
         'framegate.url': gateway.url,
         'framegate.autoConnect': true,
-        ...(options.user ? { 'framegate.user': options.user } : {}),
         ...options.settings,
       },
+      credentialsDir: options.localCredentials === false ? join(home, 'empty-config') : gatewayConfig,
     });
     cleanups.push(() => codeServer.process.stop());
     const browser = await launchBrowser(tools);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Bool, DateDay, Decimal, Float64, Int64, makeData, Table, tableToIPC, TimestampMicrosecond, Utf8, vectorFromArray } from 'apache-arrow';
+import { Bool, DateDay, Decimal, Field, Float64, Int32, Int64, List, makeData, Table, tableToIPC, TimestampMicrosecond, Utf8, vectorFromArray } from 'apache-arrow';
 import { decodeWindow, scaleDecimal, windowBytes } from '../../webview/arrow-cells';
 
-test('decodeWindow turns Arrow IPC into column-major display cells', () => {
+test('decodeWindow turns Arrow IPC into column-major raw cells and column kinds', () => {
   const table = new Table({
     id: vectorFromArray([1n, 9007199254740993n, null], new Int64()),
     day: vectorFromArray([new Date('2024-03-05T00:00:00Z'), null, new Date('1999-12-31T00:00:00Z')], new DateDay()),
@@ -17,12 +17,29 @@ test('decodeWindow turns Arrow IPC into column-major display cells', () => {
   assert.deepEqual(decoded.names, ['id', 'day', 'at', 'name', 'ok', 'x']);
   assert.deepEqual(decoded.columns, [
     ['1', '9007199254740993', null],
-    ['2024-03-05', null, '1999-12-31'],
-    ['2024-03-05 06:07:08.123', null, null],
+    [Date.UTC(2024, 2, 5), null, Date.UTC(1999, 11, 31)],
+    [Date.UTC(2024, 2, 5, 6, 7, 8, 123), null, null],
     ['a', null, 'c'],
     [true, false, null],
     [1.5, null, -2],
   ]);
+  assert.deepEqual(decoded.kinds, [
+    { kind: 'integer' },
+    { kind: 'date' },
+    { kind: 'timestamp', zone: null },
+    { kind: 'text' },
+    { kind: 'boolean' },
+    { kind: 'float' },
+  ]);
+});
+
+test('timestamps with a zone keep it; lists read like DuckDB prints them, strings unquoted', () => {
+  const at = new Date('2024-03-05T06:07:08Z');
+  const zoned = vectorFromArray([at], new TimestampMicrosecond('UTC'));
+  const list = vectorFromArray([['a', null], null], new List(new Field('item', new Utf8(), true)));
+  const decoded = decodeWindow(tableToIPC(new Table({ at: zoned, tags: list, n: vectorFromArray([1, 2], new Int32()) }), 'stream'));
+  assert.deepEqual(decoded.kinds.slice(0, 2), [{ kind: 'timestamp', zone: 'UTC' }, { kind: 'other' }]);
+  assert.deepEqual(decoded.columns[1], ['[a, NULL]', null]);
 });
 
 test('decimals keep their exact digits', () => {
@@ -38,7 +55,7 @@ test('decimals keep their exact digits', () => {
 test('an empty window decodes to empty columns', () => {
   const table = new Table({ a: vectorFromArray([] as number[], new Float64()) });
   const decoded = decodeWindow(tableToIPC(table, 'stream'));
-  assert.deepEqual(decoded, { names: ['a'], columns: [[]], rows: 0 });
+  assert.deepEqual(decoded, { names: ['a'], kinds: [{ kind: 'float' }], columns: [[]], rows: 0 });
 });
 
 test('window bytes must arrive as bytes of an Arrow stream, never silently as nothing', () => {

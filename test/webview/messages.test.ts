@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseWebviewMessage } from '../../webview/messages';
+import { parseGridState, parseWebviewMessage } from '../../webview/messages';
 
 test('window requests from the webview are checked and copied', () => {
   const message = parseWebviewMessage({
@@ -27,4 +27,29 @@ test('malformed messages are refused', () => {
   }
   assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parseWebviewMessage({ type: 'saveAs', extra: 1 }), { type: 'saveAs' });
+});
+
+test('copy and pin requests are checked', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'copy', text: 'a\tb', description: '1 row × 2 columns as TSV' }), {
+    type: 'copy',
+    text: 'a\tb',
+    description: '1 row × 2 columns as TSV',
+  });
+  assert.equal(parseWebviewMessage({ type: 'copy', text: 1, description: 'x' }), undefined);
+  assert.equal(parseWebviewMessage({ type: 'copy', text: 'x' }), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: 'pin', extra: true }), { type: 'pin' });
+});
+
+test('a panel state restored after a reload is checked: previews by name, results only with their SQL', () => {
+  assert.deepEqual(parseGridState({ source: { kind: 'frame', name: 'main.sales' }, title: 'main.sales' }), { source: { kind: 'frame', name: 'main.sales' }, title: 'main.sales' });
+  assert.deepEqual(parseGridState({ source: { kind: 'result', id: 'r1_1' }, title: 'Result: x', sql: 'SELECT 1' }), {
+    source: { kind: 'result', id: 'r1_1' },
+    title: 'Result: x',
+    sql: 'SELECT 1',
+  });
+  assert.equal(parseGridState({ source: { kind: 'result', id: 'r1_1' }, title: 'no sql' }), undefined);
+  assert.equal(parseGridState({ source: { kind: 'frame', name: '' }, title: 't' }), undefined);
+  assert.equal(parseGridState(null), undefined);
+  assert.equal(parseGridState({ title: 3 }), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: 'rerun' }), { type: 'rerun' });
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keepSortOn, nextSort, sortCacheKey, sortDirection } from '../../webview/sort';
+import { addSortKey, keepSortOn, nextSort, orderBySql, removeSortKey, sortCacheKey, sortDirection, sortMark } from '../../webview/sort';
 
 test('clicking a header cycles ascending, descending, unsorted', () => {
   const asc = nextSort([], 'amount');
@@ -27,4 +27,24 @@ test('a reloaded source keeps the sort only on columns that still exist', () => 
   const sort = [{ column: 'amount', descending: true }];
   assert.deepEqual(keepSortOn(sort, [{ name: 'id' }, { name: 'amount' }]), sort);
   assert.deepEqual(keepSortOn(sort, [{ name: 'id' }, { name: 'total' }]), []);
+});
+
+test('shift+click adds a further key, flips it, then drops it; a plain click starts over', () => {
+  const one = [{ column: 'region', descending: false }];
+  const two = addSortKey(one, 'amount');
+  assert.deepEqual(two, [{ column: 'region', descending: false }, { column: 'amount', descending: false }]);
+  const flipped = addSortKey(two, 'amount');
+  assert.deepEqual(flipped, [{ column: 'region', descending: false }, { column: 'amount', descending: true }]);
+  assert.deepEqual(addSortKey(flipped, 'amount'), one);
+  assert.deepEqual(removeSortKey(flipped, 'region'), [{ column: 'amount', descending: true }]);
+  assert.deepEqual(nextSort(flipped, 'amount'), [{ column: 'amount', descending: false }]);
+  assert.equal(sortMark(flipped, 'amount'), ' ▼2');
+  assert.equal(sortMark(one, 'region'), ' ▲');
+  assert.equal(sortMark(one, 'amount'), '');
+});
+
+test('the SQL of a sort quotes identifiers', () => {
+  assert.equal(orderBySql([{ column: 'a', descending: true }, { column: 'b', descending: false }]), 'ORDER BY "a" DESC, "b"');
+  assert.equal(orderBySql([{ column: 'say "x"', descending: false }]), 'ORDER BY "say ""x"""');
+  assert.equal(orderBySql([]), '');
 });

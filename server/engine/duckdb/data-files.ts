@@ -13,6 +13,8 @@ const LEGACY_FILE = 'catalog.duckdb';
 const WAL = '.wal';
 
 export interface DataFiles {
+  /** The gateway's data dir itself (the gateway's catalog lives there too). */
+  dir: string;
   database: string;
   wal: string;
   /** DuckDB's spill folder. */
@@ -21,7 +23,7 @@ export interface DataFiles {
 
 export function dataFiles(dataDir: string): DataFiles {
   const database = join(dataDir, DATA_FILE);
-  return { database, wal: database + WAL, temp: join(dataDir, 'tmp') };
+  return { dir: dataDir, database, wal: database + WAL, temp: join(dataDir, 'tmp') };
 }
 
 function syncDir(dir: string): void {

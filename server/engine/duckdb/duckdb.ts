@@ -8,6 +8,7 @@
  * without such a layout must be cast by the caller's SQL (see `arrowSafeType`); anything else that
  * still shows up is converted value by value to text, slowly but correctly.
  */
+import { performance } from 'node:perf_hooks';
 import {
   DuckDBConnection,
   DuckDBDataChunk,
@@ -28,6 +29,25 @@ export interface ResultColumn {
   type: string;
   /** null: not a direct layout (the caller should cast it; see `arrowSafeType`). */
   kind: ColumnKind | null;
+  /** For DECIMAL: its width (digits) and scale. */
+  precision?: number;
+  scale?: number;
+}
+
+/** The batch field a result column is read into (text for columns without a direct layout). */
+export function fieldOfColumn(column: ResultColumn): ColumnField {
+  if (column.kind === 'decimal128') return { name: column.name, kind: 'decimal128', precision: column.precision!, scale: column.scale! };
+  return { name: column.name, kind: column.kind ?? 'utf8' };
+}
+
+/** Bytes DuckDB stores one DECIMAL value of `precision` digits in (int16, int32, int64, int128). */
+export function decimalWidth(precision: number): 2 | 4 | 8 | 16 {
+  return precision <= 4 ? 2 : precision <= 9 ? 4 : precision <= 18 ? 8 : 16;
+}
+
+/** The DuckDB column type of a batch field. */
+export function duckdbTypeOf(field: ColumnField): string {
+  return field.kind === 'decimal128' ? `DECIMAL(${field.precision ?? 38},${field.scale ?? 0})` : DUCKDB_TYPE_OF_KIND[field.kind];
 }
 
 const KIND_OF_TYPE_ID: Partial<Record<DuckDBTypeId, ColumnKind>> = {
@@ -74,6 +94,7 @@ export const DUCKDB_TYPE_OF_KIND: Record<ColumnKind, string> = {
   timestamp_us: 'TIMESTAMP',
   timestamp_ns: 'TIMESTAMP_NS',
   timestamptz_us: 'TIMESTAMP WITH TIME ZONE',
+  decimal128: 'DECIMAL(38,0)',
   utf8: 'VARCHAR',
   binary: 'BLOB',
 };
@@ -82,13 +103,12 @@ const DIRECT_TYPE_NAMES = new Set(Object.values(DUCKDB_TYPE_OF_KIND));
 
 /**
  * The type a column should be cast to before it is read as Arrow: itself when it has a direct
- * layout; DECIMAL as DOUBLE (readable, loses digits beyond 15–17); everything else (HUGEINT,
- * UUID, INTERVAL, ENUM, LIST, STRUCT, MAP, …) as VARCHAR, DuckDB's own text form.
+ * layout (DECIMAL included: it is read exactly, as Decimal128); everything else (HUGEINT, UUID,
+ * INTERVAL, ENUM, LIST, STRUCT, MAP, …) as VARCHAR, DuckDB's own text form.
  */
 export function arrowSafeType(typeName: string): string | null {
   const upper = typeName.toUpperCase();
-  if (DIRECT_TYPE_NAMES.has(upper) || upper === 'TIMESTAMPTZ') return null;
-  if (upper.startsWith('DECIMAL')) return 'DOUBLE';
+  if (DIRECT_TYPE_NAMES.has(upper) || upper === 'TIMESTAMPTZ' || upper.startsWith('DECIMAL')) return null;
   return 'VARCHAR';
 }
 
@@ -163,11 +183,11 @@ export class DuckConnection {
   }
 
   /** Runs a query and reads all of it as column batches of up to `batchRows` rows. */
-  async readBatches(sql: string, batchRows = 1 << 16): Promise<{ columns: ResultColumn[]; batches: ColumnBatch[] }> {
+  async readBatches(sql: string, batchRows = 1 << 16, maxBytes?: number): Promise<{ columns: ResultColumn[]; batches: ColumnBatch[] }> {
     const result = await this.connection.run(sql);
     const columns = resultColumns(result);
     const batches: ColumnBatch[] = [];
-    for await (const batch of chunkBatches(result, columns, batchRows)) batches.push(batch);
+    for await (const batch of chunkBatches(result, columns, batchRows, maxBytes)) batches.push(batch);
     return { columns, batches };
   }
 
@@ -189,11 +209,17 @@ export class DuckConnection {
     }
   }
 
-  /** Appends column batches to an existing table whose columns match the batch, in order. */
-  async appendBatches(schema: string, table: string, batches: Iterable<ColumnBatch>, catalog?: string): Promise<void> {
+  /**
+   * Appends column batches to an existing table whose columns match the batch, in order. The
+   * appender's calls are synchronous: it lets other work run every few milliseconds, so a large
+   * upload does not hold the event loop (and every other client) for seconds.
+   */
+  async appendBatches(schema: string, table: string, batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>, catalog?: string): Promise<void> {
     const appender = await this.connection.createAppender(table, schema, catalog ?? null);
     try {
-      for (const batch of batches) {
+      let slice = performance.now();
+      let chunks = 0;
+      for await (const batch of batches) {
         const types = appenderTypes(appender, batch.fields.length);
         for (let start = 0; start < batch.rowCount; start += CHUNK_ROWS) {
           const rows = Math.min(CHUNK_ROWS, batch.rowCount - start);
@@ -201,6 +227,12 @@ export class DuckConnection {
           batch.columns.forEach((_, i) => writeVector(chunk, i, batch, start, rows));
           chunk.rowCount = rows;
           appender.appendDataChunk(chunk);
+          // Hands what was appended to the table now and then, rather than holding it all in the appender.
+          if (++chunks % FLUSH_CHUNKS === 0) appender.flushSync();
+          if (performance.now() - slice > APPEND_SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            slice = performance.now();
+          }
         }
       }
       appender.flushSync();
@@ -219,6 +251,10 @@ export class DuckConnection {
 }
 
 const CHUNK_ROWS = 2048;
+/** Chunks appended between flushes (about 130,000 rows). */
+const FLUSH_CHUNKS = 64;
+/** Longest stretch the appender runs before it lets the event loop serve others. */
+const APPEND_SLICE_MS = 10;
 
 function appenderTypes(appender: import('@duckdb/node-api').DuckDBAppender, count: number): DuckDBType[] {
   const types: DuckDBType[] = [];
@@ -227,6 +263,7 @@ function appenderTypes(appender: import('@duckdb/node-api').DuckDBAppender, coun
 }
 
 function describeColumn(name: string, type: DuckDBType): ResultColumn {
+  if (type.typeId === DuckDBTypeId.DECIMAL) return { name, type: type.toString(), kind: 'decimal128', precision: type.width, scale: type.scale };
   return { name, type: type.toString(), kind: KIND_OF_TYPE_ID[type.typeId] ?? null };
 }
 
@@ -236,9 +273,9 @@ function resultColumns(result: DuckDBResult): ResultColumn[] {
   return columns;
 }
 
-async function* chunkBatches(result: DuckDBResult, columns: ResultColumn[], batchRows: number): AsyncGenerator<ColumnBatch> {
-  const fields: ColumnField[] = columns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' }));
-  let builder = new BatchBuilder(fields, batchRows);
+async function* chunkBatches(result: DuckDBResult, columns: ResultColumn[], batchRows: number, maxBytes?: number): AsyncGenerator<ColumnBatch> {
+  const fields: ColumnField[] = columns.map(fieldOfColumn);
+  let builder = new BatchBuilder(fields, batchRows, maxBytes);
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
@@ -269,6 +306,8 @@ function readChunk(chunk: DuckDBDataChunk, columns: ResultColumn[], builder: Bat
       readAsText(chunk, i, builder, at, from, rows);
     } else if (kind === 'utf8' || kind === 'binary') {
       readStrings(vector, validityBytes ?? null, builder, i, at, from, rows, total);
+    } else if (kind === 'decimal128') {
+      readDecimals(vector, decimalWidth(column.precision!), builder.fixedTarget(i, at, rows), from, rows, total);
     } else {
       const width = BYTE_WIDTH[kind];
       const data = bindings.vector_get_data(vector, total * width);
@@ -304,6 +343,58 @@ function readStrings(
   }
 }
 
+/** DECIMAL values (int16/32/64/128 by width) sign-extended into Decimal128's 16 bytes each. */
+function readDecimals(vector: bindings.Vector, width: 2 | 4 | 8 | 16, target: Uint8Array, from: number, rows: number, total: number): void {
+  const data = bindings.vector_get_data(vector, total * width);
+  if (width === 16) {
+    target.set(data.subarray(from * 16, (from + rows) * 16));
+    return;
+  }
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const out = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  for (let r = 0; r < rows; r++) {
+    const at = (from + r) * width;
+    const value = width === 8 ? view.getBigInt64(at, true) : BigInt(width === 4 ? view.getInt32(at, true) : view.getInt16(at, true));
+    out.setBigInt64(r * 16, value, true);
+    out.setBigInt64(r * 16 + 8, value < 0n ? -1n : 0n, true);
+  }
+}
+
+/** Decimal128 values narrowed to DuckDB's width for `precision`; a value with more digits than that is refused. */
+function narrowDecimals(field: ColumnField, values: Uint8Array, validity: Uint8Array | null, start: number, rows: number): Uint8Array {
+  const precision = field.precision ?? 38;
+  const width = decimalWidth(precision);
+  const limit = 10n ** BigInt(precision);
+  const input = new DataView(values.buffer, values.byteOffset + start * 16, rows * 16);
+  const out = new Uint8Array(rows * width);
+  const view = new DataView(out.buffer);
+  for (let r = 0; r < rows; r++) {
+    const row = start + r;
+    if (validity && !((validity[row >>> 3]! >>> (row & 7)) & 1)) continue;
+    const low = input.getBigUint64(r * 16, true);
+    const high = input.getBigInt64(r * 16 + 8, true);
+    const value = (high << 64n) | low;
+    if (value >= limit || value <= -limit) {
+      throw new DecimalRangeError(`column ${field.name}, row ${row + 1}: the value has more digits than DECIMAL(${precision},${field.scale ?? 0}) holds`);
+    }
+    if (width === 16) {
+      view.setBigUint64(r * 16, low, true);
+      view.setBigInt64(r * 16 + 8, high, true);
+    } else if (width === 8) view.setBigInt64(r * 8, value, true);
+    else if (width === 4) view.setInt32(r * 4, Number(value), true);
+    else view.setInt16(r * 2, Number(value), true);
+  }
+  return out;
+}
+
+/** A client's decimal that does not fit its declared precision. */
+export class DecimalRangeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DecimalRangeError';
+  }
+}
+
 const textEncoder = new TextEncoder();
 
 /** Slow, correct path for types without a direct layout: DuckDB's own value, as text. */
@@ -332,6 +423,11 @@ function writeVector(chunk: DuckDBDataChunk, column: number, batch: ColumnBatch,
       if (data.validity && !((data.validity[row >>> 3]! >>> (row & 7)) & 1)) continue;
       bindings.vector_assign_string_element_len(vector, r, bytes.subarray(offsets[row], offsets[row + 1]));
     }
+    return;
+  }
+  if (data.kind === 'decimal128') {
+    const narrowed = narrowDecimals(batch.fields[column]!, data.values, data.validity, start, rows);
+    bindings.copy_data_to_vector(vector, 0, narrowed.buffer as ArrayBuffer, 0, narrowed.byteLength);
     return;
   }
   const width = BYTE_WIDTH[data.kind];

@@ -6,17 +6,18 @@
 import { extname } from 'node:path';
 import { ErrorCodes, FramegateError, type FileFormat } from '../../../protocol';
 import { decodeIpc, fieldsOf, toBatches } from '../arrow-decoder';
-import type { Engine, EngineOptions, EngineSession, LegacyVersion, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
+import type { Engine, EngineOptions, EngineSession, LegacyVersion, RunLimits, SqlVocabulary, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
 import { SortCache, type SortCacheStats } from '../sort-cache';
 import { WorkTracker } from '../work-tracker';
 import { dataFiles } from './data-files';
-import { DUCKDB_TYPE_OF_KIND, type DuckDatabase } from './duckdb';
+import { DecimalRangeError, duckdbTypeOf, type DuckDatabase } from './duckdb';
 import { boundQueryError, timed } from './errors';
 import { digestFile, FileAccess } from './file-access';
 import { dropLegacyCatalog, readLegacyCatalog } from './legacy-catalog';
 import { openDatabase } from './open';
 import { DuckDBSession, type SessionParts } from './session';
 import { SqlBinder } from './sql-binder';
+import { readVocabulary } from './sql-check';
 import { DATA_DB, fileReader, MEMORY_DB, quoteIdent, SORT_SOURCE, STORAGE_SCHEMA, storageTable } from './sql-text';
 import { Storage } from './storage';
 
@@ -71,7 +72,13 @@ class DuckDBEngineImpl implements DuckDBEngine {
       tuning.sortCacheMaxRows ?? 30_000_000,
       's_',
     );
-    this.parts = { db, storage: this.storage, binder: new SqlBinder(this.files), sortCache, work: this.work, queryTimeoutMs: options.queryTimeoutMs };
+    let vocabulary: Promise<SqlVocabulary> | undefined;
+    const readOnce = (): Promise<SqlVocabulary> => {
+      vocabulary ??= db.withConnection(readVocabulary);
+      vocabulary.catch(() => (vocabulary = undefined));
+      return vocabulary;
+    };
+    this.parts = { db, storage: this.storage, binder: new SqlBinder(this.files), sortCache, work: this.work, queryTimeoutMs: options.queryTimeoutMs, vocabulary: readOnce };
   }
 
   sortCacheStats(): SortCacheStats {
@@ -82,24 +89,28 @@ class DuckDBEngineImpl implements DuckDBEngine {
     return this.work.track(() => this.storage.list());
   }
 
-  storeQuery(storage: StorageId, sql: string, resolve: TableResolver): Promise<StoredInfo> {
+  storeQuery(storage: StorageId, sql: string, resolve: TableResolver, limits: RunLimits = {}): Promise<StoredInfo> {
     return this.work.track(() =>
-      this.storage.store(storage, async (conn, table) => {
-        const bound = await this.parts.binder.bind(conn, sql, resolve);
-        const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
-        await this.storage.read(bound.storage, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`)).catch((error: unknown) => {
-          throw boundQueryError(error, bound.storage);
-        });
-      }),
+      this.storage.store(
+        storage,
+        async (conn, table) => {
+          const bound = await this.parts.binder.bind(conn, sql, resolve);
+          const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
+          await this.storage.read(bound.storage, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`)).catch((error: unknown) => {
+            throw boundQueryError(error, bound.storage);
+          });
+        },
+        limits.timeoutMs,
+      ),
     );
   }
 
-  storeFile(storage: StorageId, path: string, format: FileFormat | undefined): Promise<StoredFileInfo> {
+  storeFile(storage: StorageId, path: string, format: FileFormat | undefined, limits: RunLimits = {}): Promise<StoredFileInfo> {
     return this.work.track(async () => {
       const real = this.files.loadable(path);
       const reader = fileReader(real, format ?? guessFormat(real));
       const [info, digest] = await Promise.all([
-        this.storage.store(storage, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${reader}`)).catch((error: unknown) => {
+        this.storage.store(storage, (conn, table) => conn.run(`CREATE TABLE ${table} AS SELECT * FROM ${reader}`), limits.timeoutMs).catch((error: unknown) => {
           if (error instanceof FramegateError && error.code !== ErrorCodes.QueryFailed && error.code !== ErrorCodes.InvalidSql) throw error;
           throw new FramegateError(ErrorCodes.FileRefused, `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
         }),
@@ -109,18 +120,20 @@ class DuckDBEngineImpl implements DuckDBEngine {
     });
   }
 
-  storeArrow(storage: StorageId, ipc: Uint8Array): Promise<StoredInfo> {
+  storeArrow(storage: StorageId, ipc: Uint8Array | Uint8Array[]): Promise<StoredInfo> {
     return this.work.track(async () => {
       const table = decodeIpc(ipc);
       const fields = fieldsOf(table);
       return this.storage.store(storage, async (conn, qualified) => {
-        const columns = fields.map((f) => `${quoteIdent(f.name)} ${DUCKDB_TYPE_OF_KIND[f.kind]}`).join(', ');
+        const columns = fields.map((f) => `${quoteIdent(f.name)} ${duckdbTypeOf(f)}`).join(', ');
         try {
           await conn.run(`CREATE TABLE ${qualified} (${columns})`);
         } catch (error) {
           throw new FramegateError(ErrorCodes.BadAttachment, `cannot store these columns: ${(error as Error).message}`);
         }
-        await conn.appendBatches(STORAGE_SCHEMA, storage, toBatches(table), DATA_DB);
+        await conn.appendBatches(STORAGE_SCHEMA, storage, toBatches(table), DATA_DB).catch((error: unknown) => {
+          throw error instanceof DecimalRangeError ? new FramegateError(ErrorCodes.BadAttachment, error.message) : error;
+        });
       });
     });
   }

@@ -4,11 +4,14 @@
  * never the data dir, links resolved), SQL paths are turned into the exact list of real files
  * DuckDB would read: globs are expanded with DuckDB's own `glob()`, every match resolved and
  * checked. Found here: checking only the folder before a wildcard lets a link inside an import dir
- * (`imports/x.csv -> data/frames.duckdb`) be read through `imports/*`. Files that are the
- * engine's own database or WAL under another name (a hard link) are refused too.
+ * (`imports/x.csv -> data/frames.duckdb`) be read through `imports/*`. Files that are a file of
+ * the data dir under another name (a hard link to the database, its WAL or the gateway's
+ * catalog) are refused too. Only regular files are read: DuckDB opening a named pipe or a device
+ * blocks a thread of the engine's pool for good, where no interrupt reaches it.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ErrorCodes, FramegateError } from '../../../protocol';
 import type { ImportPolicy } from '../import-policy';
@@ -42,20 +45,29 @@ export class FileAccess {
     private readonly files: DataFiles,
   ) {}
 
-  /** True when `real` is the engine's database or WAL file, under any name. */
-  private isEngineFile(real: string): boolean {
-    const stat = statSync(real, { throwIfNoEntry: false });
-    if (!stat) return false;
-    return [this.files.database, this.files.wal].some((own) => {
-      const other = statSync(own, { throwIfNoEntry: false });
-      return !!other && other.dev === stat.dev && other.ino === stat.ino;
-    });
+  /** True when `stat` is a file of the data dir, under any name (hard links have no real path to compare). */
+  private isDataDirFile(stat: Stats): boolean {
+    const inside = (dir: string, depth: number): boolean => {
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return false;
+      }
+      return entries.some((entry) => {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) return depth > 0 && inside(path, depth - 1);
+        const own = statSync(path, { throwIfNoEntry: false });
+        return !!own && own.dev === stat.dev && own.ino === stat.ino;
+      });
+    };
+    return inside(this.files.dir, 2);
   }
 
   /** The real path of a file a client asked to load. Throws FileRefused / FileNotFound. */
   loadable(path: string): string {
     const real = this.policy.resolveFile(path);
-    if (this.isEngineFile(real)) throw new FramegateError(ErrorCodes.FileRefused, `${path} is inside the gateway data directory`);
+    if (this.isDataDirFile(statSync(real))) throw new FramegateError(ErrorCodes.FileRefused, `${path} is inside the gateway data directory`);
     return real;
   }
 
@@ -68,7 +80,8 @@ export class FileAccess {
     if (!GLOB_CHARS.test(path)) return [this.checkedReal(reader, path)];
     const rows = await conn.rows(`SELECT file FROM glob($1::VARCHAR) ORDER BY file`, [path]);
     if (rows.length === 0) throw new FramegateError(ErrorCodes.FileNotFound, `no file matches ${path}`, { path });
-    return rows.map((row) => this.checkedReal(reader, String(row.file)));
+    // Named by the pattern, not the match: a refusal must not list what else is in a folder.
+    return rows.map((row) => this.checkedReal(reader, String(row.file), path));
   }
 
   private check(reader: string, path: string): void {
@@ -76,14 +89,21 @@ export class FileAccess {
     if (reason) throw refused(`${reader}('${path}'): ${reason}`, { path });
   }
 
-  /** A file's real path once checked; a missing file stays as it is (DuckDB reports it). */
-  private checkedReal(reader: string, path: string): string {
-    if (!existsSync(path)) return path;
-    const real = realpathSync(path);
-    this.check(reader, real);
-    if (this.isEngineFile(real)) throw refused(`${reader}('${path}'): inside the gateway data directory`, { path });
+  /** A file's real path once checked: an existing regular file inside an import dir, outside the data dir. */
+  private checkedReal(reader: string, path: string, shown = path): string {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      throw new FramegateError(ErrorCodes.FileNotFound, `${reader}('${shown}'): no such file`, { path: shown });
+    }
+    const reason = this.policy.refusal(real);
+    if (reason) throw refused(`${reader}('${shown}'): ${shown === path ? reason : `it matches files ${reason}`}`, { path: shown });
+    const stat = statSync(real);
+    if (!stat.isFile()) throw refused(`${reader}('${shown}'): ${shown === path ? 'not' : 'it matches something that is not'} a regular file (named pipes, devices and folders are not read)`, { path: shown });
+    if (this.isDataDirFile(stat)) throw refused(`${reader}('${shown}'): ${shown === path ? '' : 'it matches files '}inside the gateway data directory`, { path: shown });
     // DuckDB would expand these again, matching files nobody checked.
-    if (GLOB_CHARS.test(real)) throw refused(`${reader}('${path}'): file names with glob characters (*?[]{}) cannot be read`, { path });
+    if (GLOB_CHARS.test(real)) throw refused(`${reader}('${shown}'): file names with glob characters (*?[]{}) cannot be read`, { path: shown });
     return real;
   }
 }

@@ -1,24 +1,34 @@
 /**
- * A client's session on the DuckDB engine: two connections of its own (queries; windows, so a
+ * A client's session on the DuckDB engine: three connections of its own (queries; windows, so a
  * grid keeps scrolling while the same client runs a long query), its query results materialized
  * once into the in-memory database, windows as rowid ranges (sorted ones through the shared sort
  * cache), and exports streamed on a connection each.
  */
-import { ErrorCodes, FramegateError, type ColumnInfo, type ResultInfo, type SortKey } from '../../../protocol';
+import { ErrorCodes, FramegateError, type ColumnInfo, type ColumnProfile, type ResultInfo, type SortKey } from '../../../protocol';
 import { encodeIpc, encodeIpcParts } from '../arrow-encoder';
 import { Mutex } from '../async-lock';
 import type { ColumnBatch, ColumnField } from '../columns';
-import type { ArrowExport, ArrowWindow, DataSource, EngineSession, SelectRequest, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
+import { profileTable, type ProfileDialect } from '../profile';
+import type { ArrowExport, ArrowWindow, DataSource, EngineSession, HeldResult, RunLimits, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import type { SortCache } from '../sort-cache';
 import type { WorkTracker } from '../work-tracker';
-import type { DuckConnection, DuckDatabase } from './duckdb';
-import { boundQueryError, isMissingTable, storageGone, timed, toFramegateError } from './errors';
+import { fieldOfColumn, type DuckConnection, type DuckDatabase } from './duckdb';
+import { boundQueryError, filterError, interruptUntil, isMissingTable, storageGone, timed, timedUntil, toFramegateError } from './errors';
 import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
+import { autocompleteKeywords, checkSql } from './sql-check';
 import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
-import { checkStorageId, type Storage } from './storage';
+import { checkStorageId, inMemoryBytes, type Storage } from './storage';
 
 /** Windows ending before this row of a not-yet-sorted source are answered by a top-N query. */
 const TOP_N_ROWS = 10_000;
+
+/** DuckDB's spellings for the profile queries. */
+const PROFILE_DIALECT: ProfileDialect = {
+  quote: quoteIdent,
+  text: (e) => `CAST(${e} AS VARCHAR)`,
+  double: (e) => `CAST(${e} AS DOUBLE)`,
+  epochSeconds: (e) => `epoch(${e})`,
+};
 
 /** What a session works with; owned by the engine. */
 export interface SessionParts {
@@ -28,6 +38,8 @@ export interface SessionParts {
   sortCache: SortCache;
   work: WorkTracker;
   queryTimeoutMs: number;
+  /** The engine's functions and keywords, read once. */
+  vocabulary(): Promise<SqlVocabulary>;
 }
 
 /** A readable table: stored data, or a result of this session. */
@@ -50,6 +62,8 @@ class Lane {
   private readonly mutex = new Mutex();
   private readonly connection: Promise<DuckConnection>;
   private current: DuckConnection | null = null;
+  /** The task running now: an interrupt repeats until it has settled (see interruptUntil). */
+  private running: Promise<unknown> | null = null;
 
   constructor(db: DuckDatabase) {
     this.connection = db.connect().then((conn) => (this.current = conn));
@@ -57,11 +71,20 @@ class Lane {
   }
 
   run<T>(task: (conn: DuckConnection) => Promise<T>): Promise<T> {
-    return this.mutex.run(async () => task(await this.connection));
+    return this.mutex.run(async () => {
+      const work = task(await this.connection);
+      this.running = work;
+      try {
+        return await work;
+      } finally {
+        if (this.running === work) this.running = null;
+      }
+    });
   }
 
   interrupt(): void {
-    this.current?.interrupt();
+    if (this.current && this.running) interruptUntil(this.current, this.running);
+    else this.current?.interrupt();
   }
 }
 
@@ -82,6 +105,8 @@ function selectSql(request: SelectRequest, columns: ColumnInfo[], all: ColumnInf
 export class DuckDBSession implements EngineSession {
   private readonly queries: Lane;
   private readonly windows: Lane;
+  /** Editor checks and completion: beside queries and windows, never behind a long query. */
+  private readonly assist: Lane;
   private readonly results = new Map<string, ResultRecord>();
   private readonly streams = new Map<DuckConnection, () => void>();
   private resultCounter = 0;
@@ -96,6 +121,7 @@ export class DuckDBSession implements EngineSession {
   ) {
     this.queries = new Lane(parts.db);
     this.windows = new Lane(parts.db);
+    this.assist = new Lane(parts.db);
   }
 
   get isClosed(): boolean {
@@ -106,7 +132,13 @@ export class DuckDBSession implements EngineSession {
   private exclusive<T>(lane: Lane, task: (conn: DuckConnection) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
     const epoch = this.interruptEpoch;
-    return this.parts.work.track(() => lane.run((conn) => task(this.forTask(conn, epoch))));
+    // Every step maps DuckDB's errors, not only the timed statements: an interrupt that lands
+    // while the SQL is being bound must read as Cancelled, not as a raw "INTERRUPT Error".
+    return this.parts.work.track(() =>
+      lane.run((conn) => task(this.forTask(conn, epoch))).catch((error: unknown) => {
+        throw toFramegateError(error);
+      }),
+    );
   }
 
   /**
@@ -127,39 +159,75 @@ export class DuckDBSession implements EngineSession {
     });
   }
 
-  runSql(sql: string, resolve: TableResolver): Promise<ResultInfo> {
-    return this.exclusive(this.queries, async (conn) => this.materialize(conn, await this.parts.binder.bind(conn, sql, resolve), sql));
+  /** When work given `limits` now must be done by: the time left, or the configured timeout. */
+  private deadline(limits: RunLimits): number {
+    return Date.now() + Math.min(limits.timeoutMs ?? Infinity, this.parts.queryTimeoutMs);
   }
 
-  runSelect(request: SelectRequest, resolve: TableResolver): Promise<ResultInfo> {
-    return this.exclusive(this.queries, async (conn) => {
-      const table = resolve(request.from);
-      const columns = pickColumns(table.columns, request.columns);
-      const sql = selectSql(request, columns, table.columns);
-      // The frame resolves to what was checked above, whatever is saved meanwhile.
-      const key = referenceKey(request.from);
-      const once: TableResolver = (ref) => (referenceKey(ref) === key ? table : resolve(ref));
-      return this.materialize(conn, await this.parts.binder.bind(conn, sql, once), sql);
-    });
+  runSql(sql: string, resolve: TableResolver, limits: RunLimits = {}): Promise<HeldResult> {
+    const deadline = this.deadline(limits);
+    // The timeout covers everything from parsing and binding to the counted result.
+    return this.exclusive(this.queries, (conn) =>
+      timedUntil(conn, deadline, this.parts.queryTimeoutMs, async () => this.materialize(conn, await this.parts.binder.bind(conn, sql, resolve), sql)),
+    );
   }
 
-  /** Runs bound SQL once into a result table of the in-memory database. */
-  private async materialize(conn: DuckConnection, bound: BoundQuery, sql: string): Promise<ResultInfo> {
+  runSelect(request: SelectRequest, resolve: TableResolver, limits: RunLimits = {}): Promise<HeldResult> {
+    const deadline = this.deadline(limits);
+    return this.exclusive(this.queries, (conn) =>
+      timedUntil(conn, deadline, this.parts.queryTimeoutMs, async () => {
+        const table = resolve(request.from);
+        const columns = pickColumns(table.columns, request.columns);
+        const sql = selectSql(request, columns, table.columns);
+        // The frame resolves to what was checked above, whatever is saved meanwhile.
+        const key = referenceKey(request.from);
+        const once: TableResolver = (ref) => (referenceKey(ref) === key ? table : resolve(ref));
+        try {
+          return await this.materialize(conn, await this.parts.binder.bind(conn, sql, once), sql);
+        } catch (error) {
+          // The filter starts on the second line of the select (selectSql).
+          throw request.filter ? filterError(error, 2, request.filter) : error;
+        }
+      }),
+    );
+  }
+
+  checkSql(sql: string, resolve: TableResolver): Promise<SqlCheck> {
+    return this.exclusive(this.assist, (conn) => checkSql(conn, this.parts, sql, resolve));
+  }
+
+  sqlVocabulary(): Promise<SqlVocabulary> {
+    return this.parts.vocabulary();
+  }
+
+  suggestKeywords(sql: string, offset: number): Promise<string[]> {
+    return this.exclusive(this.assist, (conn) => autocompleteKeywords(conn, sql, offset));
+  }
+
+  /** Runs bound SQL once into a result table of the in-memory database (inside the caller's timeout). */
+  private async materialize(conn: DuckConnection, bound: BoundQuery, sql: string): Promise<HeldResult> {
     const id = `r${this.id}_${++this.resultCounter}`;
     const table = `${MEMORY_DB}.${quoteIdent(id)}`;
     const query = bound.isShow ? `SELECT * FROM (\n${bound.sql}\n)` : bound.sql;
     await this.parts.storage.read(bound.storage, async () => {
       try {
-        await timed(conn, this.parts.queryTimeoutMs, () => conn.run(`CREATE TABLE ${table} AS\n${query}\n`));
+        await conn.run(`CREATE TABLE ${table} AS\n${query}\n`);
       } catch (error) {
         throw boundQueryError(error, bound.storage);
       }
     });
-    const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
-    const count = await conn.rows(`SELECT count(*) AS n FROM ${table}`);
-    const info: ResultInfo = { id, columns, rowCount: Number(count[0]?.n ?? 0), sql };
-    this.results.set(id, { info, table });
-    return info;
+    try {
+      const columns = toColumnInfo(await conn.describe(`SELECT * FROM ${table}`));
+      const count = await conn.rows(`SELECT count(*) AS n FROM ${table}`);
+      const info: ResultInfo = { id, columns, rowCount: Number(count[0]?.n ?? 0), sql };
+      const bytes = await inMemoryBytes(conn, `${MEMORY_DB}.${id}`);
+      this.results.set(id, { info, table });
+      return { ...info, bytes };
+    } catch (error) {
+      // Interrupted after the table was made: it must not outlive the failed request.
+      await this.parts.db.withConnection((other) => other.run(`DROP TABLE IF EXISTS ${table}`)).catch(() => undefined);
+      throw error;
+    }
   }
 
   closeResult(id: string): boolean {
@@ -224,8 +292,8 @@ export class DuckDBSession implements EngineSession {
     const last = Math.min(request.offset + request.limit, src.rowCount) - 1;
     const read = async (from: string, rowRange: boolean): Promise<{ fields: ColumnField[]; batches: ColumnBatch[] }> => {
       const sql = rowRange ? `SELECT ${projection(columns)} FROM ${from} WHERE rowid BETWEEN ${first} AND ${last}` : `SELECT ${projection(columns)} FROM ${from} AS top`;
-      const { columns: resultColumns, batches } = await timed(conn, queryTimeoutMs, () => conn.readBatches(sql, Math.max(1, last - first + 1)));
-      return { fields: resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' })), batches };
+      const { columns: resultColumns, batches } = await timed(conn, queryTimeoutMs, () => conn.readBatches(sql, Math.max(1, last - first + 1), request.maxBytes));
+      return { fields: resultColumns.map(fieldOfColumn), batches };
     };
     const order = request.sort?.length ? orderBy(src.columns, request.sort) : null;
     let result: { fields: ColumnField[]; batches: ColumnBatch[] };
@@ -267,7 +335,7 @@ export class DuckDBSession implements EngineSession {
     this.streams.set(conn, release);
     try {
       const { columns: resultColumns, batches } = await conn.streamBatches(sql);
-      const fields = resultColumns.map((c) => ({ name: c.name, kind: c.kind ?? 'utf8' }));
+      const fields = resultColumns.map(fieldOfColumn);
       const missing = (error: unknown) => this.missing(source, error);
       const parts = async function* (): AsyncGenerator<Uint8Array> {
         try {
@@ -285,10 +353,24 @@ export class DuckDBSession implements EngineSession {
     }
   }
 
+  profile(source: DataSource): Promise<ColumnProfile[]> {
+    return this.exclusive(this.queries, async (conn) => {
+      const src = this.source(source);
+      try {
+        return await this.parts.storage.read(src.storage, () =>
+          timed(conn, this.parts.queryTimeoutMs, () => profileTable(src.table, src.columns, PROFILE_DIALECT, (sql) => conn.rows(sql))),
+        );
+      } catch (error) {
+        throw this.missing(source, error);
+      }
+    });
+  }
+
   interrupt(): void {
     this.interruptEpoch++;
     this.queries.interrupt();
     this.windows.interrupt();
+    this.assist.interrupt();
     for (const stream of this.streams.keys()) stream.interrupt();
   }
 
@@ -310,6 +392,7 @@ export class DuckDBSession implements EngineSession {
         })
         .catch(() => undefined),
       this.windows.run((conn) => Promise.resolve(conn.close())).catch(() => undefined),
+      this.assist.run((conn) => Promise.resolve(conn.close())).catch(() => undefined),
     ]);
     for (const release of [...this.streams.values()]) release();
   }

@@ -91,13 +91,19 @@ export function checkTableFunction(fn: JsonObject): string {
   return name;
 }
 
+/** Whether client SQL may call the (unqualified, scalar/aggregate) function `name`. */
+export function isFunctionAllowed(name: string): boolean {
+  const lower = name.toLowerCase();
+  return !REFUSED_FUNCTIONS.has(lower) && !REFUSED_FUNCTION_PREFIXES.some((p) => lower.startsWith(p));
+}
+
 /** Checks a scalar/aggregate FUNCTION expression node. */
 export function checkFunction(node: JsonObject): void {
   const name = str(node, 'function_name').toLowerCase();
   if (str(node, 'catalog') || (str(node, 'schema') && str(node, 'schema').toLowerCase() !== 'main')) {
     throw refused(`qualified function names are not allowed: ${name}`);
   }
-  if (REFUSED_FUNCTIONS.has(name) || REFUSED_FUNCTION_PREFIXES.some((p) => name.startsWith(p))) {
+  if (!isFunctionAllowed(name)) {
     throw refused(`function ${name}() is not allowed`, { function: name });
   }
 }

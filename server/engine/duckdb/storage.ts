@@ -9,8 +9,8 @@
  */
 import { ErrorCodes, FramegateError, type ColumnInfo } from '../../../protocol';
 import { STORAGE_ID_PATTERN, type StorageId, type StoredInfo } from '../engine';
-import type { DuckConnection, DuckDatabase } from './duckdb';
-import { isConflict, storageGone, timed } from './errors';
+import { DuckDatabase, type DuckConnection } from './duckdb';
+import { isConflict, storageGone, timedUntil } from './errors';
 import { DATA_DB, STORAGE_SCHEMA, quoteLiteral, storageTable, toColumnInfo } from './sql-text';
 
 const WRITE_ATTEMPTS = 5;
@@ -35,8 +35,35 @@ const SEGMENT_WIDTH: Record<string, number> = {
   BLOB: 16,
 };
 
+/**
+ * About how many bytes an in-memory table (a result) takes: values × width per segment, strings
+ * counted at 32 bytes (their 16-byte header and a short text; DuckDB keeps no cheaper figure).
+ */
+export async function inMemoryBytes(conn: DuckConnection, table: string): Promise<number> {
+  const segments = await conn.rows(`SELECT segment_type, sum(count) AS n FROM pragma_storage_info(${quoteLiteral(table)}) GROUP BY segment_type`);
+  let bytes = 0;
+  for (const s of segments) {
+    const type = String(s.segment_type);
+    bytes += Number(s.n) * (type === 'VARCHAR' || type === 'BLOB' ? 32 : (SEGMENT_WIDTH[type] ?? 8));
+  }
+  return Math.ceil(bytes);
+}
+
 export function checkStorageId(id: string): void {
   if (!STORAGE_ID_PATTERN.test(id)) throw new FramegateError(ErrorCodes.InternalError, `invalid storage id ${JSON.stringify(id)} (expected t_ and 16 hex digits)`);
+}
+
+/** The storage ids held in a data dir's engine file, opened read-only (it may be in use, then this throws). */
+export async function listStoredReadOnly(database: string): Promise<StorageId[]> {
+  const db = await DuckDatabase.open(database, { config: { access_mode: 'READ_ONLY' } });
+  try {
+    const rows = await db.withConnection((conn) =>
+      conn.rows(`SELECT table_name FROM duckdb_tables() WHERE database_name = ${quoteLiteral(DATA_DB)} AND schema_name = ${quoteLiteral(STORAGE_SCHEMA)}`),
+    );
+    return rows.map((r) => String(r.table_name)).filter((name) => STORAGE_ID_PATTERN.test(name));
+  } finally {
+    db.close();
+  }
 }
 
 export class Storage {
@@ -63,12 +90,14 @@ export class Storage {
    * Stores data under `id`: `fill` creates the table (it may run again after a write conflict),
    * then it is described and committed in the same transaction.
    */
-  async store(id: StorageId, fill: (conn: DuckConnection, table: string) => Promise<void>): Promise<StoredInfo> {
+  async store(id: StorageId, fill: (conn: DuckConnection, table: string) => Promise<void>, timeLeftMs?: number): Promise<StoredInfo> {
     checkStorageId(id);
+    // One deadline for every attempt: retries after write conflicts do not extend it.
+    const deadline = Date.now() + Math.min(timeLeftMs ?? Infinity, this.timeoutMs);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.withConnection((conn) =>
-          timed(conn, this.timeoutMs, async () => {
+          timedUntil(conn, deadline, this.timeoutMs, async () => {
             await conn.run('BEGIN TRANSACTION');
             try {
               if (await this.exists(conn, id)) throw new FramegateError(ErrorCodes.InternalError, `storage id ${id} is taken`);

@@ -11,7 +11,7 @@ import { createReadStream, existsSync, mkdirSync, openSync, readSync, closeSync,
 import { basename, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ErrorCodes, FramegateError, type FileFormat } from '../../../protocol';
-import type { BoundTable, Engine, EngineOptions, EngineSession, LegacyVersion, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
+import type { BoundTable, Engine, EngineOptions, EngineSession, LegacyVersion, SqlVocabulary, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
 import { STORAGE_ID_PATTERN } from '../engine';
 import { bindQuery, dropViews } from './binder';
 import { SparkConnectClient } from './connect-client';
@@ -29,6 +29,7 @@ import { SortedCopies, type SortedCopiesStats } from './sorted-copies';
 import { quoteName, quoteString } from './spark-types';
 import { databases, describe, writeNumbered, type Databases, type WrittenTable } from './tables';
 import { arrowForSpark } from './upload';
+import { readSparkVocabulary } from './sql-check';
 
 export interface SparkEngineOptions extends EngineOptions {
   /** The Spark Connect server, `sc://HOST:PORT`. */
@@ -115,6 +116,7 @@ class SparkEngineImpl implements SparkEngine {
   private readonly dropping = new Set<StorageId>();
   private recovering: Promise<void> | null = null;
   private closing = false;
+  private vocabularyRead: Promise<SqlVocabulary> | null = null;
 
   constructor(
     readonly client: SparkConnectClient,
@@ -247,6 +249,22 @@ class SparkEngineImpl implements SparkEngine {
     const record = this.manifest.read(bound.storage);
     if (record?.state !== 'stored' || this.dropping.has(bound.storage)) throw gone(bound.storage);
     return { table: this.tableOf(bound.storage), columns: record.columns, numbering: record.numbering };
+  }
+
+  /** Spark's functions and keywords, read once on the admin session (a failed read is tried again next time). */
+  vocabulary(): Promise<SqlVocabulary> {
+    this.vocabularyRead ??= (async () => {
+      const op = this.operation(this.admin, 'fg-vocabulary');
+      try {
+        return await this.admin.run((s) => readSparkVocabulary(s, op.execute), true);
+      } catch (error) {
+        this.vocabularyRead = null;
+        throw toFramegateError(error, op);
+      } finally {
+        op.done();
+      }
+    })();
+    return this.vocabularyRead;
   }
 
   /** An operation on `handle` with the query timeout, interrupted on Spark when it fires. */

@@ -6,9 +6,11 @@
  * Cancelled instead of starting.
  */
 import { randomBytes } from 'node:crypto';
-import { ErrorCodes, FramegateError, type ColumnInfo, type ResultInfo, type SortKey } from '../../../protocol';
+import { tableFromIPC } from 'apache-arrow';
+import { ErrorCodes, FramegateError, tokenize as sqlTokens, type ColumnInfo, type ColumnProfile, type ResultInfo, type SortKey } from '../../../protocol';
 import { Mutex } from '../async-lock';
-import type { ArrowExport, ArrowWindow, BoundTable, DataSource, EngineSession, SelectRequest, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
+import { profileTable, type ProfileDialect } from '../profile';
+import type { ArrowExport, ArrowWindow, BoundTable, DataSource, EngineSession, HeldResult, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import { bindQuery, dropViews } from './binder';
 import type { ConnectSession } from './connect-session';
 import { Operation, toFramegateError } from './errors';
@@ -17,9 +19,23 @@ import { sqlRelation } from './plans';
 import { exportParts, readTopN, readWindow, type NumberedTable } from './reader';
 import type { SessionHandle } from './session-handle';
 import type { SortedCopies } from './sorted-copies';
-import { quoteName } from './spark-types';
+import { columnsOf, quoteName } from './spark-types';
+import { locateSparkProblem } from './sql-check';
 import { tokenize } from './sql-lexer';
 import { writeNumbered, type Databases } from './tables';
+
+/** Spark SQL's spellings for the profile queries. */
+const PROFILE_DIALECT: ProfileDialect = {
+  quote: quoteName,
+  text: (e) => `CAST(${e} AS STRING)`,
+  double: (e) => `CAST(${e} AS DOUBLE)`,
+  epochSeconds: (e) => `(CAST(unix_micros(CAST(${e} AS TIMESTAMP)) AS DOUBLE) / 1000000)`,
+};
+
+/** The rows of collected Arrow batches as plain objects. */
+function rowObjects(batches: Uint8Array[]): Record<string, unknown>[] {
+  return batches.flatMap((batch) => tableFromIPC(batch).toArray().map((row: { toJSON(): Record<string, unknown> }) => row.toJSON()));
+}
 
 /** Windows of a sort not yet copied that end before this row are answered by a top-N query. */
 const TOP_N_ROWS = 10_000;
@@ -27,6 +43,8 @@ const TOP_N_ROWS = 10_000;
 export interface SessionHost {
   readonly databases: Databases;
   readonly sortedCopies: SortedCopies;
+  /** Spark's functions and keywords, read once for the engine. */
+  vocabulary(): Promise<SqlVocabulary>;
   newSessionHandle(): SessionHandle;
   operation(handle: SessionHandle, tag: string): Operation;
   track<T>(start: () => Promise<T>): Promise<T>;
@@ -72,6 +90,11 @@ function checkFilter(filter: string): void {
 
 function newSessionTag(): string {
   return `fg-s-${randomBytes(6).toString('hex')}`;
+}
+
+/** A Spark result as the gateway holds it: none of its bytes are in the gateway's memory. */
+function held(info: ResultInfo): HeldResult {
+  return { ...info, bytes: 0 };
 }
 
 export class SparkEngineSession implements EngineSession {
@@ -161,11 +184,12 @@ export class SparkEngineSession implements EngineSession {
     );
   }
 
-  runSql(sql: string, resolve: TableResolver): Promise<ResultInfo> {
-    return this.materialize(sql, resolve, sql);
+  /** Results are cached by Spark, in its own memory: they hold nothing of the gateway's budget. */
+  runSql(sql: string, resolve: TableResolver): Promise<HeldResult> {
+    return this.materialize(sql, resolve, sql).then(held);
   }
 
-  runSelect(request: SelectRequest, resolve: TableResolver): Promise<ResultInfo> {
+  runSelect(request: SelectRequest, resolve: TableResolver): Promise<HeldResult> {
     try {
       const from = resolve(request.from);
       const columns = pickColumns(from.columns, request.columns);
@@ -177,10 +201,52 @@ export class SparkEngineSession implements EngineSession {
       }
       if (request.sort?.length) sql += ` ORDER BY ${request.sort.map((k) => `${quoteName(findColumn(from.columns, k.column).name)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`;
       if (request.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(request.limit))}`;
-      return this.materialize(sql, resolve, sql.replace(name, request.from.text), new Map([[name.toLowerCase(), from]]));
+      return this.materialize(sql, resolve, sql.replace(name, request.from.text), new Map([[name.toLowerCase(), from]])).then(held);
     } catch (error) {
       return Promise.reject(toFramegateError(error));
     }
+  }
+
+  /**
+   * Binds like a query (temp views, access through `resolve`) and asks AnalyzePlan for the schema.
+   * Queued behind this session's queries: the views of a bare name are shared with them.
+   */
+  checkSql(sql: string, resolve: TableResolver): Promise<SqlCheck> {
+    const problem = (error: unknown): SqlCheck => {
+      const converted = toFramegateError(error);
+      const expected: number[] = [ErrorCodes.InvalidSql, ErrorCodes.SqlRefused, ErrorCodes.FrameNotFound, ErrorCodes.AmbiguousName, ErrorCodes.ColumnNotFound];
+      if (!expected.includes(converted.code)) throw converted;
+      return { ok: false, problem: locateSparkProblem(converted, sql) };
+    };
+    if (sqlTokens(sql).length === 0) return Promise.resolve({ ok: false, problem: { kind: 'syntax', message: 'no statement given', start: 0, end: sql.length } });
+    return this.run(
+      async (session, op) => {
+        let bound;
+        try {
+          bound = await bindQuery(sql, { session, resolve, tableOf: (s) => this.host.tableOf(s), execute: op.execute });
+        } catch (error) {
+          return problem(error);
+        }
+        try {
+          const schema = await session.schema(sqlRelation(bound.sql), { timeoutMs: op.timeoutMs });
+          return { ok: true, columns: columnsOf(schema) };
+        } catch (error) {
+          return problem(error);
+        } finally {
+          await dropViews(session, bound.views);
+        }
+      },
+      { queued: true },
+    );
+  }
+
+  sqlVocabulary(): Promise<SqlVocabulary> {
+    return this.host.vocabulary();
+  }
+
+  /** Spark Connect has no completion call; the gateway's own context analysis serves. */
+  suggestKeywords(): Promise<string[]> {
+    return Promise.resolve([]);
   }
 
   closeResult(id: string): boolean {
@@ -283,6 +349,22 @@ export class SparkEngineSession implements EngineSession {
       }
     };
     return { columns, rowCount: table.numbering.rowCount, parts: parts() };
+  }
+
+  profile(source: DataSource): Promise<ColumnProfile[]> {
+    let src: { table: NumberedTable; storages: StorageId[] };
+    try {
+      src = this.source(source);
+    } catch (error) {
+      return Promise.reject(toFramegateError(error));
+    }
+    return this.run(
+      (session, op) =>
+        this.host.reading(src.storages, () =>
+          profileTable(src.table.table, src.table.columns, PROFILE_DIALECT, async (sql) => rowObjects((await session.collect(sqlRelation(sql), op.execute)).batches)),
+        ),
+      { queued: true },
+    );
   }
 
   /**

@@ -1,19 +1,28 @@
 /** A Ui for command tests: answers prompts from a script and records what the user was shown. */
-import type { GridOpener, GridTarget, InputOptions, PickItem, Ui } from '../../../extension/commands';
+import type { GridOpener, GridTarget, InputOptions, PickItem, Progress, Ui } from '../../../extension/commands';
 import type { ResultInfo } from '../../../protocol';
 
 export type Answer =
   | { input: string | undefined }
   | { pick: string | undefined }
   | { pickMany: string[] | undefined }
-  | { confirm: boolean };
+  | { confirm: boolean }
+  /** The button a warning's user chooses (undefined: dismissed). */
+  | { warn: string | undefined };
 
 export class ScriptedUi implements Ui {
   readonly infos: string[] = [];
   readonly errors: string[] = [];
   readonly prompts: string[] = [];
+  readonly warnings: string[] = [];
+  /** Every input box's options, in order (to check prompts, prefilled values, password boxes). */
+  readonly inputs: InputOptions[] = [];
+  /** Every pick's items, in order. */
+  readonly picks: PickItem[][] = [];
   /** Validation messages returned by input boxes for the answers given. */
   readonly validations: (string | undefined)[] = [];
+  /** Every progress notification shown: its title, what it reported, and its Cancel button. */
+  readonly progress: { title: string; reports: string[]; cancel(): void; done: boolean }[] = [];
 
   constructor(private readonly answers: Answer[] = []) {}
 
@@ -30,6 +39,7 @@ export class ScriptedUi implements Ui {
 
   input(options: InputOptions): Promise<string | undefined> {
     this.prompts.push(options.title);
+    this.inputs.push(options);
     const { input } = this.next('input');
     if (input !== undefined) {
       const invalid = options.validate?.(input);
@@ -42,6 +52,7 @@ export class ScriptedUi implements Ui {
 
   pickOne<T extends PickItem>(items: T[], options: { title: string }): Promise<T | undefined> {
     this.prompts.push(options.title);
+    this.picks.push(items);
     const { pick } = this.next('pick');
     if (pick === undefined) return Promise.resolve(undefined);
     const item = items.find((i) => i.label === pick);
@@ -66,6 +77,24 @@ export class ScriptedUi implements Ui {
 
   error(message: string): void {
     this.errors.push(message);
+  }
+
+  warn(message: string, ...actions: string[]): Promise<string | undefined> {
+    this.warnings.push(message);
+    const { warn } = this.next('warn');
+    if (warn !== undefined && !actions.includes(warn)) throw new Error(`no button "${warn}" among ${actions.join(', ')}`);
+    return Promise.resolve(warn);
+  }
+
+  async withProgress<T>(title: string, task: (progress: Progress) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const entry = { title, reports: [] as string[], cancel: () => controller.abort(), done: false };
+    this.progress.push(entry);
+    try {
+      return await task({ signal: controller.signal, report: (message) => entry.reports.push(message) });
+    } finally {
+      entry.done = true;
+    }
   }
 
   get unused(): number {

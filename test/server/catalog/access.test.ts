@@ -1,14 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accessTo, canCreateIn, type Principal } from '../../../server/catalog/access';
-import type { GrantRecord, ObjectRecord } from '../../../server/catalog/objects';
+import type { GrantRecord, ObjectRecord } from '../../../server/catalog/records';
 
 const alice: Principal = { userId: 1, name: 'alice', admin: false, teamWriter: false, groupIds: [10] };
 const bob: Principal = { userId: 2, name: 'bob', admin: false, teamWriter: false, groupIds: [] };
 const admin: Principal = { userId: 3, name: 'root', admin: true, teamWriter: true, groupIds: [] };
 const writer: Principal = { userId: 4, name: 'wendy', admin: false, teamWriter: true, groupIds: [] };
 
-const frame = (namespace: string, ownerId: number): ObjectRecord => ({ id: 7, kind: 'frame', namespace, name: 'sales', ownerId, createdAt: '', deletedAt: null });
+const frame = (namespace: string, ownerId: number): ObjectRecord => ({
+  id: 7,
+  kind: 'frame',
+  namespace,
+  name: 'sales',
+  ownerId,
+  createdAt: '',
+  deletedAt: null,
+  attachedTo: null,
+  keepVersions: null,
+});
 const grant = (granteeKind: GrantRecord['granteeKind'], granteeId: number, write = false): GrantRecord => ({ objectId: 7, granteeKind, granteeId, write, grantedBy: 2, grantedAt: '' });
 
 test('a private frame is its owner’s alone (and admins’)', () => {

@@ -47,16 +47,16 @@ test('removing a user revokes them and their shares; their frames stay; re-addin
   const { token } = await t.catalog.identity.addUser(root, 'carol', { admin: false, teamWriter: false });
   const dave = t.user('dave');
   t.save(dave, 'shared');
-  t.catalog.frames.share(dave, 'shared', { kind: 'user', name: 'carol' }, false);
+  t.catalog.changes.share(dave, 'shared', 'frame', { kind: 'user', name: 'carol' }, false);
   t.save(t.principal('carol'), 'kept');
   t.catalog.identity.removeUser(root, 'carol');
   assert.equal(await t.catalog.identity.tokens.verify(token), null);
   assert.equal(t.catalog.identity.list().users.some((u) => u.name === 'carol'), false);
-  assert.equal(t.catalog.frames.resolveText(root, 'carol.kept').object.name, 'kept');
+  assert.equal(t.catalog.resolver.resolveText(root, 'carol.kept', 'frame').object.name, 'kept');
   await t.catalog.identity.addUser(root, 'carol', { admin: false, teamWriter: false });
   const carol = t.principal('carol');
-  assert.equal(t.catalog.frames.resolveText(carol, 'kept').access.scope, 'mine');
-  assert.throws(() => t.catalog.frames.resolveText(carol, 'dave.shared'), /no frame named/, 'the old share is gone');
+  assert.equal(t.catalog.resolver.resolveText(carol, 'kept', 'frame').access.scope, 'mine');
+  assert.throws(() => t.catalog.resolver.resolveText(carol, 'dave.shared', 'frame'), /no frame named/, 'the old share is gone');
   assert.throws(() => t.catalog.identity.removeUser(root, 'root'), /cannot remove yourself/);
 });
 

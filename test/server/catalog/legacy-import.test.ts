@@ -34,7 +34,7 @@ test('a 0.1 catalog comes over whole: users, namespaces, every version, deletion
   assert.deepEqual(summary, { frames: 6, versions: 7, users: ['alice', 'bob', 'carol', 'jean_luc'] });
   assert.equal(t.catalog.importLegacy([]), null, 'imported once only');
   const root = t.user('root', { admin: true });
-  const seen = Object.fromEntries(t.catalog.frames.list(root).map((f) => [f.name, [f.owner, f.author, f.version, f.published]]));
+  const seen = Object.fromEntries(t.catalog.describer.list(root, { kind: 'frame' }).map((f) => [f.name, [f.owner, f.author, f.version, f.published]]));
   assert.deepEqual(seen, {
     'alice.numbers': ['alice', 'alice', 2, true],
     'bob.misc': ['bob', 'bob', 1, true],
@@ -42,7 +42,7 @@ test('a 0.1 catalog comes over whole: users, namespaces, every version, deletion
     'main.odd': ['jean_luc', 'jean_luc', 1, true],
     'sandbox.trial': ['bob', 'bob', 1, true],
   });
-  const numbers = t.catalog.frames.resolveText(root, 'alice.numbers');
+  const numbers = t.catalog.resolver.resolveText(root, 'alice.numbers', 'frame');
   assert.deepEqual(
     t.catalog.objects.versions(numbers.object.id).map((v) => [v.version, v.storage, v.source, v.origin.kind]),
     [
@@ -50,12 +50,12 @@ test('a 0.1 catalog comes over whole: users, namespaces, every version, deletion
       [2, 't_0000000000000002', 'SELECT 2', 'legacy'],
     ],
   );
-  assert.throws(() => t.catalog.frames.resolveText(root, 'alice.numbers@1'), /was removed/);
-  assert.throws(() => t.catalog.frames.resolveText(root, 'carol.tmp'), /no frame named/);
+  assert.throws(() => t.catalog.resolver.resolveText(root, 'alice.numbers@1', 'frame'), /was removed/);
+  assert.throws(() => t.catalog.resolver.resolveText(root, 'carol.tmp', 'frame'), /no frame named/);
   // 0.1 had no privacy: what everyone could read stays readable by everyone.
   const alice = t.principal('alice');
   const bob = t.principal('bob');
-  assert.equal(t.catalog.frames.resolveText(alice, 'bob.misc').access.scope, 'team');
-  assert.equal(t.catalog.frames.resolveText(bob, 'sandbox.trial').access.scope, 'mine');
+  assert.equal(t.catalog.resolver.resolveText(alice, 'bob.misc', 'frame').access.scope, 'team');
+  assert.equal(t.catalog.resolver.resolveText(bob, 'sandbox.trial', 'frame').access.scope, 'mine');
   assert.equal(t.catalog.identity.users.countAdmins(), 1, 'only root: migrated users have no rights beyond their own');
 });

@@ -43,8 +43,8 @@ test('every save acknowledged before kill -9 is there after reopening', async ()
       const user = catalog.identity.users.add('writer', { admin: false, teamWriter: false });
       const principal = catalog.identity.principal(user.id);
       for (let i = 1; ; i++) {
-        const target = catalog.frames.planWrite(principal, 'f' + (i % 7));
-        catalog.frames.recordVersion(principal, target, { storage: 't_' + i.toString(16).padStart(16, '0'), columns: [], rowCount: i, bytes: 0, source: 's', origin: { kind: 'upload' } }, [], true);
+        const target = catalog.resolver.planWrite(principal, 'f' + (i % 7), 'frame');
+        catalog.changes.record(principal, target, { storage: 't_' + i.toString(16).padStart(16, '0'), columns: [], rowCount: i, bytes: 0, source: 's', origin: { kind: 'upload' } }, [], { replace: true });
         process.stdout.write('acked ' + i + '\\n');
       }`;
     const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -17,6 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { Int32, Int64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { ErrorCodes, FramegateError } from '../../../protocol';
 import { createImportPolicy, type BoundTable, type Engine, type EngineOptions, type EngineSession } from '../../../server/engine';
+import { sqlAssistConformance } from './conformance-sql-assist';
 import { decode, rejectsWith, rejectsWithOneOf } from './expect';
 import { newStorageId, TestCatalog } from './test-catalog';
 
@@ -161,7 +162,11 @@ export function runConformance(target: ConformanceTarget): void {
         await engine.dropStorage(storage);
         await engine.dropStorage(newStorageId());
         assert.ok(!(await engine.listStorage()).includes(storage));
-        await rejectsWith(session.window({ source: { kind: 'stored', table }, offset: 0, limit: 1 }), 'FrameNotFound');
+        const gone = await rejectsWith(session.window({ source: { kind: 'stored', table }, offset: 0, limit: 1 }), 'FrameNotFound');
+        // Readers of a dropped (replaced, deleted) version are told so without the engine's names for it.
+        assert.ok(!gone.message.includes(storage) && !JSON.stringify(gone.detail ?? null).includes(storage), gone.message);
+        const sorted = await rejectsWith(session.window({ source: { kind: 'stored', table }, offset: 0, limit: 1, sort: [{ column: 'score' }] }), 'FrameNotFound');
+        assert.ok(!sorted.message.includes(storage), sorted.message);
       });
 
       test('drop waits for a reader: an export started before it reads everything', async () => {
@@ -263,6 +268,13 @@ export function runConformance(target: ConformanceTarget): void {
       });
     });
 
+    describe('editor help', () => {
+      before(async () => {
+        await catalog.saveQuery('hidden', "SELECT id, 'TOPSECRET' AS v FROM big WHERE id < 3");
+      });
+      sqlAssistConformance({ session: () => session, resolver: (allowed) => catalog.resolver(allowed) });
+    });
+
     describe('select', () => {
       test('columns, filter, sort, limit', async () => {
         const r = await session.runSelect(
@@ -330,6 +342,61 @@ export function runConformance(target: ConformanceTarget): void {
         const table = decode((await concat((await session.export({ kind: 'result', id: r.id })).parts)).bytes);
         assert.equal(table.numRows, 0);
         assert.deepEqual(table.schema.fields.map((f) => f.name), ['id']);
+      });
+    });
+
+    describe('profile', () => {
+      test('every column: exact counts, nulls and distinct values, min/max/mean, a histogram of all rows, top values', async () => {
+        const profiles = await session.profile({ kind: 'stored', table: big });
+        assert.deepEqual(profiles.map((p) => p.name), ['id', 'score', 'label', 'maybe']);
+        const [id, score, label, maybe] = profiles;
+        // id: 0..ROWS-1
+        assert.equal(id!.count, ROWS);
+        assert.equal(id!.nulls, 0);
+        assert.equal(id!.distinct, ROWS);
+        assert.equal(Number(id!.min), 0);
+        assert.equal(Number(id!.max), ROWS - 1);
+        assert.ok(Math.abs(id!.mean! - (ROWS - 1) / 2) < 1e-6, `mean ${id!.mean}`);
+        assert.equal(id!.histogram!.length, 20);
+        assert.equal(id!.histogram!.reduce((n, b) => n + b.count, 0), ROWS);
+        // Equal-width bins over a uniform column hold about the same number of rows.
+        for (const bin of id!.histogram!) assert.ok(Math.abs(bin.count - ROWS / 20) <= 1, `bin ${bin.lo}..${bin.hi}: ${bin.count}`);
+        assert.equal(Number(id!.histogram![0]!.lo), 0);
+        assert.equal(Number(id!.histogram![19]!.hi), ROWS - 1);
+        assert.equal(score!.distinct, ROWS);
+        // maybe: NULL on every 10th row, else i % 100 (1..99 without the multiples of 10).
+        assert.equal(maybe!.nulls, ROWS / 10);
+        assert.equal(maybe!.count, ROWS - ROWS / 10);
+        assert.equal(maybe!.distinct, 90);
+        assert.equal(Number(maybe!.min), 1);
+        assert.equal(Number(maybe!.max), 99);
+        assert.equal(maybe!.histogram!.reduce((n, b) => n + b.count, 0), maybe!.count);
+        // label: text, all distinct: top values (each once), no histogram, no mean.
+        assert.equal(label!.distinct, ROWS);
+        assert.equal(label!.histogram, undefined);
+        assert.equal(label!.mean, undefined);
+        assert.equal(label!.top!.length, 10);
+        assert.ok(label!.top!.every((v) => v.count === 1 && v.value.startsWith('name-')));
+      });
+
+      test('a result is profiled like a frame; top values by count; an empty source has counts only', async () => {
+        const r = await session.runSql("SELECT CASE WHEN id % 4 = 0 THEN 'a' WHEN id % 4 = 1 THEN 'b' ELSE NULL END AS k FROM big WHERE id < 1000", catalog.resolver());
+        const [k] = await session.profile({ kind: 'result', id: r.id });
+        assert.deepEqual({ count: k!.count, nulls: k!.nulls, distinct: k!.distinct }, { count: 500, nulls: 500, distinct: 2 });
+        assert.deepEqual(k!.top, [
+          { value: 'a', count: 250 },
+          { value: 'b', count: 250 },
+        ]);
+        const empty = await session.runSql('SELECT id, label FROM big WHERE id < 0', catalog.resolver());
+        const profiles = await session.profile({ kind: 'result', id: empty.id });
+        assert.deepEqual(
+          profiles.map((p) => [p.name, p.count, p.nulls, p.histogram, p.top]),
+          [
+            ['id', 0, 0, undefined, undefined],
+            ['label', 0, 0, undefined, undefined],
+          ],
+        );
+        await rejectsWith(session.profile({ kind: 'result', id: 'no-such-result' }), 'ResultNotFound');
       });
     });
 

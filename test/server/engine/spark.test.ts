@@ -11,6 +11,7 @@ import { stopSparkServer } from './spark/shared';
 import './spark/connect-client.suite';
 import './spark/engine.suite';
 import './spark/lifecycle.suite';
+import './spark/sql-assist.suite';
 import './spark/conformance.suite';
 import './spark/e2e.suite';
 

@@ -139,7 +139,9 @@ describe('Arrow types', () => {
     assert.equal(String(table.schema.fields.find((f) => f.name === 'tm')!.type), 'Time64<MICROSECOND>');
     assert.equal(row.s, 'a much longer string than twelve bytes');
     assert.deepEqual([...(row.bl as Uint8Array)], [0xaa, 0xbb]);
-    assert.equal(row.dec, 123.45);
+    // Exact: Decimal128 with its scale, the unscaled value 12345.
+    assert.equal(String(row.dec), '12345');
+    assert.equal(String(table.schema.fields.find((f) => f.name === 'dec')!.type), 'Decimal[10e+2]');
     assert.equal(row.list, '[1, 2, 3]');
     assert.equal(row.st, "{'k': 1}");
     assert.equal(row.huge, '170141183460469231731687303715884105727');

@@ -37,6 +37,26 @@ describe('Spark engine', { timeout: 900_000 }, () => {
     assert.match(t.engine.description, /^spark 4\./);
   });
 
+  test('profiles every column with exact counts, a histogram and top values (the engine-neutral plan in Spark SQL)', async () => {
+    const session = t.engine.openSession('profile');
+    try {
+      const dates = await t.save('dates', `SELECT CAST(date_add(DATE '2024-01-01', CAST(id % 10 AS INT)) AS DATE) AS d, CASE WHEN id % 5 = 0 THEN NULL ELSE id % 3 END AS m FROM range(0, 1000)`);
+      const [id, x, k, str] = await session.profile({ kind: 'stored', table: big });
+      assert.deepEqual([id!.count, id!.nulls, id!.distinct, id!.min, id!.max], [ROWS, 0, ROWS, '0', String(ROWS - 1)]);
+      assert.ok(Math.abs(x!.mean! - (ROWS - 1) / 4) < 1e-6);
+      assert.equal(k!.distinct, 1000);
+      assert.equal(id!.histogram!.reduce((n, b) => n + b.count, 0), ROWS);
+      assert.equal(str!.top!.length, 10);
+      const [d, m] = await session.profile({ kind: 'stored', table: dates });
+      assert.deepEqual([d!.min, d!.max, d!.distinct], ['2024-01-01', '2024-01-10', 10]);
+      assert.equal(d!.histogram![0]!.lo, '2024-01-01');
+      assert.equal(d!.histogram!.reduce((n, b) => n + b.count, 0), 1000);
+      assert.deepEqual([m!.nulls, m!.distinct], [200, 3]);
+    } finally {
+      await session.close();
+    }
+  });
+
   test('windows at the start, middle and end, and past the end', async () => {
     const session = t.engine.openSession('windows');
     try {

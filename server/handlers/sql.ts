@@ -1,0 +1,40 @@
+/** sql/*: editor help (checks and completion) over one statement, through the caller's access. */
+import type { FrameInfo, TableMention } from '../../protocol';
+import { ReadTracker } from '../frames/resolver';
+import { completeSql, type CompletionSources } from '../sql-assist/completion';
+import type { HandlerTable, RequestContext } from './context';
+
+/** What completion may know, for this caller: only frames they can read, only through the catalog. */
+function completionSources({ principal, connection, services }: RequestContext): CompletionSources {
+  const resolve = new ReadTracker().resolver(services.catalog.resolver, principal);
+  let frames: ReturnType<CompletionSources['frames']> | undefined;
+  return {
+    namespace: principal.name,
+    frames: () => (frames ??= services.catalog.describer.list(principal, { kind: 'frame' }) as FrameInfo[]),
+    frameColumns: (mention: TableMention) => {
+      if (mention.parts.length > 2) return undefined;
+      const name = mention.parts.at(-1)!;
+      const namespace = mention.parts.length === 2 ? mention.parts[0]!.toLowerCase() : undefined;
+      try {
+        return resolve({ name, text: mention.parts.join('.'), ...(namespace ? { namespace } : {}), ...(mention.version ? { version: mention.version } : {}) }).columns;
+      } catch {
+        return undefined; // unknown, unreadable or ambiguous: nothing to offer, and nothing said about why
+      }
+    },
+    queryColumns: async (sql) => {
+      const check = await connection.engine.checkSql(sql, resolve);
+      return check.ok ? check.columns : undefined;
+    },
+    vocabulary: () => connection.engine.sqlVocabulary(),
+    engineKeywords: (sql, offset) => connection.engine.suggestKeywords(sql, offset),
+  };
+}
+
+export const sqlHandlers: HandlerTable<'sqlCheck' | 'sqlComplete'> = {
+  sqlCheck: async ({ sql }, { principal, connection, services }) => {
+    const check = await connection.engine.checkSql(sql, new ReadTracker().resolver(services.catalog.resolver, principal));
+    return check.ok ? { problems: [], columns: check.columns } : { problems: [check.problem] };
+  },
+
+  sqlComplete: ({ sql, offset }, context) => completeSql(sql, offset, completionSources(context)),
+};
