@@ -51,8 +51,9 @@ export interface SparkEngine extends Engine {
 /** Local relations up to this size travel inline in the plan; larger ones as a cached artifact. */
 const INLINE_UPLOAD_BYTES = 32 * 1024 * 1024;
 
-function gone(storage: StorageId): FramegateError {
-  return new FramegateError(ErrorCodes.FrameNotFound, `the data of this frame is gone (${storage}); it was deleted or replaced`, { storage });
+/** Said to readers of dropped data: in the user's terms, without the engine's name for it. */
+function gone(): FramegateError {
+  return new FramegateError(ErrorCodes.FrameNotFound, 'the data of this frame version is gone: it was deleted or replaced; read the frame again');
 }
 
 function guessFormat(path: string): FileFormat {
@@ -219,7 +220,7 @@ class SparkEngineImpl implements SparkEngine {
    * one of them waits for it. Throws FrameNotFound for ids being dropped.
    */
   hold(storages: StorageId[]): () => void {
-    for (const storage of storages) if (this.dropping.has(storage)) throw gone(storage);
+    for (const storage of storages) if (this.dropping.has(storage)) throw gone();
     let settle!: () => void;
     const held = new Promise<void>((resolve) => (settle = resolve));
     const sets = storages.map((storage) => {
@@ -247,7 +248,7 @@ class SparkEngineImpl implements SparkEngine {
   /** The numbered table behind stored data the resolver returned. */
   stored(bound: BoundTable): NumberedTable {
     const record = this.manifest.read(bound.storage);
-    if (record?.state !== 'stored' || this.dropping.has(bound.storage)) throw gone(bound.storage);
+    if (record?.state !== 'stored' || this.dropping.has(bound.storage)) throw gone();
     return { table: this.tableOf(bound.storage), columns: record.columns, numbering: record.numbering };
   }
 
