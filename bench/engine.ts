@@ -1,110 +1,103 @@
 /**
- * Engine measurements (not a test): `npm run bench (or tsx bench/engine.ts [rows])`.
- * - Arrow encode throughput for a rows × 4 numeric export, against DuckDB's scan alone;
- * - 1000-row windows at start/middle/end of the frame, unsorted and sorted, first and later calls.
+ * Engine internals on the benchmark's frame (bench/support.ts BIG_SQL), not a test: where the time
+ * of an export and of a new sort goes. `npm run bench` runs it after bench/main.ts.
+ * - DuckDB alone on an in-memory table: scan, column batches, Arrow IPC;
+ * - the engine on stored data: export (nothing cached, then cached), one block read, a sort of all
+ *   rowids, locating the middle of a new sort, and a sorted window by rowid before and after the
+ *   frame is held in the block cache.
  */
-import { rmSync } from 'node:fs';
 import { encodeIpcParts } from '../server/engine/arrow-encoder';
 import { DuckDatabase } from '../server/engine/duckdb/duckdb';
 import { openTempEngine } from '../test/server/engine/helpers';
+import { BIG_SQL, MiB, percentile, ROWS, timed, WINDOW } from './support';
 
-const ROWS = Number(process.argv[2] ?? 10_000_000);
-const MiB = 1024 * 1024;
-const SQL = `SELECT range AS id, (range * 0.5)::DOUBLE AS x, (range % 1000)::INTEGER AS k, (((range * 7919) % 1000003) / 7.0)::DOUBLE AS y FROM range(${ROWS})`;
+const rate = (ms: number) => `${(ROWS / 1e6 / (ms / 1000)).toFixed(2)} Mrows/s`;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function time<T>(task: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const value = await task();
-  return [value, performance.now() - start];
-}
-
-async function main(): Promise<void> {
-  // 1. Throughput on a bare in-memory DuckDB: scan alone, to column batches, to Arrow IPC.
+async function inMemory(): Promise<void> {
   const db = await DuckDatabase.open(':memory:', { config: { threads: '2' } });
   const conn = await db.connect();
-  await conn.run(`CREATE TABLE big AS ${SQL}`);
+  await conn.run(`CREATE TABLE big AS ${BIG_SQL}`);
+  const select = 'SELECT id, k, g, CAST(x AS DOUBLE) AS x FROM big';
   const scans: number[] = [];
-  const batchesMs: number[] = [];
-  const arrowMs: number[] = [];
+  const batches: number[] = [];
+  const arrow: number[] = [];
   let bytes = 0;
   for (let round = 0; round < 3; round++) {
-    scans.push((await time(() => conn.scanRows('SELECT * FROM big')))[1]);
-    batchesMs.push(
+    scans.push((await timed(() => conn.scanRows(select)))[1]);
+    batches.push((await timed(async () => void (await conn.readBatches(select))))[1]);
+    arrow.push(
       (
-        await time(async () => {
-          const { batches } = await conn.streamBatches('SELECT * FROM big');
-          for await (const batch of batches) void batch;
-        })
-      )[1],
-    );
-    arrowMs.push(
-      (
-        await time(async () => {
-          const { columns, batches } = await conn.streamBatches('SELECT * FROM big');
+        await timed(async () => {
+          const { columns, batches: stream } = await conn.streamBatches(select);
           bytes = 0;
-          for await (const part of encodeIpcParts(columns.map((c) => ({ name: c.name, kind: c.kind! })), batches)) bytes += part.byteLength;
+          for await (const part of encodeIpcParts(columns.map((c) => ({ name: c.name, kind: c.kind! })), stream)) bytes += part.byteLength;
         })
       )[1],
     );
   }
   conn.close();
   db.close();
-  const rate = (ms: number) => `${(ROWS / 1e6 / (ms / 1000)).toFixed(2)} Mrows/s`;
-  console.log(`rows: ${ROWS.toLocaleString()} × 4 (BIGINT, DOUBLE, INTEGER, DOUBLE); Arrow stream ${(bytes / MiB).toFixed(1)} MiB`);
-  console.log(`DuckDB scan alone:        ${median(scans).toFixed(0)} ms  ${rate(median(scans))}`);
-  console.log(`to column batches:        ${median(batchesMs).toFixed(0)} ms  ${rate(median(batchesMs))}`);
-  console.log(`to Arrow IPC (streamed):  ${median(arrowMs).toFixed(0)} ms  ${rate(median(arrowMs))}  ${(bytes / MiB / (median(arrowMs) / 1000)).toFixed(0)} MiB/s`);
+  console.log(`in-memory DuckDB, ${ROWS.toLocaleString()} rows × 4; Arrow stream ${(bytes / MiB).toFixed(1)} MiB`);
+  console.log(`  scan alone:              ${percentile(scans, 50).toFixed(0)} ms  ${rate(percentile(scans, 50))}`);
+  console.log(`  to column batches:       ${percentile(batches, 50).toFixed(0)} ms  ${rate(percentile(batches, 50))}`);
+  console.log(`  to Arrow IPC (streamed): ${percentile(arrow, 50).toFixed(0)} ms  ${rate(percentile(arrow, 50))}  ${(bytes / MiB / (percentile(arrow, 50) / 1000)).toFixed(0)} MiB/s`);
+}
 
-  // 2. Through the engine: export and windows.
+async function stored(): Promise<void> {
   const t = await openTempEngine({ queryTimeoutMs: 600_000, threads: 2 });
   try {
-    const [big, saveMs] = await time(() => t.catalog.saveQuery('big', SQL));
-    console.log(`storeQuery(… range(${ROWS})): ${saveMs.toFixed(0)} ms, ${(big.rowCount / 1e6).toFixed(1)} Mrows`);
+    const [big, storeMs] = await timed(() => t.catalog.saveQuery('big', BIG_SQL));
+    console.log(`engine on stored data: stored in ${storeMs.toFixed(0)} ms`);
     const source = { kind: 'stored' as const, table: big };
     const session = t.engine.openSession('bench');
-    const [exported, exportMs] = await time(async () => {
-      const e = await session.export(source);
+    const exportOnce = async () => {
+      const exported = await session.export(source);
       let n = 0;
-      let parts = 0;
-      for await (const part of e.parts) {
-        n += part.byteLength;
-        parts++;
-      }
-      return { n, parts };
-    });
-    console.log(`engine export: ${exportMs.toFixed(0)} ms  ${rate(exportMs)}  ${(exported.n / MiB / (exportMs / 1000)).toFixed(0)} MiB/s in ${exported.parts} parts`);
-
-    const positions = [
-      ['start', 0],
-      ['middle', Math.floor(ROWS / 2)],
-      ['end', ROWS - 1000],
-    ] as const;
-    const sorts = [
-      ['unsorted', undefined],
-      ['sorted by y (first call at start: top-N, copy built in background)', [{ column: 'y', descending: false }]],
-      ['sorted by x desc (first call at middle: waits for the sorted copy)', [{ column: 'x', descending: true }]],
-    ] as const;
-    for (const [label, sort] of sorts) {
-      const order = label.includes('middle') ? [positions[1], positions[0], positions[2]] : positions;
-      for (const [where, offset] of order) {
-        const window = () => session.window({ source, offset, limit: 1000, sort: sort ? [...sort] : undefined });
-        const [, first] = await time(window);
-        const later: number[] = [];
-        for (let i = 0; i < 7; i++) later.push((await time(window))[1]);
-        console.log(`window 1000 rows, ${label}, ${where}: first ${first.toFixed(1)} ms, then median ${median(later).toFixed(2)} ms`);
-      }
-    }
-    console.log('sort cache:', JSON.stringify(t.engine.sortCacheStats()));
+      for await (const part of exported.parts) n += part.byteLength;
+      return n;
+    };
+    const [bytes, coldMs] = await timed(exportOnce);
+    const [, warmMs] = await timed(exportOnce);
+    console.log(`  export, nothing cached:  ${coldMs.toFixed(0)} ms  ${rate(coldMs)}  ${(bytes / MiB / (coldMs / 1000)).toFixed(0)} MiB/s (blocks kept as they pass)`);
+    console.log(`  export, blocks cached:   ${warmMs.toFixed(0)} ms  ${rate(warmMs)}  ${(bytes / MiB / (warmMs / 1000)).toFixed(0)} MiB/s`);
+    console.log('  caches:', JSON.stringify(t.engine.cacheStats()));
     await session.close();
+    await t.cleanup();
+
+    // A second engine, nothing cached: the pieces of a new sort.
+    const u = await openTempEngine({ queryTimeoutMs: 600_000, threads: 2 });
+    try {
+      const big2 = await u.catalog.saveQuery('big', BIG_SQL);
+      const src = { kind: 'stored' as const, table: big2 };
+      const s = u.engine.openSession('sorts');
+      const [, blockMs] = await timed(() => s.window({ source: src, offset: Math.floor(ROWS / 2), limit: WINDOW }));
+      console.log(`  first unsorted window (one block read): ${blockMs.toFixed(1)} ms`);
+      const [whole, wholeMs] = await timed(() => s.runSql('SELECT rowid FROM big ORDER BY k NULLS LAST, rowid', u.catalog.resolver()));
+      s.closeResult(whole.id);
+      console.log(`  a sort of all rowids by k (what a whole sort index would cost): ${wholeMs.toFixed(0)} ms`);
+      const sort = [{ column: 'k', descending: false }];
+      const [, firstMs] = await timed(() => s.window({ source: src, offset: Math.floor(ROWS / 2), limit: WINDOW, sort }));
+      console.log(`  first window in the middle of a new sort (locate + rows by rowid): ${firstMs.toFixed(0)} ms`);
+      const [, nextMs] = await timed(() => s.window({ source: src, offset: Math.floor(ROWS / 2) + WINDOW, limit: WINDOW, sort }));
+      console.log(`  the next sorted window (located; rows by rowid unless the frame is held): ${nextMs.toFixed(0)} ms`);
+      const deadline = Date.now() + 600_000;
+      while (u.engine.cacheStats().warmed < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const held: number[] = [];
+      for (let i = 2; i < 32; i++) held.push((await timed(() => s.window({ source: src, offset: Math.floor(ROWS / 2) + i * WINDOW, limit: WINDOW, sort })))[1]);
+      console.log(`  sorted windows once the frame is held: p50 ${percentile(held, 50).toFixed(2)} ms`);
+      console.log('  caches:', JSON.stringify(u.engine.cacheStats()));
+      await s.close();
+    } finally {
+      await u.cleanup();
+    }
   } finally {
     await t.cleanup();
-    rmSync(t.dir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  await inMemory();
+  await stored();
 }
 
 void main();

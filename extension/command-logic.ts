@@ -65,11 +65,6 @@ export function columnPickItems(columns: readonly ColumnInfo[]): { label: string
   return columns.map((c) => ({ label: c.name, description: c.type, picked: true }));
 }
 
-export function deleteConfirmation(frame: FrameInfo): string {
-  const audience = frame.published ? 'Everyone on the team loses it.' : (frame.grants ?? []).length > 0 ? 'Everyone it is shared with loses it.' : 'All its versions go.';
-  return `Delete frame "${frame.name}" (${frame.rowCount.toLocaleString('en-US')} rows, owner ${frame.owner})? ${audience}`;
-}
-
 /**
  * The prompt and placeholder for the name of a frame to save: a bare name goes to your own
  * namespace (the gateway's rule), `main.x` to the team's when you may write there.

@@ -4,12 +4,11 @@
  * Frames are named by their full name (`namespace.name`) everywhere; a bare name given to a save
  * goes to your own namespace (the gateway decides, the prompt says so).
  */
-import { ErrorCodes, Methods, type FrameInfo, type Grantee, type ResultInfo, type Source, type WhoAmIResult } from '../protocol';
-import { buildSelectParams, columnPickItems, deleteConfirmation, validateFilter } from './command-logic';
+import { ErrorCodes, Methods, type FrameInfo, type ResultInfo, type Source, type WhoAmIResult } from '../protocol';
+import { buildSelectParams, columnPickItems, validateFilter } from './command-logic';
 import type { Gateway } from './connection';
 import { describeError, isCancelled, isFramegateError } from './errors';
 import type { Logger } from './log';
-import { accessPickItems, grantText, sameGrantee, sharedMessage, sharePickItems, unsharedMessage, unsharePickItems } from './sharing';
 import type { SqlHistory } from './sql-history';
 import type { TreeNode } from './tree-items';
 
@@ -68,8 +67,8 @@ export interface GridTarget {
   beside?: boolean;
 }
 
-/** Select/Filter of a frame, Run SQL, or a statement of a SQL file (one panel per file). */
-export type ResultOrigin = { kind: 'frame'; name: string } | { kind: 'sql' } | { kind: 'file'; uri: string };
+/** Select/Filter of a frame, Run SQL, a statement of a SQL file (one panel per file), or a saved query's run. */
+export type ResultOrigin = { kind: 'frame'; name: string } | { kind: 'sql' } | { kind: 'file'; uri: string } | { kind: 'query'; name: string };
 
 export interface GridOpener {
   open(target: GridTarget): Promise<void> | void;
@@ -93,6 +92,8 @@ export function frameNameOf(arg: unknown): string | undefined {
     const node = (arg as { node?: TreeNode }).node ?? (arg as TreeNode);
     if (node.kind === 'frame') return node.frame.name;
     if (node.kind === 'column') return node.frame;
+    if (node.kind === 'versions') return node.frame.name;
+    if (node.kind === 'version') return `${node.frame.name}@${node.version.version}`;
   }
   return undefined;
 }
@@ -182,7 +183,9 @@ export async function openResult(ctx: CommandContext, result: ResultInfo, title:
 export async function preview(ctx: CommandContext, arg?: unknown): Promise<FrameInfo | undefined> {
   const frame = await pickFrame(ctx, 'Framegate: Preview', arg);
   if (!frame) return undefined;
-  await ctx.grids.open({ source: { kind: 'frame', name: frame.name }, title: frame.name });
+  // `NAME@N` previews that version only (frame-version.ts); the gateway answers with the bare name.
+  const name = frameNameOf(arg)?.includes('@') ? `${frame.name}@${frame.version}` : frame.name;
+  await ctx.grids.open({ source: { kind: 'frame', name }, title: name });
   return frame;
 }
 
@@ -217,101 +220,5 @@ export async function filter(ctx: CommandContext, arg?: unknown): Promise<Result
   return openResult(ctx, result, `${frame.name} where ${params.filter ?? ''}`, { kind: 'frame', name: frame.name });
 }
 
-export async function deleteFrame(ctx: CommandContext, arg?: unknown): Promise<boolean> {
-  const frame = await pickFrame(ctx, 'Framegate: Delete', arg, { manage: { verb: 'delete' } });
-  if (!frame) return false;
-  if (!(await ctx.ui.confirm(deleteConfirmation(frame), 'Delete'))) return false;
-  await ctx.connection.requireClient().request(Methods.delete, { name: frame.name });
-  ctx.log.info('frame.deleted', { name: frame.name });
-  ctx.ui.info(`Deleted ${frame.name}.`);
-  return true;
-}
-
-/** A grantee given as a command argument (scripts, tests): `{kind, name}` as in the protocol. */
-function granteeOf(arg: unknown): Grantee | undefined {
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const { kind, name } = arg as { kind?: unknown; name?: unknown };
-  if (kind === 'team') return { kind };
-  if ((kind === 'user' || kind === 'group') && typeof name === 'string' && name !== '') return { kind, name };
-  return undefined;
-}
-
-function requireMe(ctx: CommandContext): WhoAmIResult {
-  ctx.connection.requireClient();
-  const me = ctx.connection.me;
-  if (!me) throw new Error('Framegate: not signed in yet; try again once connected.');
-  return me;
-}
-
-/**
- * Share…: whom (the gateway's users and groups, or the whole team), then read only or read &
- * write. With `with` and `write` given (scripts, tests) it asks nothing.
- */
-export async function share(ctx: CommandContext, arg?: unknown, withArg?: unknown, writeArg?: unknown): Promise<FrameInfo | undefined> {
-  const me = requireMe(ctx);
-  const frame = await pickFrame(ctx, 'Framegate: Share', arg, { manage: { verb: 'share' } });
-  if (!frame) return undefined;
-  const client = ctx.connection.requireClient();
-  let to = granteeOf(withArg);
-  if (!to) {
-    const directory = await client.request(Methods.listUsers, {});
-    const items = sharePickItems(frame, directory, me);
-    if (items.length === 0) {
-      ctx.ui.info(`There is nobody on this gateway to share ${frame.name} with yet.`);
-      return undefined;
-    }
-    const picked = await ctx.ui.pickOne(items, { title: `Share ${frame.name} with…`, placeHolder: 'A colleague, a group, or the whole team' });
-    if (!picked) return undefined;
-    to = picked.grantee;
-  }
-  let write = typeof writeArg === 'boolean' ? writeArg : undefined;
-  if (write === undefined) {
-    const target = to;
-    const access = await ctx.ui.pickOne(accessPickItems(target), { title: `What may ${grantText({ to: target, write: false }, { access: false })} do with ${frame.name}?` });
-    if (!access) return undefined;
-    write = access.write;
-  }
-  const shared = await client.request(Methods.share, { name: frame.name, with: to, write });
-  ctx.log.info('frame.shared', { name: shared.name, with: to, write });
-  ctx.ui.info(sharedMessage(shared.name, to, write));
-  return shared;
-}
-
-/** Unshare…: one of the frame's current grants (or the one given as argument). */
-export async function unshare(ctx: CommandContext, arg?: unknown, withArg?: unknown): Promise<FrameInfo | undefined> {
-  const frame = await pickFrame(ctx, 'Framegate: Unshare', arg, { manage: { verb: 'unshare' } });
-  if (!frame) return undefined;
-  let to = granteeOf(withArg);
-  if (!to) {
-    const items = unsharePickItems(frame);
-    if (items.length === 0) {
-      ctx.ui.info(frame.published && (frame.grants ?? []).length === 0 ? `${frame.name} is in the team namespace: everyone reads it.` : `${frame.name} is not shared with anyone.`);
-      return undefined;
-    }
-    const picked = await ctx.ui.pickOne(items, { title: `Stop sharing ${frame.name} with…` });
-    if (!picked) return undefined;
-    to = picked.grant.to;
-  } else if (!(frame.grants ?? []).some((g) => sameGrantee(g.to, to!))) {
-    ctx.ui.info(`${frame.name} is not shared with ${grantText({ to, write: false }, { access: false })}.`);
-    return undefined;
-  }
-  const unshared = await ctx.connection.requireClient().request(Methods.unshare, { name: frame.name, with: to });
-  ctx.log.info('frame.unshared', { name: unshared.name, with: to });
-  ctx.ui.info(unsharedMessage(unshared.name, to));
-  return unshared;
-}
-
-/** Publish: share with the whole team, read only. */
-export async function publish(ctx: CommandContext, arg?: unknown): Promise<FrameInfo | undefined> {
-  const frame = await pickFrame(ctx, 'Framegate: Publish', arg, { manage: { verb: 'publish' } });
-  if (!frame) return undefined;
-  if (frame.published) {
-    ctx.ui.info(`${frame.name} is already published to the whole team.`);
-    return frame;
-  }
-  const to: Grantee = { kind: 'team' };
-  const published = await ctx.connection.requireClient().request(Methods.share, { name: frame.name, with: to, write: false });
-  ctx.log.info('frame.shared', { name: published.name, with: to, write: false });
-  ctx.ui.info(sharedMessage(published.name, to, false));
-  return published;
-}
+// Share…, Unshare…, Publish and Delete work on every kind of object: object-commands.ts.
+export { deleteObject as deleteFrame, publish, share, unshare } from './object-commands';

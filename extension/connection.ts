@@ -7,7 +7,7 @@
  * bar, tree and commands subscribe to its events.
  */
 import { connect as connectTcp } from 'node:net';
-import { Methods, Notifications, type FramesChangedNotification, type WhoAmIResult } from '../protocol';
+import { Methods, Notifications, type GatewayEvent, type WhoAmIResult } from '../protocol';
 import { CloseCodes } from '../rpc/channel';
 import type { GatewayClient } from '../rpc/client';
 import { failureKind } from './auth';
@@ -71,6 +71,16 @@ const DEFAULT_PROBE_MS = 1_000;
 /** The `error` of a reconnecting state entered because a live connection dropped. */
 export const CONNECTION_LOST = 'connection lost';
 
+/** The `error` of a reconnecting state entered because the gateway dropped us for reading too slowly (4008). */
+export const FELL_BEHIND = 'the gateway disconnected this window: it fell behind on live updates';
+
+/** A close the gateway chose (kicked, too slow, token revoked, stopping), as the client saw it. */
+export interface GatewayClose {
+  url: string;
+  code: number;
+  reason: string;
+}
+
 /** What a 4001 close says when the gateway gave no reason. */
 export const SESSION_REVOKED = 'the gateway closed the session: your token no longer works; sign in again';
 
@@ -112,11 +122,15 @@ export class ConnectionManager implements Disposable {
 
   private readonly stateEmitter = new Emitter<ConnectionState>();
   private readonly connectedEmitter = new Emitter<Gateway>();
-  private readonly framesChangedEmitter = new Emitter<FramesChangedNotification>();
+  private readonly eventEmitter = new Emitter<GatewayEvent>();
+  private readonly closeEmitter = new Emitter<GatewayClose>();
   readonly onDidChangeState = this.stateEmitter.event;
   /** Fires after every successful connect or reconnect (refresh what you show). */
   readonly onDidConnect = this.connectedEmitter.event;
-  readonly onFramesChanged = this.framesChangedEmitter.event;
+  /** Live events (`events/event`): what others (and you) did to what you may see. */
+  readonly onEvent = this.eventEmitter.event;
+  /** The gateway closed the connection (not fired when we close it). */
+  readonly onDidClose = this.closeEmitter.event;
 
   constructor(private readonly options: ConnectionOptions) {}
 
@@ -199,7 +213,8 @@ export class ConnectionManager implements Disposable {
     this.reset();
     this.stateEmitter.dispose();
     this.connectedEmitter.dispose();
-    this.framesChangedEmitter.dispose();
+    this.eventEmitter.dispose();
+    this.closeEmitter.dispose();
   }
 
   /** Connects and asks who we are; a client whose `whoami` fails is closed again. */
@@ -239,26 +254,45 @@ export class ConnectionManager implements Disposable {
   private attach(client: Gateway, url: string, me: WhoAmIResult, generation: number): void {
     this.current = client;
     this.subscriptions.push(
-      client.onNotification(Notifications.framesChanged, (change) => {
-        this.options.log.info('frames.changed', { ...change });
-        this.framesChangedEmitter.fire(change);
+      client.onNotification(Notifications.event, (event) => {
+        this.options.log.info('event', { seq: event.seq, type: event.type, by: event.by, ...('object' in event ? { object: event.object.name } : {}) });
+        this.eventEmitter.fire(event);
       }),
       client.onClose((code, reason) => {
         if (generation !== this.generation || this.current !== client) return;
         this.detach();
         this.current = undefined;
-        if (code === CloseCodes.unauthorized) {
-          this.options.log.warn('connection.unauthorized', { url, code, reason });
-          this.signInRequired(url, reason || SESSION_REVOKED);
-          return;
-        }
-        this.options.log.warn('connection.lost', { url, code, reason });
-        this.scheduleRetry(url, 0, generation, CONNECTION_LOST);
+        this.closed(url, code, reason, generation);
+        this.closeEmitter.fire({ url, code, reason });
       }),
     );
     this.setState({ kind: 'connected', url, me });
     this.options.log.info('connected', { url, user: me.user, admin: me.admin });
     this.connectedEmitter.fire(client);
+  }
+
+  /** The gateway closed a live connection: what to do depends on why (its close code). */
+  private closed(url: string, code: number, reason: string, generation: number): void {
+    switch (code) {
+      case CloseCodes.unauthorized:
+        this.options.log.warn('connection.unauthorized', { url, code, reason });
+        this.signInRequired(url, reason || SESSION_REVOKED);
+        return;
+      case CloseCodes.kicked:
+        // An admin meant it: coming straight back would undo that. The user reconnects.
+        this.options.log.warn('connection.kicked', { url, code, reason });
+        this.generation++;
+        this.setState({ kind: 'disconnected', error: reason || 'disconnected by an admin' });
+        return;
+      case CloseCodes.slowConsumer:
+        // Events were dropped for us: reconnect now; onDidConnect makes everyone list again.
+        this.options.log.warn('connection.fellBehind', { url, code, reason });
+        this.scheduleRetry(url, 0, generation, FELL_BEHIND, 0);
+        return;
+      default:
+        this.options.log.warn('connection.lost', { url, code, reason });
+        this.scheduleRetry(url, 0, generation, CONNECTION_LOST);
+    }
   }
 
   private signInRequired(url: string, text: string): void {
@@ -268,8 +302,8 @@ export class ConnectionManager implements Disposable {
     this.setState({ kind: 'signInRequired', url, message: text });
   }
 
-  private scheduleRetry(url: string, attempt: number, generation: number, error: string): void {
-    const delayMs = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
+  private scheduleRetry(url: string, attempt: number, generation: number, error: string, delay?: number): void {
+    const delayMs = delay ?? backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
     this.setState({ kind: 'reconnecting', url, attempt: attempt + 1, delayMs, error });
     this.options.log.info('reconnect.scheduled', { url, attempt: attempt + 1, delayMs });
     const tryNow = () => {

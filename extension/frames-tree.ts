@@ -1,10 +1,11 @@
-/** Adapter: the frames tree specs (tree-items.ts) as a vscode.TreeDataProvider. */
+/** Adapter: the Frames tree specs (tree-items.ts) as a vscode.TreeDataProvider, over `objects/list`. */
 import * as vscode from 'vscode';
-import { Methods, type FrameInfo } from '../protocol';
+import { Methods, type FrameInfo, type ObjectInfo } from '../protocol';
 import type { ConnectionManager } from './connection';
 import { describeError } from './errors';
 import type { Logger } from './log';
 import { childTreeItems, rootTreeItems, type TreeNodeSpec } from './tree-items';
+import { versionTreeItems } from './version-tree-items';
 
 const collapsibleStates = {
   none: vscode.TreeItemCollapsibleState.None,
@@ -24,7 +25,9 @@ export function toTreeItem(spec: TreeNodeSpec): vscode.TreeItem {
 }
 
 export class FramesTreeProvider implements vscode.TreeDataProvider<TreeNodeSpec>, vscode.Disposable {
-  private frames: FrameInfo[] | undefined;
+  private objects: ObjectInfo[] | undefined;
+  /** The last list, kept across refreshes: what the tree knew of an object before an event. */
+  private lastListed = new Map<string, ObjectInfo>();
   /** Bumped by every refresh, so a list that was running when the catalog changed is dropped. */
   private version = 0;
   private loading: { version: number; done: Promise<void> } | undefined;
@@ -39,23 +42,33 @@ export class FramesTreeProvider implements vscode.TreeDataProvider<TreeNodeSpec>
 
   /** The frames last listed (undefined before the first list or while disconnected). */
   get currentFrames(): readonly FrameInfo[] | undefined {
-    return this.frames;
+    return this.objects?.filter((o): o is FrameInfo => o.kind === 'frame');
   }
 
-  /** Forgets the list and redraws; getChildren lists the frames again. */
+  /** Every object last listed: frames, queries, notes. */
+  get currentObjects(): readonly ObjectInfo[] | undefined {
+    return this.objects;
+  }
+
+  /** The object named `name` (full name) as the tree last listed it, even while it lists again. */
+  known(name: string): ObjectInfo | undefined {
+    return this.lastListed.get(name.toLowerCase());
+  }
+
+  /** Forgets the list and redraws; getChildren lists again. */
   refresh(): void {
     this.version++;
-    this.frames = undefined;
+    this.objects = undefined;
     this.changed.fire(undefined);
   }
 
-  /** Lists the frames now (the tree view may be hidden); resolves once listed. */
+  /** Lists now (the tree view may be hidden); resolves with the frames once listed. */
   async reload(): Promise<readonly FrameInfo[] | undefined> {
     this.version++;
-    this.frames = undefined;
+    this.objects = undefined;
     await this.load();
     this.changed.fire(undefined);
-    return this.frames;
+    return this.currentFrames;
   }
 
   getTreeItem(spec: TreeNodeSpec): vscode.TreeItem {
@@ -63,9 +76,25 @@ export class FramesTreeProvider implements vscode.TreeDataProvider<TreeNodeSpec>
   }
 
   async getChildren(spec?: TreeNodeSpec): Promise<TreeNodeSpec[]> {
-    if (spec) return childTreeItems(spec.node, this.frames ?? [], this.connection.me);
-    if (this.connection.state.kind === 'connected' && this.frames === undefined) await this.load();
-    return rootTreeItems(this.connection.state, this.frames);
+    if (spec?.node.kind === 'versions') return this.versionsOf(spec);
+    if (spec) return childTreeItems(spec.node, this.objects ?? [], this.connection.me);
+    if (this.connection.state.kind === 'connected' && this.objects === undefined) await this.load();
+    return rootTreeItems(this.connection.state, this.objects);
+  }
+
+  /** A frame's versions, asked for when its folder opens (and again after every refresh). */
+  private async versionsOf(spec: TreeNodeSpec): Promise<TreeNodeSpec[]> {
+    if (spec.node.kind !== 'versions') return [];
+    const { frame } = spec.node;
+    const client = this.connection.client;
+    if (!client) return [];
+    try {
+      return versionTreeItems(frame, await client.request(Methods.versions, { name: frame.name, kind: 'frame' }));
+    } catch (error) {
+      this.log.error('versions.list.failed', { name: frame.name, error });
+      this.showError(describeError(error));
+      return [];
+    }
   }
 
   private load(): Promise<void> {
@@ -75,14 +104,15 @@ export class FramesTreeProvider implements vscode.TreeDataProvider<TreeNodeSpec>
       const client = this.connection.client;
       if (!client) return;
       try {
-        const { frames } = await client.request(Methods.listFrames, {});
+        const { objects } = await client.request(Methods.listObjects, {});
         if (version !== this.version) return; // refreshed meanwhile: that refresh lists again
-        this.frames = frames;
-        this.log.info('frames.listed', { count: frames.length });
+        this.objects = objects;
+        this.lastListed = new Map(objects.map((o) => [o.name.toLowerCase(), o]));
+        this.log.info('objects.listed', { count: objects.length });
       } catch (error) {
         if (version !== this.version) return;
-        this.frames = [];
-        this.log.error('frames.list.failed', { error });
+        this.objects = [];
+        this.log.error('objects.list.failed', { error });
         this.showError(describeError(error));
       }
     })().finally(() => {

@@ -4,10 +4,11 @@
  * its panel, or whose panel closes, is freed on the gateway (`query/close`).
  */
 import * as vscode from 'vscode';
-import { Methods, type FramesChangedNotification, type ResultInfo } from '../protocol';
+import { Methods, type GatewayEvent, type ResultInfo } from '../protocol';
 import type { GridState } from '../webview/messages';
 import type { GridOpener, GridTarget } from './commands';
 import type { ConnectionManager } from './connection';
+import { gridEffect } from './grid-events';
 import { canPin, reusablePanel } from './grid-reuse';
 import { GridSession } from './grid-session';
 import type { Logger } from './log';
@@ -67,7 +68,7 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     if (existing) {
       if (existing.target.result && existing.target.result.id !== target.result?.id) this.replace(existing, target);
       existing.panel.reveal(undefined, target.beside);
-      await existing.session.sendInit();
+      await existing.session.showLatest();
       return;
     }
     const column = target.beside ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : vscode.ViewColumn.Active;
@@ -140,6 +141,11 @@ export class GridPanels implements GridOpener, vscode.Disposable {
         this.options.log.info('grid.pinned', { source: grid.target.source });
       },
       canPin: () => canPin(grid),
+      onStay: (name) => {
+        // Now a grid of NAME@N: a Preview of NAME opens another panel.
+        grid.target = { ...grid.target, source: { kind: 'frame', name }, title: name };
+        panel.title = name;
+      },
       // The extension writes the clipboard: navigator.clipboard is not available in every host.
       writeClipboard: (text) => vscode.env.clipboard.writeText(text),
     });
@@ -180,10 +186,24 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     );
   }
 
-  /** A frame changed on the gateway: grids showing it reload (or, deleted, say so and empty). */
-  async frameChanged(change: FramesChangedNotification): Promise<void> {
-    const affected = [...this.grids].filter((g) => g.target.source.kind === 'frame' && g.target.source.name.toLowerCase() === change.name.toLowerCase());
-    await Promise.all(affected.map((g) => (change.action === 'deleted' ? g.session.frameDeleted(change.by) : g.session.sendInit())));
+  /**
+   * A live event: previews of a frame with a new version offer it; grids of what is gone say so
+   * (and read nothing more). Resolves to what to tell the user of those grids.
+   */
+  async applyEvent(event: GatewayEvent): Promise<string[]> {
+    const closed: string[] = [];
+    await Promise.all(
+      [...this.grids].map(async (grid) => {
+        const effect = gridEffect(grid.target.source, event);
+        if (effect?.kind === 'check') return grid.session.sendInit();
+        if (effect?.kind === 'gone') {
+          closed.push(effect.message);
+          // The live event's pop-up tells the user; the grid itself shows the message.
+          await grid.session.markGone(effect.message, { tell: false });
+        }
+      }),
+    );
+    return closed;
   }
 
   /** After a reconnect: frame grids reload; results died with the old session and offer Run Again. */

@@ -14,7 +14,7 @@ export interface PanelState {
 export function originKey(origin: ResultOrigin | undefined): string | undefined {
   if (!origin) return undefined;
   if (origin.kind === 'file') return `file:${origin.uri}`;
-  return origin.kind === 'sql' ? 'sql' : `frame:${origin.name}`;
+  return origin.kind === 'sql' ? 'sql' : `${origin.kind}:${origin.name.toLowerCase()}`;
 }
 
 export function reusablePanel<T extends PanelState>(open: Iterable<T>, target: GridTarget): T | undefined {

@@ -1,12 +1,14 @@
 /**
  * One grid panel's conversation with its webview, without `vscode`: answers `ready` with the
- * source's schema and `window` requests with Arrow bytes from `data/window`.
+ * source's schema and `window` requests with Arrow bytes from `data/window`. A frame's preview
+ * reads the one version it shows (frame-version.ts) and says when a newer one exists.
  */
 import { ErrorCodes, MAX_WINDOW_ROWS, Methods, type ColumnInfo, type Source } from '../protocol';
 import type { ExtensionToWebview, WebviewToExtension } from '../webview/messages';
 import { parseWebviewMessage } from '../webview/messages';
 import type { Gateway } from './connection';
 import { describeError, isFramegateError, userMessage } from './errors';
+import { FrameVersions } from './frame-version';
 import type { Logger } from './log';
 
 /**
@@ -42,6 +44,8 @@ export interface GridSessionOptions {
   canPin?(): boolean;
   /** A failure the user should see as a VS Code error (not per-window errors: they show in the grid). */
   onError?(message: string): void;
+  /** The user chose "Stay on vN": the grid now shows `NAME@N` for good. */
+  onStay?(name: string): void;
 }
 
 /** What a panel tells when its result went with the gateway session that held it. */
@@ -54,8 +58,12 @@ export class GridSession {
   private goneMessage: string | undefined;
   /** Messages being handled, so `settled()` can wait for their replies. */
   private readonly inflight = new Set<Promise<void>>();
+  /** For a frame: the version shown. */
+  private readonly versions: FrameVersions | undefined;
 
-  constructor(private readonly options: GridSessionOptions) {}
+  constructor(private readonly options: GridSessionOptions) {
+    this.versions = options.source.kind === 'frame' ? new FrameVersions(options.source.name) : undefined;
+  }
 
   get source(): Source {
     return this.options.source;
@@ -70,8 +78,8 @@ export class GridSession {
    * Empties the grid with `message` instead of rows; a result offers Run Again. The user hears of
    * it once (a VS Code message the first time only), however often it is found again.
    */
-  async markGone(message: string): Promise<void> {
-    const first = this.goneMessage === undefined;
+  async markGone(message: string, { tell = true }: { tell?: boolean } = {}): Promise<void> {
+    const first = this.goneMessage === undefined && tell;
     this.goneMessage = message;
     this.options.log.info('grid.gone', { source: this.options.source, message });
     await this.post({ type: 'gone', message, canRerun: this.options.source.kind === 'result' && this.options.result?.sql !== undefined });
@@ -83,10 +91,9 @@ export class GridSession {
     return this.markGone(RESULT_LOST);
   }
 
-  /** The frame shown was deleted (a frames/changed notification said so). */
-  frameDeleted(by: string): Promise<void> {
-    const name = this.options.source.kind === 'frame' ? this.options.source.name : 'this frame';
-    return this.markGone(`${name} was deleted by ${by}.`);
+  /** What windows, profiles and exports read: for a preview, exactly the version shown. */
+  private readSource(): Source {
+    return this.versions ? { kind: 'frame', name: this.versions.windowName() } : this.options.source;
   }
 
   /**
@@ -130,6 +137,10 @@ export class GridSession {
       case 'pin':
         this.options.onPin?.();
         return;
+      case 'reload':
+        return this.showLatest();
+      case 'stayOnVersion':
+        return this.stay();
       case 'rerun':
         this.options.onRerun?.();
         return;
@@ -154,24 +165,51 @@ export class GridSession {
     }
   }
 
-  /** (Re)sends the schema: on `ready`, and when the frame changed on the gateway. */
-  async sendInit(): Promise<void> {
+  /** Shows the frame's latest version (Preview again, Reload). */
+  showLatest(): Promise<void> {
+    this.versions?.showLatest();
+    return this.sendInit();
+  }
+
+  private async stay(): Promise<void> {
+    const version = this.versions?.stay();
+    if (!this.versions || version === undefined) return;
+    const name = `${this.versions.base}@${version}`;
+    this.options.log.info('grid.stayed', { name });
+    this.options.onStay?.(name);
+    return this.sendInit({ title: name });
+  }
+
+  /**
+   * (Re)sends the schema: on `ready`, on reconnect, and when the frame changed on the gateway. A
+   * frame's preview stays on the version it shows and says what is newer.
+   */
+  async sendInit({ title: newTitle }: { title?: string } = {}): Promise<void> {
     const { source, title } = this.options;
     if (source.kind === 'result' && (this.options.resultLost || this.goneMessage !== undefined)) return this.markGone(this.goneMessage ?? RESULT_LOST);
     try {
-      let columns: ColumnInfo[];
-      let rowCount: number;
-      if (source.kind === 'frame') {
-        const info = await this.options.client().request(Methods.schema, { name: source.name });
-        columns = info.columns;
-        rowCount = info.rowCount;
-      } else {
-        if (!this.options.result) throw new Error(`result ${source.id} has no known schema`);
-        ({ columns, rowCount } = this.options.result);
+      if (this.versions) {
+        const view = await this.versions.resolve(this.options.client());
+        const { info } = view;
+        this.goneMessage = undefined;
+        // A grid pinned to one version is restored (after a window reload) as that version.
+        await this.post({ type: 'init', title: newTitle ?? title, source: this.versions.fixed ? this.readSource() : source, columns: info.columns, rowCount: info.rowCount, canSave: false, canPin: false });
+        await this.post({
+          type: 'version',
+          version: info.version,
+          author: info.author,
+          fixed: view.fixed,
+          ...(view.newer ? { newer: view.newer } : {}),
+          ...(view.notice ? { notice: view.notice } : {}),
+          ...(newTitle ? { title: newTitle } : {}),
+        });
+        return;
       }
+      if (source.kind !== 'result' || !this.options.result) throw new Error('a result grid has no known schema');
+      const { columns, rowCount } = this.options.result;
       this.goneMessage = undefined;
       const sql = this.options.result?.sql;
-      await this.post({ type: 'init', title, source, columns, rowCount, canSave: source.kind === 'result', canPin: this.options.canPin?.() ?? false, ...(sql ? { sql } : {}) });
+      await this.post({ type: 'init', title, source, columns, rowCount, canSave: true, canPin: this.options.canPin?.() ?? false, ...(sql ? { sql } : {}) });
     } catch (error) {
       if (this.disposed) return;
       if (source.kind === 'frame' && isFramegateError(error, ErrorCodes.FrameNotFound)) return this.markGone(`${source.name} is gone: ${userMessage(error)}`);
@@ -185,7 +223,7 @@ export class GridSession {
   private async sendProfile(): Promise<void> {
     if (this.goneMessage !== undefined) return;
     try {
-      const profile = await this.options.client().request(Methods.profile, { source: this.options.source });
+      const profile = await this.options.client().request(Methods.profile, { source: this.readSource() });
       this.options.log.info('grid.profile', { source: this.options.source, columns: profile.columns.length, cached: profile.cached });
       await this.post({ type: 'profile', profile });
     } catch (error) {
@@ -204,7 +242,7 @@ export class GridSession {
     try {
       const limit = Math.min(Math.max(1, request.limit), MAX_WINDOW_ROWS);
       const { result, ipc } = await this.options.client().window({
-        source: this.options.source,
+        source: this.readSource(),
         offset: Math.max(0, request.offset),
         limit,
         ...(request.columns.length > 0 ? { columns: request.columns } : {}),

@@ -23,12 +23,15 @@ import { registerSqlFeatures } from './sql/sql-features';
 import { createStatusBar } from './status-bar';
 import { STATUS_MENU_COMMAND, type StatusAction } from './status';
 import { vscodeUi } from './vscode-ui';
+import type { LiveEvents } from './live-events';
+import { wireTeam } from './team-wiring';
 
 /** What `activate` returns: the electron tests reach the live objects through it. */
 export interface FramegateApi {
   connection: ConnectionManager;
   tree: FramesTreeProvider;
   grids: GridPanels;
+  live: LiveEvents;
 }
 
 function settings() {
@@ -159,10 +162,6 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
       tree.refresh();
       void grids.reconnected();
     }),
-    connection.onFramesChanged((change) => {
-      tree.refresh();
-      void grids.frameChanged(change);
-    }),
     // Back at the window (often: back from sleep, or on the network again): try at once.
     vscode.window.onDidChangeWindowState((window) => {
       if (window.focused) connection.retryNow();
@@ -175,6 +174,9 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     }),
   );
 
+  // Live events refresh the tree and the grids, and pop up what is news (team-wiring.ts).
+  const live = wireTeam({ context, connection, tree, grids, ctx, log, register, editorSql });
+
   const { url, autoConnect } = settings();
   if (autoConnect && credentials.isSignedOut(url)) {
     log.info('autoConnect.skipped', { url, reason: 'signed out' });
@@ -182,7 +184,7 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
     void commands.runCommand(ctx, 'autoConnect', () => session.connect(sessionCtx, { retry: true, explicit: false }));
   }
   log.info('activated', { version: (context.extension.packageJSON as { version?: string }).version });
-  return { connection, tree, grids };
+  return { connection, tree, grids, live };
 }
 
 export function deactivate(): void {

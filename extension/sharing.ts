@@ -3,7 +3,7 @@
  * choosing whom to share with (the gateway's users and groups, plus the whole team), what they
  * may do, and which grant to take back.
  */
-import type { FrameInfo, GrantInfo, Grantee, ListUsersResult, WhoAmIResult } from '../protocol';
+import type { GrantInfo, Grantee, ListUsersResult, ObjectAccessInfo, WhoAmIResult } from '../protocol';
 
 /** `bob`, `group analysts`, `the whole team`. */
 export function granteeText(to: Grantee): string {
@@ -46,7 +46,7 @@ export const WHOLE_TEAM_LABEL = 'Whole team';
  * groups, then users, each sorted, leaving out yourself and the owner (who can read it anyway).
  * Existing grants are marked, so picking one changes its access.
  */
-export function sharePickItems(frame: FrameInfo, directory: ListUsersResult, me: WhoAmIResult): GranteePickItem[] {
+export function sharePickItems(frame: ObjectAccessInfo, directory: ListUsersResult, me: WhoAmIResult): GranteePickItem[] {
   const grants = frame.grants ?? [];
   const current = (to: Grantee): string | undefined => {
     const grant = grants.find((g) => sameGrantee(g.to, to));
@@ -95,7 +95,7 @@ export interface GrantPickItem {
 }
 
 /** The frame's grants to take back, the whole team first, then by name. */
-export function unsharePickItems(frame: FrameInfo): GrantPickItem[] {
+export function unsharePickItems(frame: ObjectAccessInfo): GrantPickItem[] {
   const order = { team: 0, group: 1, user: 2 } as const;
   return [...(frame.grants ?? [])]
     .sort((a, b) => order[a.to.kind] - order[b.to.kind] || granteeText(a.to).localeCompare(granteeText(b.to)))

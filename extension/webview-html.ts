@@ -53,12 +53,18 @@ export function renderWebviewHtml(options: WebviewHtmlOptions): string {
 <body data-fg-state="loading">
 <div id="${DomIds.toolbar}" role="toolbar">
 <span id="${DomIds.title}"></span>
+<span id="${DomIds.version}" hidden></span>
 <span id="${DomIds.rowCount}"></span>
 <button id="${DomIds.saveButton}" type="button" hidden>Save as…</button>
 <button id="${DomIds.pinButton}" type="button" title="Keep this result in its own tab; the next result opens another" hidden>Pin</button>
 <button id="${DomIds.rerunButton}" type="button" title="Run the query that made this result again" hidden>Run Again</button>
 <button id="${DomIds.summaryButton}" type="button" title="Column profiles: nulls, distinct values, min/max/mean, histograms and top values, over all rows" aria-pressed="false">Summary</button>
 <span id="${DomIds.status}" role="status"></span>
+</div>
+<div id="${DomIds.versionBanner}" role="status" hidden>
+<span class="fg-banner-text"></span>
+<button id="${DomIds.reloadButton}" type="button"></button>
+<button id="${DomIds.stayButton}" type="button"></button>
 </div>
 <div id="${DomIds.sortBar}" hidden>
 <span class="fg-sort-label">Sorted by</span>

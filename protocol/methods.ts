@@ -64,8 +64,10 @@ export interface InfoResult {
   importDirs: string[];
   /** The memory budget (--memory-limit), engine included. */
   memoryLimitBytes: number;
-  /** Bytes the gateway holds now of its own share (uploads, windows, results being kept). */
+  /** Bytes the gateway holds now of its own share (uploads, windows, results being kept, caches). */
   memoryUsedBytes: number;
+  /** Of those, the engine's caches of frame data, which give way to everything else. */
+  memoryCachedBytes: number;
   /** Heavy requests (queries, saves, loads, uploads) one user may run at once. */
   maxQueriesPerUser: number;
 }

@@ -91,7 +91,7 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
   const config = resolveConfig(options);
   const logger = dependencies.logger ?? createLogger(config.logLevel);
   const server = createListener(config);
-  const { catalog, engine } = await openState(config, logger, dependencies.engine);
+  const { catalog, engine, budget } = await openState(config, logger, dependencies.engine);
   let stopping: Promise<void> | undefined;
   let serving = false;
   let markStopped: () => void = () => undefined;
@@ -115,7 +115,7 @@ export async function startGateway(options: Partial<GatewayConfig>, dependencies
     return deadline;
   };
 
-  const services = createServices(config, logger, catalog, engine, (graceSeconds, by) => shutdown(graceSeconds, by));
+  const services = createServices(config, logger, catalog, engine, budget, (graceSeconds, by) => shutdown(graceSeconds, by));
   const { sessions, writer, events, lifecycle } = services;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });

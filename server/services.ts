@@ -8,8 +8,7 @@ import { FrameWriter } from './frames/writer';
 import type { GatewayServices } from './handlers';
 import { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
-import { createMemoryBudget } from './memory/budget';
-import { splitBudget } from './memory/size';
+import type { MemoryBudget } from './memory/budget';
 import { QueryScheduler } from './scheduling/query-scheduler';
 import { heavySlots } from './scheduling/thread-pool';
 import { SessionRegistry } from './sessions';
@@ -19,6 +18,7 @@ export function createServices(
   logger: Logger,
   catalog: Catalog,
   engine: Engine,
+  budget: MemoryBudget,
   requestShutdown: GatewayServices['requestShutdown'],
 ): GatewayServices {
   const sessions = new SessionRegistry();
@@ -33,7 +33,7 @@ export function createServices(
     events: new EventHub(sessions, catalog, logger),
     running: new RunningRequests(),
     lifecycle,
-    budget: createMemoryBudget(splitBudget(config.memoryLimitBytes).gatewayBytes),
+    budget,
     scheduler: new QueryScheduler({ maxRunning: heavySlots(config.maxQueries), maxRunningPerUser: config.maxQueriesPerUser, maxQueuedPerUser: MAX_QUEUED_PER_USER }),
     requestShutdown,
   };

@@ -16,12 +16,15 @@ import { openEngine } from './engine/factory';
 import { createImportPolicy } from './engine/import-policy';
 import { FrameWriter } from './frames/writer';
 import type { Logger } from './logger';
+import { createMemoryBudget, type MemoryBudget } from './memory/budget';
 import { splitBudget } from './memory/size';
 import { parseFrameRef, TEAM_NAMESPACE } from '../protocol';
 
 export interface OpenedState {
   catalog: Catalog;
   engine: Engine;
+  /** What the gateway itself may hold: the engine's caches and everything the handlers keep. */
+  budget: MemoryBudget;
 }
 
 export async function openState(config: GatewayConfig, logger: Logger, engine?: Engine): Promise<OpenedState> {
@@ -31,18 +34,20 @@ export async function openState(config: GatewayConfig, logger: Logger, engine?: 
   if (refusal) throw new Error(`${refusal} (framegate doctor --data-dir ${config.dataDir} tells more)`);
   const catalog = Catalog.open(config.dataDir, { keepVersions: config.keepVersions ?? null, storageLimitBytes: config.storageLimitBytes ?? null });
   if (catalog.migrated > 0 && !catalog.created) logger.info({ event: 'catalog-migrated', steps: catalog.migrated }, `migrated the catalog (${catalog.migrated} step${catalog.migrated === 1 ? '' : 's'})`);
+  const budget = createMemoryBudget(splitBudget(config.memoryLimitBytes).gatewayBytes);
   let opened: Engine | undefined = engine;
   try {
     opened ??= await openEngine(config.engine, {
       dataDir: config.dataDir,
       importPolicy: createImportPolicy(config.importDirs, config.dataDir),
+      memoryBudget: budget,
       queryTimeoutMs: config.queryTimeoutMs,
       memoryLimit: `${Math.floor(splitBudget(config.memoryLimitBytes).engineBytes / 1024)}KiB`,
       ...(config.threads ? { threads: config.threads } : {}),
     }, { remote: config.sparkRemote, database: config.sparkDatabase });
     await migrateLegacy(catalog, opened, logger);
     await reconcileStorage(catalog, opened, logger);
-    return { catalog, engine: opened };
+    return { catalog, engine: opened, budget };
   } catch (error) {
     await opened?.close().catch(() => undefined);
     catalog.close();

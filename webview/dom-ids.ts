@@ -33,6 +33,14 @@ export const DomIds = {
   menu: 'fg-menu',
   /** The `<regular-table>` element. */
   grid: 'fg-grid',
+  /** A frame preview's version ("v3"), after the title. */
+  version: 'fg-version',
+  /** The bar saying a newer version exists (or why the version shown changed), with its buttons. */
+  versionBanner: 'fg-version-banner',
+  /** Shows the newer version. */
+  reloadButton: 'fg-reload',
+  /** Keeps the version shown (the grid becomes one of `NAME@N`). */
+  stayButton: 'fg-stay',
 } as const;
 
 export const Selectors = {
@@ -58,6 +66,11 @@ export const Selectors = {
   /** Context menu items; carry `data-action` ("tsv" | "csv" | "markdown" | "select-all"). */
   menuItem: `#${DomIds.menu} [role="menuitem"]`,
   grid: `#${DomIds.grid}`,
+  version: `#${DomIds.version}`,
+  versionBanner: `#${DomIds.versionBanner}`,
+  versionBannerText: `#${DomIds.versionBanner} .fg-banner-text`,
+  reloadButton: `#${DomIds.reloadButton}`,
+  stayButton: `#${DomIds.stayButton}`,
   /** Column header cells holding a column name; carry `data-column`, `data-sort` ("asc" | "desc" | "none") and `data-sort-index`. */
   columnHeader: `#${DomIds.grid} thead th.fg-col-name`,
   /** Column header cells holding a column type. */

@@ -15,6 +15,7 @@ import type { ExtensionToWebview, GridInit, GridState, WebviewToExtension, Windo
 import { selectAll } from './selection';
 import { createProfilePanel } from './profile-panel';
 import { createSortBar } from './sort-bar';
+import { createVersionBanner } from './version-banner';
 
 interface VsCodeApi {
   postMessage(message: WebviewToExtension): void;
@@ -43,6 +44,7 @@ const profilePanel = createProfilePanel(summary, navigator.language);
 /** Asked for once per source, after its first draw. */
 let profileAsked = false;
 const table = element<RegularTableElement>(DomIds.grid);
+const versionBanner = createVersionBanner({ title, post: (message) => vscode.postMessage(message) });
 
 function showStatus(message: string, isError: boolean): void {
   status.textContent = message;
@@ -141,6 +143,7 @@ async function init(message: GridInit): Promise<void> {
   rerunButton.hidden = true;
   showRowCount(message.rowCount);
   showStatus('', false);
+  versionBanner.reset();
   profileAsked = false;
   profilePanel.show('Computing the column profiles on the gateway…');
   vscode.setState({ source: message.source, title: message.title, ...(message.sql ? { sql: message.sql } : {}) });
@@ -185,6 +188,9 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
     }
     case 'status':
       showStatus(message.message, false);
+      break;
+    case 'version':
+      versionBanner.show(message);
       break;
     case 'gone':
       void gone(message.message, message.canRerun);

@@ -26,6 +26,10 @@ export type WebviewToExtension =
   | CopyRequestMessage
   /** Keep this result in its own tab: the next result of its origin opens another panel. */
   | { type: 'pin' }
+  /** A frame's preview: show its latest version (offered by a `version` message's `newer`). */
+  | { type: 'reload' }
+  /** A frame's preview: keep the version shown for good (a grid of `NAME@N`). */
+  | { type: 'stayOnVersion' }
   /** Run the query of a result that is gone (gateway restarted, window reloaded) again. */
   | { type: 'rerun' }
   /** The profile of every column (computed on the gateway, once per frame version). */
@@ -86,7 +90,23 @@ export type ExtensionToWebview =
   | { type: 'gone'; message: string; canRerun: boolean }
   /** The source's column profiles, or why there are none. */
   | { type: 'profile'; profile: ProfileResult }
-  | { type: 'profileError'; message: string };
+  | { type: 'profileError'; message: string }
+  | VersionMessage;
+
+/** Which version of a frame the grid shows (sent after `init`), and what is newer. */
+export interface VersionMessage {
+  type: 'version';
+  version: number;
+  author: string;
+  /** A grid of this version only: nothing newer is offered. */
+  fixed: boolean;
+  /** A later version, to offer: Reload shows it, Stay keeps this one. */
+  newer?: { version: number; by: string };
+  /** Why the version shown changed by itself (its data was removed). */
+  notice?: string;
+  /** A new title for the grid (Stay makes it `NAME@N`). */
+  title?: string;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -106,6 +126,10 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
       return { type: 'saveAs' };
     case 'pin':
       return { type: 'pin' };
+    case 'reload':
+      return { type: 'reload' };
+    case 'stayOnVersion':
+      return { type: 'stayOnVersion' };
     case 'rerun':
       return { type: 'rerun' };
     case 'profile':

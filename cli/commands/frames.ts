@@ -139,18 +139,24 @@ export async function put(globals: GlobalOptions, file: string, options: PutOpti
 }
 
 type OutputFormat = 'arrow' | 'parquet' | 'csv';
-const OUTPUT_FORMATS = new Set<string>(['arrow', 'parquet', 'csv']);
+/** By extension: `.arrows` is the Arrow IPC stream format, written as it arrives; `.arrow` the IPC file format. */
+const OUTPUT_FORMATS = new Map<string, OutputFormat>([
+  ['arrow', 'arrow'],
+  ['arrows', 'arrow'],
+  ['parquet', 'parquet'],
+  ['csv', 'csv'],
+]);
 
 export function get(globals: GlobalOptions, name: string, file: string): Promise<void> {
-  const format = extname(file).slice(1).toLowerCase();
-  if (!OUTPUT_FORMATS.has(format)) throw new UsageError(`-o must name a .arrow, .parquet or .csv file, got "${file}"`);
+  const format = OUTPUT_FORMATS.get(extname(file).slice(1).toLowerCase());
+  if (!format) throw new UsageError(`-o must name a .arrow, .arrows, .parquet or .csv file, got "${file}"`);
   const path = resolve(file);
   if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`no such folder for -o: ${dirname(path)}`);
   return withClient(globals, async (client, output) => {
     // Written as the parts arrive: a frame larger than memory never sits whole on either side.
     const { parts, result: done } = await client.exportStream({ source: { kind: 'frame', name } });
     const { writeArrowStreamToFile } = loadEngine();
-    const written = writeArrowStreamToFile(parts, path, format as OutputFormat);
+    const written = writeArrowStreamToFile(parts, path, format);
     const [writing, exporting] = await Promise.allSettled([written, done]);
     // The gateway's error says why the parts stopped; otherwise the local file is what failed.
     if (exporting.status === 'rejected') throw exporting.reason;

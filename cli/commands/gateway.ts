@@ -92,7 +92,7 @@ export function info(globals: GlobalOptions): Promise<void> {
         `${info.name} ${info.version} (protocol ${info.protocolVersion}) at ${client.url}`,
         `engine: ${info.engine}`,
         `max message: ${formatCount(info.maxMessageBytes)} bytes, max upload: ${formatCount(info.maxUploadBytes)} bytes, query timeout: ${formatCount(info.queryTimeoutMs)} ms`,
-        `memory budget: ${formatCount(info.memoryLimitBytes)} bytes (${formatCount(info.memoryUsedBytes)} held by the gateway now), queries per user at once: ${info.maxQueriesPerUser}`,
+        `memory budget: ${formatCount(info.memoryLimitBytes)} bytes (${formatCount(info.memoryUsedBytes)} held by the gateway now, ${formatCount(info.memoryCachedBytes)} of them cached frame data), queries per user at once: ${info.maxQueriesPerUser}`,
         `import dirs: ${info.importDirs.length ? info.importDirs.join(', ') : '(none)'}`,
       ].join('\n'),
     );

@@ -18,8 +18,32 @@ export interface OpenedStore {
   created: boolean;
 }
 
+/** Statements kept compiled; the catalog's SQL is a fixed set (a few texts vary with a count of values). */
+const COMPILED_STATEMENTS = 256;
+
+/**
+ * better-sqlite3 compiles SQL afresh on every `prepare`, which on the per-request paths (who is
+ * asking, what may they read) cost more than running the statement. Same text, same statement:
+ * the catalog uses statements synchronously (never `iterate`, `pluck` or `raw`), so sharing one
+ * is safe.
+ */
+function keepStatementsCompiled(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const compiled = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = compiled.get(sql);
+    if (!statement) {
+      statement = compile(sql);
+      if (compiled.size >= COMPILED_STATEMENTS) compiled.delete(compiled.keys().next().value!);
+      compiled.set(sql, statement);
+    }
+    return statement;
+  }) as Db['prepare'];
+}
+
 export function openStore(path: string): OpenedStore {
   const db = new Database(path);
+  keepStatementsCompiled(db);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -160,6 +160,15 @@ function allValid(rows: number): Uint8Array {
   return allValidBits;
 }
 
+/** Refusal of a window whose values are more bytes than one window may hold. */
+export function windowTooLarge(maxBytes: number): FramegateError {
+  return new FramegateError(
+    ErrorCodes.OutOfMemory,
+    `these rows hold more than ${Math.floor(maxBytes / 2 ** 20)} MiB of values, more than one window may (--memory-limit): ask for fewer rows or columns`,
+    { maxBytes },
+  );
+}
+
 /** Accumulates the columns of several small chunks into one batch of up to `capacityRows` rows. */
 export class BatchBuilder {
   private rows = 0;
@@ -182,13 +191,7 @@ export class BatchBuilder {
 
   private charge(bytes: number): void {
     this.variableBytes += bytes;
-    if (this.variableBytes > this.maxBytes) {
-      throw new FramegateError(
-        ErrorCodes.OutOfMemory,
-        `these rows hold more than ${Math.floor(this.maxBytes / 2 ** 20)} MiB of values, more than one window may (--memory-limit): ask for fewer rows or columns`,
-        { maxBytes: this.maxBytes },
-      );
-    }
+    if (this.variableBytes > this.maxBytes) throw windowTooLarge(this.maxBytes);
   }
 
   get rowCount(): number {

@@ -15,6 +15,7 @@
  *   thrown by the resolver (FrameNotFound, AmbiguousName) pass through unchanged.
  */
 import type { ColumnInfo, ColumnProfile, FileFormat, ResultInfo, SortKey, SqlProblem } from '../../protocol';
+import type { MemoryBudget } from '../memory/budget';
 import type { ImportPolicy } from './import-policy';
 
 export type StorageId = string;
@@ -32,6 +33,8 @@ export interface EngineOptions {
   memoryLimit?: string;
   /** Engine worker threads; engine default when omitted. */
   threads?: number;
+  /** The gateway's memory budget: what the engine caches (blocks, sort orders) reserves from it. */
+  memoryBudget?: MemoryBudget;
 }
 
 /** What is stored under one id. */
@@ -151,6 +154,8 @@ export interface Engine {
   /** Stores Arrow IPC stream bytes from a client (whole, or in the parts they came in). Throws BadAttachment. */
   storeArrow(storage: StorageId, ipc: Uint8Array | Uint8Array[]): Promise<StoredInfo>;
   /** Removes stored data; absent ids are fine. Waits for readers of it to finish. */
+  /** Bytes of the gateway's memory budget the engine holds in caches of frame data (they give way to other uses). */
+  cachedBytes(): number;
   dropStorage(storage: StorageId): Promise<void>;
 
   /**

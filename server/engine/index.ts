@@ -2,6 +2,5 @@
 export * from './engine';
 export { openEngine, ENGINE_KINDS, type EngineKind } from './factory';
 export { createImportPolicy, type ImportPolicy } from './import-policy';
-export { openDuckDBEngine, type DuckDBEngine, type EngineTuning } from './duckdb/engine';
+export { openDuckDBEngine, type DuckDBEngine, type EngineCacheStats, type EngineTuning } from './duckdb/engine';
 export { readLocalFileAsArrow, writeArrowStreamToFile, writeArrowToFile } from './local-files';
-export type { SortCacheStats } from './sort-cache';

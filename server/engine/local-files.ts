@@ -8,9 +8,9 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { RecordBatchFileWriter, RecordBatchReader, Table } from 'apache-arrow';
+import { RecordBatchReader, Table } from 'apache-arrow';
 import { decodeIpc, fieldsOf, toBatches } from './arrow-decoder';
-import { encodeIpcParts, reencodeIpc } from './arrow-encoder';
+import { encodeIpcFileParts, encodeIpcParts, reencodeIpc } from './arrow-encoder';
 import { DuckDatabase, duckdbTypeOf, fieldOfColumn } from './duckdb/duckdb';
 import { fileReader, quoteIdent, quoteLiteral } from './duckdb/sql-text';
 
@@ -99,12 +99,11 @@ export async function writeArrowStreamToFile(parts: AsyncIterable<Uint8Array>, p
   const reader = await RecordBatchReader.from(parts);
   await reader.open();
   if (format === 'arrow') {
-    const writer = new RecordBatchFileWriter();
-    const written = pipeline(writer.toNodeStream(), createWriteStream(path));
-    writer.reset(undefined, reader.schema);
-    for await (const batch of reader) writer.write(batch);
-    writer.finish();
-    await written;
+    // Batch by batch through a pipeline: a slow disk holds the reading back.
+    const batches = async function* () {
+      for await (const batch of reader) yield* toBatches(new Table(batch));
+    };
+    await pipeline(encodeIpcFileParts(fieldsOf(new Table(reader.schema)), batches()), createWriteStream(path));
     return;
   }
   const work = await mkdtemp(join(dirname(path), '.framegate-get-'));

@@ -19,6 +19,7 @@ export const gatewayHandlers: HandlerTable<'info' | 'whoami' | 'shutdown'> = {
       importDirs: config.importDirs,
       memoryLimitBytes: config.memoryLimitBytes,
       memoryUsedBytes: budget.usedBytes,
+      memoryCachedBytes: engine.cachedBytes(),
       maxQueriesPerUser: config.maxQueriesPerUser,
     }),
 

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import {
   buildSelectParams,
   columnPickItems,
-  deleteConfirmation,
   formatOfPath,
   resultTitle,
   saveNamePrompt,
@@ -13,6 +12,7 @@ import {
   validateSql,
 } from '../../extension/command-logic';
 import { frameNameOf } from '../../extension/commands';
+import { objectDeleteConfirmation as deleteConfirmation } from '../../extension/object-commands';
 import { frameTreeItems } from '../../extension/tree-items';
 import { frameInfo, whoami } from './fixtures';
 

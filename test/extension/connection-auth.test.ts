@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCodes, FramegateError, Notifications, type FramesChangedNotification } from '../../protocol';
+import { ErrorCodes, FramegateError, Notifications, type GatewayEvent } from '../../protocol';
 import { CloseCodes } from '../../rpc/channel';
 import { AuthError, ConnectError } from '../../rpc/client';
 import { CONNECTION_LOST, ConnectionManager, NotConnectedError, SESSION_REVOKED, type ConnectionState, type Gateway } from '../../extension/connection';
@@ -61,10 +61,11 @@ test('connecting asks who we are: the connected state carries the identity', asy
   assert.equal(connection.me, alice);
   assert.equal(connection.url, URL);
   assert.deepEqual(states.map((s) => s.kind), ['connecting', 'connected']);
-  const changes: FramesChangedNotification[] = [];
-  connection.onFramesChanged((c) => changes.push(c));
-  gateway.notify(Notifications.framesChanged.method, { action: 'shared', name: 'alice.t', by: 'bob' });
-  assert.deepEqual(changes, [{ action: 'shared', name: 'alice.t', by: 'bob' }]);
+  const events: GatewayEvent[] = [];
+  connection.onEvent((e) => events.push(e));
+  const shared: GatewayEvent = { seq: 1, at: '2026-01-01T00:00:00Z', by: 'bob', type: 'object.shared', object: { kind: 'frame', name: 'bob.t' }, to: { kind: 'user', name: 'alice' }, write: false };
+  gateway.notify(Notifications.event.method, shared);
+  assert.deepEqual(events, [shared]);
   connection.dispose();
 });
 

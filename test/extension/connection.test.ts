@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Methods, type FramesChangedNotification } from '../../protocol';
+import { Methods, type GatewayEvent } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
 import { CONNECTION_LOST, ConnectionManager, NotConnectedError, notConnectedMessage, tcpProbe, type ConnectionState } from '../../extension/connection';
 import { createLogger, lineSink } from '../../extension/log';
@@ -42,12 +42,12 @@ function manager(logLines: string[] = [], token = () => erinToken) {
   return { connection, states, attempts: () => attempts };
 }
 
-test('connects, receives frames/changed, and disconnects for good', async () => {
+test('connects, receives live events, and disconnects for good', async () => {
   const { connection, states } = manager();
   let connects = 0;
   connection.onDidConnect(() => connects++);
-  const changes: FramesChangedNotification[] = [];
-  connection.onFramesChanged((c) => changes.push(c));
+  const events: GatewayEvent[] = [];
+  connection.onEvent((e) => events.push(e));
   await connection.connect(gateway.url);
   assert.equal(connection.state.kind, 'connected');
   assert.equal(connection.me?.user, 'erin');
@@ -57,7 +57,7 @@ test('connects, receives frames/changed, and disconnects for good', async () => 
   const saved = await connection.requireClient().request(Methods.save, { name: 'conn_probe', from: { sql: 'SELECT 42 AS answer' } });
   assert.equal(saved.owner, 'erin');
   assert.equal(saved.name, 'erin.conn_probe');
-  await waitFor(() => changes.some((c) => c.name === 'erin.conn_probe' && c.action === 'saved'), 'frames/changed');
+  await waitFor(() => events.some((e) => e.type === 'object.created' && e.object.name === 'erin.conn_probe' && e.by === 'erin'), 'events/event');
 
   connection.disconnect();
   assert.equal(connection.state.kind, 'disconnected');

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { Methods, type Source } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
+import { gridEffect } from '../../extension/grid-events';
 import { GridSession, RESULT_LOST } from '../../extension/grid-session';
 import { silentLogger } from '../../extension/log';
 import { decodeWindow } from '../../webview/arrow-cells';
@@ -51,10 +52,11 @@ function session(source: Source, extra: Partial<ConstructorParameters<typeof Gri
   return { grid, posted, errors };
 }
 
-test('ready → init with the frame schema and row count', async () => {
+test('ready → init with the frame schema and row count, then the version shown', async () => {
   const { grid, posted } = session({ kind: 'frame', name: 'big' });
   await grid.handle({ type: 'ready' });
-  assert.equal(posted.length, 1);
+  assert.equal(posted.length, 2);
+  assert.deepEqual(posted[1], { type: 'version', version: 1, author: 'gina', fixed: false });
   const init = posted[0]!;
   assert.equal(init.type, 'init');
   if (init.type !== 'init') return;
@@ -155,9 +157,12 @@ test('a preview whose frame is deleted while it is open empties and names who de
   await grid.handle({ type: 'ready' });
   assert.equal(posted[0]?.type, 'init');
   await client.request(Methods.delete, { name: 'doomed' });
-  await grid.frameDeleted('gina');
-  assert.deepEqual(posted[1], { type: 'gone', message: 'gina.doomed was deleted by gina.', canRerun: false });
-  assert.deepEqual(errors, ['Framegate: gina.doomed was deleted by gina.']);
+  // The live event of the deletion, as grid-panels.ts applies it.
+  const effect = gridEffect(grid.source, { seq: 1, at: new Date().toISOString(), by: 'gina', type: 'object.deleted', object: { kind: 'frame', name: 'gina.doomed' } });
+  assert.ok(effect?.kind === 'gone');
+  await grid.markGone(effect.message, { tell: false });
+  assert.deepEqual(posted.at(-1), { type: 'gone', message: 'gina.doomed was deleted by gina.', canRerun: false });
+  assert.deepEqual(errors, [], "the live event's pop-up says it");
 });
 
 test('a result lost with its gateway session offers Run Again, refuses Save, and Run Again calls back', async () => {
@@ -203,4 +208,35 @@ test('copy writes the clipboard through the extension and confirms in the grid',
   const failing = session({ kind: 'frame', name: 'big' }, { writeClipboard: () => Promise.reject(new Error('denied')) });
   await failing.grid.handle({ type: 'copy', text: 'x', description: '1 cell' });
   assert.deepEqual(failing.posted, [{ type: 'error', message: 'Copy failed: denied' }]);
+});
+
+test('a preview keeps the version it opened on: a newer one is offered, Reload shows it, Stay pins the grid to NAME@N', async () => {
+  const small = (n: number) => tableToIPC(tableFromArrays({ n: Int32Array.from({ length: n }, (_, i) => i) }), 'stream');
+  await client.upload({ name: 'moving' }, small(3));
+  const stays: string[] = [];
+  const { grid, posted } = session({ kind: 'frame', name: 'moving' }, { onStay: (name) => stays.push(name) });
+  await grid.handle({ type: 'ready' });
+  assert.deepEqual(posted.at(-1), { type: 'version', version: 1, author: 'gina', fixed: false });
+
+  await client.upload({ name: 'moving', replace: true }, small(5));
+  await grid.sendInit();
+  const init = posted.at(-2);
+  assert.ok(init?.type === 'init' && init.rowCount === 3, 'still the 3 rows of v1');
+  assert.deepEqual(posted.at(-1), { type: 'version', version: 1, author: 'gina', fixed: false, newer: { version: 2, by: 'gina' } });
+  // Windows read v1 exactly, not what is newest.
+  posted.length = 0;
+  await grid.handle({ type: 'window', requestId: 1, offset: 0, limit: 10, columns: [], sort: [] });
+  const window = posted[0] as WindowReplyMessage;
+  assert.equal(window.type, 'window');
+  assert.equal(window.rowCount, 3);
+
+  await grid.handle({ type: 'reload' });
+  assert.deepEqual(posted.at(-1), { type: 'version', version: 2, author: 'gina', fixed: false });
+
+  await client.upload({ name: 'moving', replace: true }, small(7));
+  await grid.handle({ type: 'stayOnVersion' });
+  assert.deepEqual(stays, ['moving@2']);
+  assert.deepEqual(posted.at(-1), { type: 'version', version: 2, author: 'gina', fixed: true, title: 'moving@2' });
+  await grid.sendInit();
+  assert.deepEqual(posted.at(-1), { type: 'version', version: 2, author: 'gina', fixed: true }, 'a pinned grid offers nothing newer');
 });

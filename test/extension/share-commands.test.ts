@@ -24,21 +24,21 @@ const directory: ListUsersResult = {
 function world(frames: FrameInfo[]) {
   const byName = new Map(frames.map((f) => [f.name, f]));
   const gateway = new FakeGateway(alice, {
-    'frames/list': () => ({ frames: [...byName.values()] }),
-    'frames/schema': (params) => {
+    'objects/list': () => ({ objects: [...byName.values()] }),
+    'objects/get': (params) => {
       const frame = byName.get((params as { name: string }).name);
       if (!frame) throw new FramegateError(ErrorCodes.FrameNotFound, 'no such frame');
       return frame;
     },
     'users/list': () => directory,
-    'frames/share': (params) => {
+    'objects/share': (params) => {
       const { name, with: to, write } = params as { name: string; with: NonNullable<FrameInfo['grants']>[number]['to']; write: boolean };
       const frame = byName.get(name)!;
       const updated = { ...frame, grants: [...(frame.grants ?? []), { to, write, by: 'alice', at }], published: frame.published || to.kind === 'team' };
       byName.set(name, updated);
       return updated;
     },
-    'frames/unshare': (params) => {
+    'objects/unshare': (params) => {
       const { name } = params as { name: string };
       return { ...byName.get(name)!, grants: [] };
     },
@@ -63,8 +63,8 @@ test('Share… from the tree: whom (users, groups, whole team), then access; the
   assert.equal(result?.name, 'alice.totals');
   assert.deepEqual(ui.prompts, ['Share alice.totals with…', 'What may bob do with alice.totals?']);
   assert.deepEqual(ui.picks[0]!.map((i) => i.label), ['Whole team', 'analysts', 'bob', 'carol']);
-  assert.deepEqual(gateway.requests.map((r) => r.method), ['frames/schema', 'users/list', 'frames/share']);
-  assert.deepEqual(gateway.requests[2]!.params, { name: 'alice.totals', with: { kind: 'user', name: 'bob' }, write: true });
+  assert.deepEqual(gateway.requests.map((r) => r.method), ['objects/get', 'users/list', 'objects/share']);
+  assert.deepEqual(gateway.requests[2]!.params, { name: 'alice.totals', kind: 'frame', with: { kind: 'user', name: 'bob' }, write: true });
   assert.deepEqual(ui.infos, ['Shared alice.totals with bob (read & write).']);
 });
 
@@ -73,12 +73,12 @@ test('Share… from the palette lists only frames you manage; a frame you do not
   const ui = new ScriptedUi([{ pick: 'alice.totals' }, { pick: 'analysts' }, { pick: 'Read only' }]);
   await commands.share(ctx(ui));
   assert.deepEqual(ui.picks[0]!.map((i) => i.label), ['alice.totals']);
-  assert.deepEqual(gateway.requests.at(-1)!.params, { name: 'alice.totals', with: { kind: 'group', name: 'analysts' }, write: false });
+  assert.deepEqual(gateway.requests.at(-1)!.params, { name: 'alice.totals', kind: 'frame', with: { kind: 'group', name: 'analysts' }, write: false });
 
   const refused = new ScriptedUi();
   assert.equal(await commands.share(ctx(refused), 'bob.kpis'), undefined);
   assert.deepEqual(refused.errors, ['Framegate: only the owner of bob.kpis (bob) or an admin may share it.']);
-  assert.ok(!gateway.requests.some((r) => r.method === 'frames/share' && (r.params as { name: string }).name === 'bob.kpis'));
+  assert.ok(!gateway.requests.some((r) => r.method === 'objects/share' && (r.params as { name: string }).name === 'bob.kpis'));
 });
 
 test('Share… with arguments asks nothing; cancelling a pick shares nothing', async () => {
@@ -89,9 +89,9 @@ test('Share… with arguments asks nothing; cancelling a pick shares nothing', a
   assert.deepEqual(ui.infos, ['Published alice.totals to the whole team (read only).']);
 
   const cancelled = new ScriptedUi([{ pick: 'carol' }, { pick: undefined }]);
-  const before = gateway.requests.filter((r) => r.method === 'frames/share').length;
+  const before = gateway.requests.filter((r) => r.method === 'objects/share').length;
   assert.equal(await commands.share(ctx(cancelled), 'alice.totals'), undefined);
-  assert.equal(gateway.requests.filter((r) => r.method === 'frames/share').length, before);
+  assert.equal(gateway.requests.filter((r) => r.method === 'objects/share').length, before);
 });
 
 test('Unshare… picks one of the current grants', async () => {
@@ -100,7 +100,7 @@ test('Unshare… picks one of the current grants', async () => {
   const ui = new ScriptedUi([{ pick: 'analysts' }]);
   await commands.unshare(ctx(ui), 'alice.totals');
   assert.deepEqual(ui.picks[0]!.map((i) => i.label), ['analysts', 'bob']);
-  assert.deepEqual(gateway.requests.at(-1), { method: 'frames/unshare', params: { name: 'alice.totals', with: { kind: 'group', name: 'analysts' } } });
+  assert.deepEqual(gateway.requests.at(-1), { method: 'objects/unshare', params: { name: 'alice.totals', kind: 'frame', with: { kind: 'group', name: 'analysts' } } });
   assert.deepEqual(ui.infos, ['alice.totals is no longer shared with group analysts.']);
 
   const none = world([totals]);
@@ -114,11 +114,11 @@ test('Publish shares with the whole team, read only, and says so; an already pub
   const ui = new ScriptedUi();
   const published = await commands.publish(ctx(ui), 'alice.totals');
   assert.equal(published?.published, true);
-  assert.deepEqual(gateway.requests.at(-1)!.params, { name: 'alice.totals', with: { kind: 'team' }, write: false });
+  assert.deepEqual(gateway.requests.at(-1)!.params, { name: 'alice.totals', kind: 'frame', with: { kind: 'team' }, write: false });
   const again = new ScriptedUi();
   await commands.publish(ctx(again), 'alice.totals');
   assert.deepEqual(again.infos, ['alice.totals is already published to the whole team.']);
-  assert.equal(gateway.requests.filter((r) => r.method === 'frames/share').length, 1);
+  assert.equal(gateway.requests.filter((r) => r.method === 'objects/share').length, 1);
 });
 
 test('Delete offers only frames you manage; Save As says where a bare name goes', async () => {

@@ -64,18 +64,18 @@ test('your own frames are labelled by short name, everything else by full name',
 
 test('descriptions give rows, version and owner, who shared it, and how your frames are shared', () => {
   const mine = frameTreeItems(frames, 'mine', alice);
-  assert.equal(mine.find((i) => i.label === 'draft')!.description, '1 row · v1');
-  assert.equal(mine.find((i) => i.label === 'totals')!.description, '1,000,000 rows · v3 · shared with bob, group analysts');
-  assert.equal(mine.find((i) => i.label === 'report')!.description, '1,000,000 rows · v3 · published');
+  assert.equal(mine.find((i) => i.label === 'draft')!.description, '1 row · v1 · 1000 bytes');
+  assert.equal(mine.find((i) => i.label === 'totals')!.description, '1,000,000 rows · v3 · 1000 bytes · shared with bob, group analysts');
+  assert.equal(mine.find((i) => i.label === 'report')!.description, '1,000,000 rows · v3 · 1000 bytes · published');
   const shared = frameTreeItems(frames, 'shared', alice);
-  assert.equal(shared[0]!.description, '1,000,000 rows · v3 · bob');
-  assert.equal(shared[1]!.description, '1,000,000 rows · v3 · carol · shared by dave');
-  assert.equal(frameTreeItems(frames, 'team', alice)[1]!.description, '1,000,000 rows · v3 · admin');
+  assert.equal(shared[0]!.description, '1,000,000 rows · v3 · 1000 bytes · bob');
+  assert.equal(shared[1]!.description, '1,000,000 rows · v3 · 1000 bytes · carol · shared by dave');
+  assert.equal(frameTreeItems(frames, 'team', alice)[1]!.description, '1,000,000 rows · v3 · 1000 bytes · admin');
 });
 
 test('tooltips carry owner, version, rows, the share and, for frames you manage, the grants', () => {
   const totals = frameTreeItems(frames, 'mine', alice).find((i) => i.label === 'totals')!;
-  for (const line of ['alice.totals', 'owner: alice (you)', 'version: 3', 'rows: 1,000,000', 'columns: 3', 'shared with: bob (read only), group analysts (read & write)', 'you may: read, save new versions, share and delete']) {
+  for (const line of ['alice.totals', 'owner: alice (you)', 'version: 3 of 3', 'size: 1000 bytes; 2.9 KiB for every version kept', 'rows: 1,000,000', 'columns: 3', 'shared with: bob (read only), group analysts (read & write)', 'you may: read, save new versions, share and delete']) {
     assert.ok(totals.tooltip!.split('\n').includes(line), `tooltip has "${line}":\n${totals.tooltip}`);
   }
   const budget = frameTreeItems(frames, 'shared', alice).find((i) => i.label === 'carol.budget')!;
@@ -84,7 +84,7 @@ test('tooltips carry owner, version, rows, the share and, for frames you manage,
   const sales = frameTreeItems(frames, 'team', alice).find((i) => i.label === 'main.sales')!;
   assert.ok(sales.tooltip!.includes('in the team namespace: everyone reads it'), sales.tooltip);
   const edited = frameTreeItems([frameInfo('bob.scratch', { owner: 'bob', author: 'alice', scope: 'shared', canWrite: true })], 'shared', alice)[0]!;
-  assert.ok(edited.tooltip!.includes('version: 3 (saved by alice)'), edited.tooltip);
+  assert.ok(edited.tooltip!.includes('version: 3 (saved by alice) of 3'), edited.tooltip);
 });
 
 test('context values allow Share/Delete only where you manage, Unshare where there are grants, Publish where unpublished', () => {
@@ -100,7 +100,7 @@ test('context values allow Share/Delete only where you manage, Unshare where the
   assert.ok(!frame.test(ContextValues.column) && !frame.test(ContextValues.group));
 });
 
-test('expanding a group lists its frames; expanding a frame lists its columns with types', () => {
+test('expanding a group lists its frames; expanding a frame lists its versions folder, then its columns with types', () => {
   const group = groupTreeItems(frames, alice)[0]!;
   assert.deepEqual(childTreeItems(group.node, frames, alice).map((i) => i.label), ['draft', 'report', 'totals']);
   assert.deepEqual(childTreeItems(group.node, frames, undefined), []);
@@ -115,7 +115,9 @@ test('expanding a group lists its frames; expanding a frame lists its columns wi
     ],
   );
   const frameItem = frameTreeItems(frames, 'mine', alice).find((i) => i.label === 'totals')!;
-  assert.deepEqual(childTreeItems(frameItem.node, frames, alice), columns);
+  const children = childTreeItems(frameItem.node, frames, alice);
+  assert.deepEqual(children.slice(1), columns);
+  assert.deepEqual([children[0]!.label, children[0]!.description, children[0]!.collapsible, children[0]!.node.kind], ['Versions', '3', 'collapsed', 'versions']);
   assert.deepEqual(childTreeItems(columns[0]!.node, frames, alice), []);
 });
 

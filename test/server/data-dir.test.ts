@@ -129,7 +129,7 @@ for (const kind of ['clean', 'crashed'] as const) {
     const { dataDir, tokens } = schema1Copy(kind);
     const gw = await startTestGateway({ dataDir }, false, tokens.admin);
     t.after(() => gw.dispose());
-    assert.ok(gw.logs.some((l) => l.event === 'catalog-migrated' && l.steps === 1));
+    assert.ok(gw.logs.some((l) => l.event === 'catalog-migrated' && l.steps === 2));
     const alice = await gw.connect(tokens.alice);
     const bob = await gw.connect(tokens.bob);
     t.after(() => [alice, bob].forEach((c) => c.close()));

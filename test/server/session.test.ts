@@ -17,6 +17,7 @@ import type { Engine } from '../../server/engine/engine';
 import { openEngine } from '../../server/engine/factory';
 import { createImportPolicy } from '../../server/engine/import-policy';
 import { DEFAULT_OUTBOX_LIMITS } from '../../server/events/outbox';
+import { createMemoryBudget } from '../../server/memory/budget';
 import { createServices } from '../../server/services';
 import { Session } from '../../server/session';
 import { tempDir } from './support';
@@ -39,7 +40,7 @@ async function harness(t: TestContext, adapt: (engine: Engine) => Engine = (engi
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line) as { event?: string }) });
   const user = catalog.identity.users.add('tester', { admin: false, teamWriter: false });
   const [serverEnd, clientEnd] = channelPair();
-  const services = createServices(config, logger, catalog, engine, () => new Date());
+  const services = createServices(config, logger, catalog, engine, createMemoryBudget(2 ** 30), () => new Date());
   const { sessions } = services;
   const session = new Session(new RpcPeer(serverEnd), services, { id: sessions.nextId(), userId: user.id, name: user.name, tokenId: 'test', remoteAddress: '192.0.2.7' }, DEFAULT_OUTBOX_LIMITS);
   sessions.add(session);

@@ -54,6 +54,10 @@ export interface StartOptions {
   args?: string[];
   /** Working folder of the gateway (relative --data-dir and --import-dir resolve against it); the repo by default. */
   cwd?: string;
+  /** Options for node itself, before the script (e.g. `--cpu-prof` to profile the gateway). */
+  nodeArgs?: string[];
+  /** Another build of the CLI to run (the benchmark compares releases); this checkout's by default. */
+  cliPath?: string;
   timeoutMs?: number;
 }
 
@@ -72,13 +76,13 @@ function ensureBuilt(): void {
 }
 
 export async function startGatewayProcess(options: StartOptions = {}): Promise<GatewayProcess> {
-  ensureBuilt();
+  if (!options.cliPath) ensureBuilt();
   const dataDir = options.dataDir ?? makeTempDir();
   const configDir = options.configDir ?? makeTempDir('framegate-config-');
   const port = String(options.port ?? 0);
   const env = { ...process.env, FRAMEGATE_CONFIG_DIR: configDir, FRAMEGATE_ADMIN_NAME: options.adminName ?? 'admin' };
   const engine = await engineArgs(dataDir);
-  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--host', '127.0.0.1', '--port', port, '--data-dir', dataDir, ...engine, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cliPath ?? CLI_PATH, 'serve', '--host', '127.0.0.1', '--port', port, '--data-dir', dataDir, ...engine, ...(options.args ?? [])], {
     cwd: options.cwd ?? ROOT,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -100,6 +100,13 @@ export const DUCKDB_TYPE_OF_KIND: Record<ColumnKind, string> = {
 };
 
 const DIRECT_TYPE_NAMES = new Set(Object.values(DUCKDB_TYPE_OF_KIND));
+const KIND_OF_TYPE_NAME = new Map<string, ColumnKind>([...Object.entries(DUCKDB_TYPE_OF_KIND).map(([kind, name]) => [name, kind as ColumnKind] as const), ['TIMESTAMPTZ', 'timestamptz_us']]);
+
+/** The layout a column of this DuckDB type is read as, after the cast `arrowSafeType` asks for. */
+export function kindOfTypeName(typeName: string): ColumnKind {
+  const read = arrowSafeType(typeName) ?? typeName.toUpperCase();
+  return KIND_OF_TYPE_NAME.get(read) ?? 'utf8';
+}
 
 /**
  * The type a column should be cast to before it is read as Arrow: itself when it has a direct
@@ -150,6 +157,13 @@ export class DuckDatabase {
   }
 }
 
+/** A query's complete result, read as column batches of up to `batchRows` rows (synchronously, as pulled). */
+export interface MaterializedRows {
+  columns: ResultColumn[];
+  rowCount: number;
+  batches(batchRows: number, maxBytes?: number): Generator<ColumnBatch>;
+}
+
 export class DuckConnection {
   constructor(private readonly connection: DuckDBConnection) {}
 
@@ -182,13 +196,25 @@ export class DuckConnection {
     }
   }
 
-  /** Runs a query and reads all of it as column batches of up to `batchRows` rows. */
+  /**
+   * Runs a query and reads all of it as column batches of up to `batchRows` rows. The result is
+   * materialized by DuckDB (on its own threads), then its chunks are read synchronously: no
+   * round trip to the worker pool per 2048-row chunk.
+   */
   async readBatches(sql: string, batchRows = 1 << 16, maxBytes?: number): Promise<{ columns: ResultColumn[]; batches: ColumnBatch[] }> {
+    const result = await this.materialize(sql);
+    return { columns: result.columns, batches: [...result.batches(batchRows, maxBytes)] };
+  }
+
+  /**
+   * Runs a query to completion and returns its result, to be read as column batches later. The
+   * result no longer needs the connection: the next query may run while this one is read.
+   */
+  async materialize(sql: string): Promise<MaterializedRows> {
     const result = await this.connection.run(sql);
     const columns = resultColumns(result);
-    const batches: ColumnBatch[] = [];
-    for await (const batch of chunkBatches(result, columns, batchRows, maxBytes)) batches.push(batch);
-    return { columns, batches };
+    const chunks = result.chunkCount;
+    return { columns, rowCount: result.rowCount, batches: (batchRows, maxBytes) => chunkBatchesSync((i) => (i < chunks ? result.getChunk(i) : null), columns, batchRows, maxBytes) };
   }
 
   /** Streams a query's result as column batches, fetching chunks only as the consumer pulls. */
@@ -273,6 +299,29 @@ function resultColumns(result: DuckDBResult): ResultColumn[] {
   return columns;
 }
 
+function* chunkBatchesSync(chunkAt: (index: number) => DuckDBDataChunk | null, columns: ResultColumn[], batchRows: number, maxBytes?: number): Generator<ColumnBatch> {
+  const fields: ColumnField[] = columns.map(fieldOfColumn);
+  let builder = new BatchBuilder(fields, batchRows, maxBytes);
+  let yielded = false;
+  for (let index = 0; ; index++) {
+    const chunk = chunkAt(index);
+    if (!chunk || chunk.rowCount === 0) break;
+    let offset = 0;
+    while (offset < chunk.rowCount) {
+      const rows = Math.min(chunk.rowCount - offset, batchRows - builder.rowCount);
+      readChunk(chunk, columns, builder, offset, rows);
+      offset += rows;
+      if (builder.rowCount === batchRows) {
+        yield builder.take();
+        yielded = true;
+        builder = new BatchBuilder(fields, batchRows, maxBytes);
+      }
+    }
+  }
+  // Full batches only, or one (perhaps empty) batch for a result of fewer rows.
+  if (builder.rowCount > 0 || !yielded) yield builder.take();
+}
+
 async function* chunkBatches(result: DuckDBResult, columns: ResultColumn[], batchRows: number, maxBytes?: number): AsyncGenerator<ColumnBatch> {
   const fields: ColumnField[] = columns.map(fieldOfColumn);
   let builder = new BatchBuilder(fields, batchRows, maxBytes);
@@ -286,7 +335,7 @@ async function* chunkBatches(result: DuckDBResult, columns: ResultColumn[], batc
       offset += rows;
       if (builder.rowCount === batchRows) {
         yield builder.take();
-        builder = new BatchBuilder(fields, batchRows);
+        builder = new BatchBuilder(fields, batchRows, maxBytes);
       }
     }
   }

@@ -1,35 +1,60 @@
 /**
  * The DuckDB engine: composes the opened instance (open.ts), stored data by id (storage.ts), the
- * SQL binder (sql-binder.ts), file access, the shared sort cache and the sessions. Each part gets
- * what it needs when it is made; nothing calls back into this class.
+ * SQL binder (sql-binder.ts), file access, the shared block cache, sort index and warmer behind
+ * the windows (windows.ts), and the sessions. Each part gets what it needs when it is made;
+ * nothing calls back into this class.
  */
 import { extname } from 'node:path';
 import { ErrorCodes, FramegateError, type FileFormat } from '../../../protocol';
 import { decodeIpc, fieldsOf, toBatches } from '../arrow-decoder';
 import type { Engine, EngineOptions, EngineSession, LegacyVersion, RunLimits, SqlVocabulary, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
-import { SortCache, type SortCacheStats } from '../sort-cache';
+import { createMemoryBudget } from '../../memory/budget';
+import { BlockCache, type BlockCacheStats } from '../block-cache';
+import { SortIndex, type SortIndexStats } from '../sort-index';
 import { WorkTracker } from '../work-tracker';
+import { BackgroundReads } from './background';
 import { dataFiles } from './data-files';
 import { DecimalRangeError, duckdbTypeOf, type DuckDatabase } from './duckdb';
-import { boundQueryError, timed } from './errors';
+import { boundQueryError } from './errors';
 import { digestFile, FileAccess } from './file-access';
 import { dropLegacyCatalog, readLegacyCatalog } from './legacy-catalog';
 import { openDatabase } from './open';
 import { DuckDBSession, type SessionParts } from './session';
+import { DEFAULT_LOCATE_TUNING, type LocateTuning } from './sort-locate';
 import { SqlBinder } from './sql-binder';
 import { readVocabulary } from './sql-check';
-import { DATA_DB, fileReader, MEMORY_DB, quoteIdent, SORT_SOURCE, STORAGE_SCHEMA, storageTable } from './sql-text';
+import { DATA_DB, fileReader, quoteIdent, STORAGE_SCHEMA, storageTable } from './sql-text';
 import { Storage } from './storage';
+import { WindowReader } from './windows';
 
 export interface EngineTuning {
-  /** Bound on the rows held by sorted copies (least recently used dropped first). */
-  sortCacheMaxRows?: number;
+  /** Rows per cached block (default 32,768). */
+  blockRows?: number;
+  /** Bound on the bytes of cached blocks (default 1 GiB). */
+  blockCacheBytes?: number;
+  /** Bound on the bytes of located sort orders (default 256 MiB). */
+  sortIndexBytes?: number;
+  /** How sorted positions are located (sort-locate.ts). */
+  locate?: Partial<LocateTuning>;
+  /** Blocks per query when a whole source is read (export, warming); default 32. */
+  pieceBlocks?: number;
+}
+
+export interface EngineCacheStats {
+  blocks: BlockCacheStats;
+  sortIndex: SortIndexStats;
+  /** Whole sources read into the block cache in the background. */
+  warmed: number;
+  /** Sort orders found whole in the background. */
+  wholeSorts: number;
 }
 
 /** What the DuckDB engine offers beyond the Engine interface, for tests and benchmarks. */
 export interface DuckDBEngine extends Engine {
-  sortCacheStats(): SortCacheStats;
+  cacheStats(): EngineCacheStats;
 }
+
+const MiB = 1024 * 1024;
 
 function guessFormat(path: string): FileFormat {
   const ext = extname(path).toLowerCase();
@@ -49,6 +74,9 @@ class DuckDBEngineImpl implements DuckDBEngine {
   private readonly storage: Storage;
   private readonly files: FileAccess;
   private readonly parts: SessionParts;
+  private readonly blocks: BlockCache;
+  private readonly sortIndex: SortIndex;
+  private readonly background: BackgroundReads;
   private readonly sessions = new Set<DuckDBSession>();
   private sessionCounter = 0;
   private closing: Promise<void> | null = null;
@@ -61,28 +89,35 @@ class DuckDBEngineImpl implements DuckDBEngine {
   ) {
     this.storage = new Storage(db, options.queryTimeoutMs);
     this.files = new FileAccess(options.importPolicy, dataFiles(options.dataDir));
-    const sortCache = new SortCache(
-      {
-        build: (source, order, target) =>
-          db.withConnection((conn) =>
-            timed(conn, options.queryTimeoutMs, () => conn.run(`CREATE TABLE ${MEMORY_DB}.${target} AS SELECT * FROM ${source} AS ${SORT_SOURCE} ORDER BY ${order}`)),
-          ),
-        drop: (target) => db.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${MEMORY_DB}.${target}`)),
-      },
-      tuning.sortCacheMaxRows ?? 30_000_000,
-      's_',
-    );
+    // Caches take at most a share of the gateway's budget, so results, uploads and windows keep room.
+    const budgetBytes = options.memoryBudget?.limitBytes ?? Infinity;
+    const blockCacheBytes = tuning.blockCacheBytes ?? Math.min(1024 * MiB, Math.floor(budgetBytes * 0.4));
+    const sortIndexBytes = tuning.sortIndexBytes ?? Math.min(256 * MiB, Math.floor(budgetBytes * 0.1));
+    // Without the gateway's budget the caches still answer to one: their own bounds together.
+    const budget = options.memoryBudget ?? createMemoryBudget(blockCacheBytes + sortIndexBytes);
+    this.blocks = new BlockCache({ blockRows: tuning.blockRows ?? 32_768, maxBytes: blockCacheBytes, budget });
+    this.sortIndex = new SortIndex({ maxBytes: sortIndexBytes, budget });
+    const pieceBlocks = tuning.pieceBlocks ?? 32;
+    const locate = { ...DEFAULT_LOCATE_TUNING, ...tuning.locate };
+    const { queryTimeoutMs } = options;
+    this.background = new BackgroundReads({ db, blocks: this.blocks, sortIndex: this.sortIndex, storage: this.storage, work: this.work, locate, queryTimeoutMs, pieceBlocks });
+    const windows = new WindowReader({ blocks: this.blocks, sortIndex: this.sortIndex, background: this.background, locate, queryTimeoutMs, pieceBlocks });
     let vocabulary: Promise<SqlVocabulary> | undefined;
     const readOnce = (): Promise<SqlVocabulary> => {
       vocabulary ??= db.withConnection(readVocabulary);
       vocabulary.catch(() => (vocabulary = undefined));
       return vocabulary;
     };
-    this.parts = { db, storage: this.storage, binder: new SqlBinder(this.files), sortCache, work: this.work, queryTimeoutMs: options.queryTimeoutMs, vocabulary: readOnce };
+    this.parts = { db, storage: this.storage, binder: new SqlBinder(this.files), windows, work: this.work, queryTimeoutMs: options.queryTimeoutMs, vocabulary: readOnce };
   }
 
-  sortCacheStats(): SortCacheStats {
-    return this.parts.sortCache.getStats();
+  cachedBytes(): number {
+    return this.blocks.stats().bytes + this.sortIndex.stats().bytes;
+  }
+
+  cacheStats(): EngineCacheStats {
+    const done = this.background.completed;
+    return { blocks: this.blocks.stats(), sortIndex: this.sortIndex.stats(), warmed: done.warms, wholeSorts: done.sorts };
   }
 
   listStorage(): Promise<StorageId[]> {
@@ -139,10 +174,8 @@ class DuckDBEngineImpl implements DuckDBEngine {
   }
 
   dropStorage(storage: StorageId): Promise<void> {
-    return this.work.track(async () => {
-      await this.storage.drop(storage);
-      await this.parts.sortCache.forget(storageTable(storage));
-    });
+    // The caches forget it once its last reader is done, before anyone may read it again.
+    return this.work.track(() => this.storage.drop(storage, () => this.parts.windows.forget(storageTable(storage))));
   }
 
   readLegacyCatalog(): Promise<LegacyVersion[] | null> {
@@ -166,7 +199,8 @@ class DuckDBEngineImpl implements DuckDBEngine {
       const running = this.work.close();
       await Promise.allSettled([...this.sessions].map((s) => s.close()));
       await running;
-      await this.parts.sortCache.clear();
+      this.blocks.clear();
+      this.sortIndex.clear();
       await this.db.withConnection((conn) => conn.run('CHECKPOINT')).catch(() => undefined);
       this.db.close();
     })();

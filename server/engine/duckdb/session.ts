@@ -1,26 +1,24 @@
 /**
  * A client's session on the DuckDB engine: three connections of its own (queries; windows, so a
  * grid keeps scrolling while the same client runs a long query), its query results materialized
- * once into the in-memory database, windows as rowid ranges (sorted ones through the shared sort
- * cache), and exports streamed on a connection each.
+ * once into the in-memory database, windows through the shared block cache and sort index
+ * (windows.ts), and exports streamed on a connection each.
  */
 import { ErrorCodes, FramegateError, type ColumnInfo, type ColumnProfile, type ResultInfo, type SortKey } from '../../../protocol';
-import { encodeIpc, encodeIpcParts } from '../arrow-encoder';
+import { encodeIpcParts } from '../arrow-encoder';
 import { Mutex } from '../async-lock';
-import type { ColumnBatch, ColumnField } from '../columns';
+import { windowTooLarge, type ColumnBatch, type ColumnField } from '../columns';
 import { profileTable, type ProfileDialect } from '../profile';
 import type { ArrowExport, ArrowWindow, DataSource, EngineSession, HeldResult, RunLimits, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
-import type { SortCache } from '../sort-cache';
 import type { WorkTracker } from '../work-tracker';
 import { fieldOfColumn, type DuckConnection, type DuckDatabase } from './duckdb';
 import { boundQueryError, filterError, interruptUntil, isMissingTable, storageGone, timed, timedUntil, toFramegateError } from './errors';
+import type { ReadableSource } from './source-reads';
 import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
 import { autocompleteKeywords, checkSql } from './sql-check';
 import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
 import { checkStorageId, inMemoryBytes, type Storage } from './storage';
-
-/** Windows ending before this row of a not-yet-sorted source are answered by a top-N query. */
-const TOP_N_ROWS = 10_000;
+import type { WindowReader } from './windows';
 
 /** DuckDB's spellings for the profile queries. */
 const PROFILE_DIALECT: ProfileDialect = {
@@ -35,21 +33,11 @@ export interface SessionParts {
   db: DuckDatabase;
   storage: Storage;
   binder: SqlBinder;
-  sortCache: SortCache;
+  windows: WindowReader;
   work: WorkTracker;
   queryTimeoutMs: number;
   /** The engine's functions and keywords, read once. */
   vocabulary(): Promise<SqlVocabulary>;
-}
-
-/** A readable table: stored data, or a result of this session. */
-interface Readable {
-  /** Qualified, quoted table name. */
-  table: string;
-  columns: ColumnInfo[];
-  rowCount: number;
-  /** The stored data it is (held while read); empty for results. */
-  storage: StorageId[];
 }
 
 interface ResultRecord {
@@ -186,7 +174,7 @@ export class DuckDBSession implements EngineSession {
           return await this.materialize(conn, await this.parts.binder.bind(conn, sql, once), sql);
         } catch (error) {
           // The filter starts on the second line of the select (selectSql).
-          throw request.filter ? filterError(error, 2, request.filter) : error;
+          throw request.filter ? filterError(toFramegateError(error), 2, request.filter) : error;
         }
       }),
     );
@@ -234,10 +222,8 @@ export class DuckDBSession implements EngineSession {
     const record = this.results.get(id);
     if (!record) return false;
     this.results.delete(id);
-    void this.exclusive(this.queries, async (conn) => {
-      await this.parts.sortCache.forget(record.table);
-      await conn.run(`DROP TABLE IF EXISTS ${record.table}`);
-    }).catch(() => undefined);
+    void this.exclusive(this.queries, (conn) => conn.run(`DROP TABLE IF EXISTS ${record.table}`)).catch(() => undefined);
+    this.forgetOnWindowLane(record.table);
     return true;
   }
 
@@ -257,7 +243,16 @@ export class DuckDBSession implements EngineSession {
     return new FramegateError(ErrorCodes.ResultNotFound, `no result ${id}`, { id });
   }
 
-  private source(source: DataSource): Readable {
+  /**
+   * Forgets what the caches hold of a result once the windows queued before now are done (they
+   * could otherwise cache blocks of it after the forget).
+   */
+  private forgetOnWindowLane(table: string): void {
+    this.parts.windows.forget(table);
+    void this.windows.run(() => Promise.resolve(this.parts.windows.forget(table))).catch(() => undefined);
+  }
+
+  private source(source: DataSource): ReadableSource {
     if (source.kind === 'stored') {
       checkStorageId(source.table.storage);
       const { storage, columns, rowCount } = source.table;
@@ -278,46 +273,25 @@ export class DuckDBSession implements EngineSession {
     return this.exclusive(this.windows, async (conn) => {
       const src = this.source(request.source);
       try {
-        return await this.parts.storage.read(src.storage, () => this.readWindow(conn, src, request));
+        const window = await this.parts.storage.read(src.storage, () => this.parts.windows.read(conn, src, request, (task) => this.later(src, task)));
+        // Windows come out of cached blocks in one copy; one that holds more than it may is refused whole.
+        if (request.maxBytes !== undefined && window.ipc.byteLength > request.maxBytes) throw windowTooLarge(request.maxBytes);
+        return window;
       } catch (error) {
         throw this.missing(request.source, error);
       }
     });
   }
 
-  private async readWindow(conn: DuckConnection, src: Readable, request: WindowRequest): Promise<ArrowWindow> {
-    const { sortCache, storage, work, queryTimeoutMs } = this.parts;
-    const columns = pickColumns(src.columns, request.columns);
-    const first = request.offset;
-    const last = Math.min(request.offset + request.limit, src.rowCount) - 1;
-    const read = async (from: string, rowRange: boolean): Promise<{ fields: ColumnField[]; batches: ColumnBatch[] }> => {
-      const sql = rowRange ? `SELECT ${projection(columns)} FROM ${from} WHERE rowid BETWEEN ${first} AND ${last}` : `SELECT ${projection(columns)} FROM ${from} AS top`;
-      const { columns: resultColumns, batches } = await timed(conn, queryTimeoutMs, () => conn.readBatches(sql, Math.max(1, last - first + 1), request.maxBytes));
-      return { fields: resultColumns.map(fieldOfColumn), batches };
-    };
-    const order = request.sort?.length ? orderBy(src.columns, request.sort) : null;
-    let result: { fields: ColumnField[]; batches: ColumnBatch[] };
-    if (!order || last < first) {
-      result = await read(src.table, true); // unsorted, or past the end (empty either way)
-    } else if (!sortCache.isBuilt(src.table, order) && last < TOP_N_ROWS) {
-      // The first rows of a new sort: a top-N query answers at once while the sorted copy, which
-      // later windows read, is built in the background. Both order by the same keys and rowid.
-      void work.track(() => storage.read(src.storage, () => sortCache.prefetch(src.table, order, src.rowCount))).catch(() => undefined);
-      result = await read(`(SELECT * FROM ${src.table} AS ${SORT_SOURCE} ORDER BY ${order} LIMIT ${last - first + 1} OFFSET ${first})`, false);
-    } else {
-      result = await sortCache.withSorted(src.table, order, src.rowCount, (t) => read(`${MEMORY_DB}.${t}`, true));
-    }
-    const { fields, batches } = result;
-    const rows = batches.reduce((n, b) => n + b.rowCount, 0);
-    return { rowCount: src.rowCount, offset: request.offset, rows, columns, ipc: encodeIpc(fields, batches) };
+  /** Reading ahead: queued on the window connection behind the request being answered. */
+  private later(src: ReadableSource, task: (conn: DuckConnection) => Promise<unknown>): void {
+    void this.exclusive(this.windows, (conn) => this.parts.storage.read(src.storage, () => task(conn))).catch(() => undefined);
   }
 
   async export(source: DataSource, sort?: SortKey[], columnNames?: string[]): Promise<ArrowExport> {
     if (this.closed) throw new FramegateError(ErrorCodes.InternalError, 'the session is closed');
     const src = this.source(source);
     const columns = pickColumns(src.columns, columnNames);
-    let sql = `SELECT ${projection(columns)} FROM ${src.table} AS ${SORT_SOURCE}`;
-    sql += sort?.length ? ` ORDER BY ${orderBy(src.columns, sort)}` : '';
     // Held until the stream ends, fails, is abandoned with return(), or the session closes.
     const hold = this.parts.storage.hold(src.storage);
     let conn: DuckConnection;
@@ -334,8 +308,7 @@ export class DuckDBSession implements EngineSession {
     };
     this.streams.set(conn, release);
     try {
-      const { columns: resultColumns, batches } = await conn.streamBatches(sql);
-      const fields = resultColumns.map(fieldOfColumn);
+      const { fields, batches } = sort?.length ? await this.sortedExport(conn, src, columns, sort) : await this.blockExport(conn, src, columns);
       const missing = (error: unknown) => this.missing(source, error);
       const parts = async function* (): AsyncGenerator<Uint8Array> {
         try {
@@ -366,6 +339,28 @@ export class DuckDBSession implements EngineSession {
     });
   }
 
+  /** A sorted export is one ORDER BY query, streamed. */
+  private async sortedExport(conn: DuckConnection, src: ReadableSource, columns: ColumnInfo[], sort: SortKey[]): Promise<{ fields: ColumnField[]; batches: AsyncIterable<ColumnBatch> }> {
+    const sql = `SELECT ${projection(columns)} FROM ${src.table} AS ${SORT_SOURCE} ORDER BY ${orderBy(src.columns, sort)}`;
+    const { columns: resultColumns, batches } = await conn.streamBatches(sql);
+    return { fields: resultColumns.map(fieldOfColumn), batches };
+  }
+
+  /** An unsorted export is the source's blocks in order (cached, or read in pieces). */
+  private async blockExport(conn: DuckConnection, src: ReadableSource, columns: ColumnInfo[]): Promise<{ fields: ColumnField[]; batches: AsyncIterable<ColumnBatch> }> {
+    const blocks = this.parts.windows.exportBlocks(conn, src, columns);
+    const first = await blocks.next();
+    if (first.done) {
+      const described = await conn.describe(`SELECT ${projection(columns)} FROM ${src.table}`);
+      return { fields: described.map(fieldOfColumn), batches: blocks };
+    }
+    const rest = async function* (): AsyncGenerator<ColumnBatch> {
+      yield first.value;
+      yield* blocks;
+    };
+    return { fields: first.value.fields, batches: rest() };
+  }
+
   interrupt(): void {
     this.interruptEpoch++;
     this.queries.interrupt();
@@ -380,18 +375,21 @@ export class DuckDBSession implements EngineSession {
     this.interrupt();
     const tables = [...this.results.values()].map((r) => r.table);
     this.results.clear();
-    const { sortCache } = this.parts;
+    const { windows } = this.parts;
     await Promise.all([
       this.queries
         .run(async (conn) => {
-          for (const table of tables) {
-            await sortCache.forget(table);
-            await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
-          }
+          for (const table of tables) await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
           conn.close();
         })
         .catch(() => undefined),
-      this.windows.run((conn) => Promise.resolve(conn.close())).catch(() => undefined),
+      this.windows
+        .run((conn) => {
+          for (const table of tables) windows.forget(table);
+          conn.close();
+          return Promise.resolve();
+        })
+        .catch(() => undefined),
       this.assist.run((conn) => Promise.resolve(conn.close())).catch(() => undefined),
     ]);
     for (const release of [...this.streams.values()]) release();

@@ -200,13 +200,22 @@ export class Storage {
     });
   }
 
-  /** Drops `id` once its readers are done; absent ids are fine. */
-  drop(id: StorageId): Promise<void> {
+  /** True while a drop of `id` waits or runs: readers that read in long stretches should stop. */
+  isDropping(id: StorageId): boolean {
+    return this.dropping.has(id);
+  }
+
+  /**
+   * Drops `id` once its readers are done; absent ids are fine. `forget` runs when the last reader
+   * is done and before new readers are let in again: the moment to empty caches of it.
+   */
+  drop(id: StorageId, forget?: () => void): Promise<void> {
     checkStorageId(id);
     const pending = this.dropping.get(id);
     if (pending) return pending;
     const done = (async () => {
       await this.idle(id);
+      forget?.();
       await this.db.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${storageTable(id)}`));
     })().finally(() => this.dropping.delete(id));
     this.dropping.set(id, done);

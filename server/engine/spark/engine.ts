@@ -400,6 +400,11 @@ class SparkEngineImpl implements SparkEngine {
     });
   }
 
+  /** Spark caches in its own memory, none of the gateway's. */
+  cachedBytes(): number {
+    return 0;
+  }
+
   dropStorage(storage: StorageId): Promise<void> {
     return this.track(async () => {
       const qualified = this.tableOf(storage);

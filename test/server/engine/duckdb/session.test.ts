@@ -1,111 +1,14 @@
-/** The DuckDB session: sorted copies and their cache, top-N first windows, Arrow types, interrupts. */
+/** The DuckDB session: Arrow types and interrupts (windows and their caches: windows.test.ts). */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ErrorCodes, FramegateError } from '../../../../protocol';
-import type { BoundTable, EngineSession } from '../../../../server/engine';
-import { decode, openTempEngine, type TempEngine } from '../helpers';
+import { decode, openTempEngine } from '../helpers';
 
-const ROWS = 300_000; // more than two DuckDB row groups
 const RUNAWAY = 'SELECT count(*) FROM range(100000000000) a, range(1000) b';
 
 function isCancelled(error: unknown): boolean {
   return error instanceof FramegateError && error.code === ErrorCodes.Cancelled;
 }
-
-describe('sorted windows and the sort cache', () => {
-  let t: TempEngine;
-  let session: EngineSession;
-  let big: BoundTable;
-  before(async () => {
-    t = await openTempEngine({}, { sortCacheMaxRows: 2 * ROWS });
-    // score is a permutation of 0..ROWS-1, so sorted order is known exactly.
-    big = await t.catalog.saveQuery(
-      'big',
-      `SELECT range AS id, (range * 7919) % ${ROWS} AS score, 'name-' || range AS label,
-         CASE WHEN range % 10 = 0 THEN NULL ELSE (range % 100)::INTEGER END AS maybe
-       FROM range(${ROWS})`,
-    );
-    session = t.engine.openSession('sorts');
-  });
-  after(async () => {
-    await session.close();
-    await t.cleanup();
-  });
-
-  test('later windows of one sort reuse the sorted copy, across sessions', async () => {
-    const before = t.engine.sortCacheStats();
-    const sort = [{ column: 'score', descending: true }];
-    const first = await session.window({ source: { kind: 'stored', table: big }, offset: 0, limit: 1000, sort, columns: ['score', 'id'] });
-    const afterFirst = t.engine.sortCacheStats();
-    assert.equal(afterFirst.builds, before.builds + 1);
-    const scores = decode(first.ipc).getChild('score')!.toArray() as BigInt64Array;
-    for (let i = 0; i < 1000; i++) assert.equal(scores[i], BigInt(ROWS - 1 - i));
-
-    for (const offset of [150_000, ROWS - 1000]) {
-      const w = await session.window({ source: { kind: 'stored', table: big }, offset, limit: 1000, sort, columns: ['score'] });
-      const s = decode(w.ipc).getChild('score')!.toArray() as BigInt64Array;
-      assert.equal(s[0], BigInt(ROWS - 1 - offset));
-      assert.equal(s[999], BigInt(ROWS - 1 - offset - 999));
-    }
-    const afterMore = t.engine.sortCacheStats();
-    assert.equal(afterMore.builds, afterFirst.builds, 'no new sort for later windows');
-    assert.equal(afterMore.hits, afterFirst.hits + 2);
-
-    const other = t.engine.openSession('other');
-    await other.window({ source: { kind: 'stored', table: big }, offset: 5, limit: 10, sort });
-    assert.equal(t.engine.sortCacheStats().builds, afterFirst.builds);
-    await other.close();
-  });
-
-  test('the first window of a new sort comes from a top-N query and agrees with the sorted copy', async () => {
-    const sort = [{ column: 'k', descending: true }];
-    const ties = await t.catalog.saveQuery('ties', 'SELECT range AS id, range % 4 AS k FROM range(50000)');
-    const builds = t.engine.sortCacheStats().builds;
-    const top = await session.window({ source: { kind: 'stored', table: ties }, offset: 4, limit: 6, sort });
-    assert.equal(t.engine.sortCacheStats().builds, builds + 1, 'the copy is being built');
-    // Past the top-N range the window waits for the copy; then the same rows come from the copy.
-    await session.window({ source: { kind: 'stored', table: ties }, offset: 20_000, limit: 1, sort });
-    const again = await session.window({ source: { kind: 'stored', table: ties }, offset: 4, limit: 6, sort });
-    assert.equal(t.engine.sortCacheStats().builds, builds + 1);
-    const ids = (w: { ipc: Uint8Array }) => [...(decode(w.ipc).getChild('id')!.toArray() as BigInt64Array)];
-    assert.deepEqual(ids(top), [19n, 23n, 27n, 31n, 35n, 39n]);
-    assert.deepEqual(ids(again), ids(top));
-  });
-
-  test('the sort cache drops least recently used copies beyond its row bound', async () => {
-    const builds = t.engine.sortCacheStats().builds;
-    await session.window({ source: { kind: 'stored', table: big }, offset: 50_000, limit: 1, sort: [{ column: 'label', descending: false }] });
-    await session.window({ source: { kind: 'stored', table: big }, offset: 50_000, limit: 1, sort: [{ column: 'id', descending: true }] });
-    const stats = t.engine.sortCacheStats();
-    assert.equal(stats.builds, builds + 2);
-    assert.ok(stats.rows <= 2 * ROWS, `cache holds ${stats.rows} rows`);
-    assert.ok(stats.evictions >= 1);
-  });
-
-  test('another version is other stored data with a sorted copy of its own; a drop forgets the copies', async () => {
-    const sort = [{ column: 'v', descending: true }];
-    const v1 = await t.catalog.saveQuery('small', 'SELECT range AS v FROM range(10)');
-    const a = await session.window({ source: { kind: 'stored', table: v1 }, offset: 0, limit: 1, sort });
-    assert.equal(decode(a.ipc).get(0)!.v, 9n);
-    const v2 = await t.catalog.saveQuery('small', 'SELECT range + 100 AS v FROM range(10)');
-    const b = await session.window({ source: { kind: 'stored', table: v2 }, offset: 0, limit: 1, sort });
-    assert.equal(decode(b.ipc).get(0)!.v, 109n);
-    const entries = t.engine.sortCacheStats().entries;
-    await t.engine.dropStorage(v1.storage);
-    assert.equal(t.engine.sortCacheStats().entries, entries - 1);
-  });
-
-  test('results: sorted windows over a result, closed results forget their copies', async () => {
-    const r = await session.runSql('SELECT id, score FROM big WHERE id % 3 = 0 ORDER BY id DESC', t.catalog.resolver());
-    const sorted = await session.window({ source: { kind: 'result', id: r.id }, offset: 50_000, limit: 2, sort: [{ column: 'id' }] });
-    assert.deepEqual([...(decode(sorted.ipc).getChild('id')!.toArray() as BigInt64Array)], [150_000n, 150_003n]);
-    const entries = t.engine.sortCacheStats().entries;
-    session.closeResult(r.id);
-    // closeResult drops on the query connection; a query after it runs once that is done.
-    await session.runSql('SELECT 1 AS x', t.catalog.resolver());
-    assert.equal(t.engine.sortCacheStats().entries, entries - 1);
-  });
-});
 
 describe('Arrow types', () => {
   test('fixed-width fast path and readable fallbacks', async (t) => {
