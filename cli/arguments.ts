@@ -22,6 +22,8 @@ function checked(pattern: RegExp, help: string) {
 export const frameName = checked(FRAME_NAME_PATTERN, FRAME_NAME_HELP);
 export const frameRef = checked(FRAME_REF_PATTERN, FRAME_REF_HELP);
 export const identifier = checked(IDENTIFIER_PATTERN, 'a user or group name is an identifier: letters, digits and _, not starting with a digit');
+export const sparkDatabase = checked(IDENTIFIER_PATTERN, '--spark-database is an identifier: letters, digits and _, not starting with a digit');
+export const sparkRemote = checked(/^sc:\/\/[^\s/]+/, '--spark-remote is a Spark Connect address: sc://HOST:PORT');
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -15,7 +15,7 @@ import {
   DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
 } from '../server/config';
 import { GATEWAY_VERSION } from '../server/version';
-import { collect, frameName, frameRef, identifier, integer, size, sizeOrDefault } from './arguments';
+import { collect, frameName, frameRef, identifier, integer, size, sizeOrDefault, sparkDatabase, sparkRemote } from './arguments';
 import type { GlobalOptions } from './commands/client';
 import * as frames from './commands/frames';
 import * as gateway from './commands/gateway';
@@ -23,6 +23,7 @@ import * as identity from './commands/identity';
 import * as objects from './commands/objects';
 import { describeError, ExitCodes } from './errors';
 import { addTeamCommands, kindOption } from './program-team';
+import { applyConfigFile } from './serve-config';
 
 const JSON_HELP = `
 Names: a frame (or query, or note) is namespace.name (your own namespace is your user name;
@@ -78,6 +79,9 @@ export function buildProgram(): Command {
     .option('--import-dir <dir>', 'folder whose files clients may load (repeatable)', collect, [])
     .option('--demo', 'seed a demo frame main.sales (1,000,000 rows) if absent', false)
     .addOption(new Option('--engine <engine>', 'what holds the data').choices(['duckdb', 'spark']).default('duckdb'))
+    .option('--spark-remote <url>', 'the Spark Connect server of --engine spark: sc://HOST:PORT', sparkRemote)
+    .option('--spark-database <name>', 'prefix of the Spark databases the gateway keeps (one gateway per prefix)', sparkDatabase)
+    .option('--config <file>', 'a JSON file of serve options, keys as the flags without dashes ({"engine": "spark", …}); flags override it')
     .option('--tls-cert <file>', 'PEM certificate: serve wss://')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--insecure', 'allow a non-loopback --host without TLS (tokens cross the network in clear)', false)
@@ -95,6 +99,10 @@ export function buildProgram(): Command {
     .option('--event-queue <n>', 'events that may wait for one client before it is disconnected as not reading', integer('--event-queue', 1), DEFAULT_EVENT_QUEUE_LIMIT)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('FRAMEGATE_LOG_LEVEL').default('info'))
     .option('--check', 'check the data dir (as framegate doctor) and exit: 0 whole, 1 problems', false)
+    .hook('preAction', (command) => {
+      const file = command.opts<{ config?: string }>().config;
+      if (file) applyConfigFile(command, file);
+    })
     .action((options: gateway.ServeOptions) => gateway.serve(options));
 
   program

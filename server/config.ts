@@ -44,6 +44,10 @@ export interface GatewayConfig {
   maxQueriesPerUser: number;
   /** Which engine holds the data. */
   engine: EngineKind;
+  /** The Spark Connect server of `engine: 'spark'`, `sc://HOST:PORT[/;token=…]`. */
+  sparkRemote?: string;
+  /** Prefix of the Spark databases the engine keeps (default `framegate`); one gateway per prefix. */
+  sparkDatabase?: string;
   /** Certificate and key (PEM files) to serve `wss://`; both or neither. */
   tlsCert?: string;
   tlsKey?: string;
@@ -104,6 +108,7 @@ export const defaultConfig: GatewayConfig = {
 export function resolveConfig(partial: Partial<GatewayConfig>): GatewayConfig {
   const config: GatewayConfig = { ...defaultConfig, ...stripUndefined(partial) };
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (config.engine === 'spark' && !config.sparkRemote) throw new Error('--engine spark needs --spark-remote sc://HOST:PORT (the Spark Connect server)');
   const memoryLimitBytes = config.memoryLimit !== undefined ? parseByteSize(config.memoryLimit) : config.memoryLimitBytes || defaultMemoryLimit();
   if (memoryLimitBytes < MIN_MEMORY_LIMIT) throw new Error(`--memory-limit ${config.memoryLimit ?? memoryLimitBytes} is below the least the gateway runs with (${formatBytes(MIN_MEMORY_LIMIT)})`);
   return {

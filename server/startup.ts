@@ -44,7 +44,7 @@ export async function openState(config: GatewayConfig, logger: Logger, engine?: 
       queryTimeoutMs: config.queryTimeoutMs,
       memoryLimit: `${Math.floor(splitBudget(config.memoryLimitBytes).engineBytes / 1024)}KiB`,
       ...(config.threads ? { threads: config.threads } : {}),
-    });
+    }, { remote: config.sparkRemote, database: config.sparkDatabase });
     await migrateLegacy(catalog, opened, logger);
     await reconcileStorage(catalog, opened, logger);
     return { catalog, engine: opened, budget };

@@ -23,6 +23,8 @@ export interface ServeOptions {
   uploadIdleTimeoutMs: number;
   threads?: number;
   engine: EngineKind;
+  sparkRemote?: string;
+  sparkDatabase?: string;
   tlsCert?: string;
   tlsKey?: string;
   insecure: boolean;
@@ -68,6 +70,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
     threads: options.threads,
     engine: options.engine,
+    sparkRemote: options.sparkRemote,
+    sparkDatabase: options.sparkDatabase,
     tlsCert: options.tlsCert,
     tlsKey: options.tlsKey,
     insecure: options.insecure,

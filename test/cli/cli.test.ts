@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { CLI_PATH, makeTempDir, removeDir, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { testEngine } from '../support/test-engine';
 
 interface Run {
   code: number | null;
@@ -167,7 +168,7 @@ describe('framegate CLI against a real gateway', () => {
     assert.match(table.stdout, /dora\.people_pq/);
     const info = await cli(['info'], env);
     assert.equal(info.code, 0);
-    assert.match(info.stdout, /engine: .*duckdb/i);
+    assert.match(info.stdout, new RegExp(`engine: ${testEngine()} `));
   });
 
   test('rm deletes; then the frame is not found (exit 1, error on stderr)', async () => {

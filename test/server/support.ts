@@ -15,6 +15,8 @@ import { FramegateError, Methods } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
 import type { GatewayConfig } from '../../server/config';
 import { startGateway, type Gateway } from '../../server/gateway';
+import { testEngine } from '../support/test-engine';
+import { startProcessTestGateway } from './process-gateway';
 
 export interface LogEntry {
   level: number;
@@ -47,7 +49,10 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A real gateway (real DuckDB) on 127.0.0.1:0 whose JSON log lines are collected in `logs`. */
+/**
+ * A real gateway (real DuckDB) on 127.0.0.1:0 whose JSON log lines are collected in `logs`; on
+ * another engine under test (test/support/test-engine.ts), a `framegate serve` process on it.
+ */
 /** `adminToken`: when reopening a data dir whose admin exists already (no new one is made then). */
 export async function startTestGateway(config: Partial<GatewayConfig> = {}, keepDirs = false, reuseAdminToken?: string): Promise<TestGateway> {
   const dataDir = config.dataDir ?? tempDir('framegate-gw-data-');
@@ -61,6 +66,9 @@ export async function startTestGateway(config: Partial<GatewayConfig> = {}, keep
   });
   const logger = pino({ level: 'debug' }, sink);
   const configDir = tempDir('framegate-gw-config-');
+  if (testEngine() !== 'duckdb') {
+    return startProcessTestGateway({ queryTimeoutMs: 30_000, ...config }, { dataDir, importDir, configDir }, keepDirs, reuseAdminToken);
+  }
   const gateway = await startGateway(
     { host: '127.0.0.1', port: 0, queryTimeoutMs: 30_000, ...config, dataDir, importDirs: [importDir] },
     { logger, env: { FRAMEGATE_CONFIG_DIR: configDir }, adminName: 'root' },

@@ -3,6 +3,7 @@
  * and waits for its "listening" log line. Used by tests and the benchmark. Builds dist/ first if
  * it is missing. Each gateway gets a config dir of its own (FRAMEGATE_CONFIG_DIR) where it writes
  * its first admin's credentials; `adminToken` is read from there, and `addUser` makes more users.
+ * The engine is the one under test (test-engine.ts): DuckDB, or Spark for the Spark runs.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { Methods } from '../../protocol';
 import { GatewayClient } from '../../rpc/client';
 import { readCredential } from '../../rpc/credentials';
+import { engineArgs, stopGraceMs, testEngine } from './test-engine';
 
 const ROOT = resolve(__dirname, '../..');
 export const CLI_PATH = resolve(ROOT, 'dist/cli.js');
@@ -32,7 +34,7 @@ export interface GatewayProcess {
   child: ChildProcess;
   /** Everything the gateway wrote to stderr so far (its structured log). */
   log: string[];
-  /** A signal (SIGTERM by default; SIGKILL after 10 s) and wait for exit. Keeps the data dir. */
+  /** A signal (SIGTERM by default; SIGKILL after 10 s, a minute on Spark) and wait for exit. Keeps the data dir. */
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** SIGKILL and wait for exit (crash simulation). */
   kill(): Promise<void>;
@@ -79,15 +81,18 @@ export async function startGatewayProcess(options: StartOptions = {}): Promise<G
   const configDir = options.configDir ?? makeTempDir('framegate-config-');
   const port = String(options.port ?? 0);
   const env = { ...process.env, FRAMEGATE_CONFIG_DIR: configDir, FRAMEGATE_ADMIN_NAME: options.adminName ?? 'admin' };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cliPath ?? CLI_PATH, 'serve', '--host', '127.0.0.1', '--port', port, '--data-dir', dataDir, ...(options.args ?? [])], {
+  const engine = await engineArgs(dataDir);
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cliPath ?? CLI_PATH, 'serve', '--host', '127.0.0.1', '--port', port, '--data-dir', dataDir, ...engine, ...(options.args ?? [])], {
     cwd: options.cwd ?? ROOT,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const log: string[] = [];
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // A Spark engine opens its databases and re-registers its tables first: allow for a busy server.
+  const startMs = testEngine() === 'spark' ? Math.max(options.timeoutMs ?? 0, 300_000) : (options.timeoutMs ?? 60_000);
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start within ${options.timeoutMs ?? 60_000} ms:\n${log.join('\n')}`)), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start within ${startMs} ms:\n${log.join('\n')}`)), startMs);
     const lines = createInterface({ input: child.stderr });
     lines.on('line', (line) => {
       log.push(line);
@@ -109,7 +114,7 @@ export async function startGatewayProcess(options: StartOptions = {}): Promise<G
   });
   const waitExit = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), stopGraceMs());
     await exited;
     clearTimeout(killer);
   };

@@ -21,10 +21,11 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes, FramegateError, IDENTIFIER_PATTERN, type ColumnInfo } from '../../../protocol';
 import type { BoundTable, TableReference, TableResolver } from '../engine';
-import { checkAnalyzedPlan, checkParsedPlan } from './guard';
+import { checkAnalyzedPlan, checkParsedPlan, describedRelation, type NamedRelation } from './guard';
 import type { ConnectSession, ExecuteOptions } from './connect-session';
 import { PlanTextError, splitExplain, type ExplainSections } from './plan-text';
 import { selectColumns, sqlRelation, tempView } from './plans';
+import { quoteString } from './spark-types';
 import { LexError, identifierChains, isKeyword, tokenize, type IdentifierChain, type Token } from './sql-lexer';
 import { tableFromIPC } from 'apache-arrow';
 
@@ -126,23 +127,69 @@ function viewName(): string {
   return `${VIEW_PREFIX}${randomBytes(8).toString('hex')}`;
 }
 
-export async function bindQuery(sql: string, context: BindContext): Promise<BoundQuery> {
+/** The chains of the text that spell `relation` (all the same name); refused when none or several do. */
+function spellings(chains: IdentifierChain[], relation: NamedRelation): IdentifierChain[] {
+  const spelled = chains.filter((c) => c.parts.join(', ') === relation.printed);
+  if (spelled.length === 0) throw new FramegateError(ErrorCodes.SqlRefused, `the gateway cannot check this table reference: ${relation.printed}`);
+  const distinct = new Set(spelled.map((c) => JSON.stringify(c.parts.map((p) => p.toLowerCase()))));
+  if (distinct.size > 1) throw new FramegateError(ErrorCodes.SqlRefused, `the gateway cannot tell apart the names spelled ${relation.printed}`);
+  return spelled;
+}
+
+/** Spark's parser takes one statement; several would fail to parse, but they are a refusal, not a typo. */
+function checkOneStatement(tokens: Token[]): void {
+  const end = tokens.findIndex((t) => t.kind === 'punct' && t.value === ';');
+  if (end >= 0 && tokens.slice(end + 1).some((t) => !(t.kind === 'punct' && t.value === ';'))) {
+    throw new FramegateError(ErrorCodes.SqlRefused, 'only a single read-only query is allowed; got several statements');
+  }
+}
+
+/**
+ * `DESCRIBE frame`: the frame's columns as rows (col_name, data_type, comment, as Spark's own
+ * DESCRIBE), made from what the resolver returned; Spark's command never runs.
+ */
+function bindDescribe(sql: string, chains: IdentifierChain[], relation: NamedRelation, context: BindContext): BoundQuery {
+  const chain = spellings(chains, relation)[0]!;
+  const bound = context.resolve(toReference(chain.parts, undefined, sql.slice(chain.start, chain.end)));
+  const rows = bound.columns.map((c) => `(${quoteString(c.name)}, ${quoteString(c.type.toLowerCase())}, CAST(NULL AS STRING))`);
+  return { sql: `SELECT * FROM VALUES ${rows.join(', ')} AS t(col_name, data_type, comment)`, views: [], tables: [bound] };
+}
+
+/**
+ * The gateway documents DuckDB's `name AT (VERSION => 3)` for versions; Spark spells it
+ * `name VERSION AS OF 3`. Rewritten before Spark parses anything, so the checks below see (and
+ * only the rewritten text runs) Spark's spelling.
+ */
+function sparkVersionClauses(sql: string, tokens: Token[]): string {
+  let out = sql;
+  for (let i = tokens.length - 7; i >= 1; i--) {
+    const [at, open, version, eq, gt, number, close] = tokens.slice(i, i + 7);
+    const punct = (token: Token | undefined, value: string) => token?.kind === 'punct' && token.value === value;
+    if (!isKeyword(at, 'AT') || !punct(open, '(') || !isKeyword(version, 'VERSION') || !punct(eq, '=') || !punct(gt, '>') || eq!.end !== gt!.start) continue;
+    if (number?.kind !== 'number' || !/^\d+$/.test(number.value) || !punct(close, ')') || tokens[i - 1]?.kind !== 'ident') continue;
+    out = `${out.slice(0, at!.start)}VERSION AS OF ${number.value}${out.slice(close!.end)}`;
+  }
+  return out;
+}
+
+export async function bindQuery(clientSql: string, context: BindContext): Promise<BoundQuery> {
+  const sql = sparkVersionClauses(clientSql, lex(clientSql));
   const tokens = lex(sql);
   if (tokens.some((t, i) => isKeyword(t, 'IDENTIFIER') && tokens[i + 1]?.value === '(')) {
     throw new FramegateError(ErrorCodes.SqlRefused, 'IDENTIFIER(…) clauses are not allowed');
   }
+  checkOneStatement(tokens);
   const first = await explain(context.session, sql, context.execute);
-  const parsed = checkParsedPlan(first.parsed);
   const chains = identifierChains(tokens);
+  const described = describedRelation(first.parsed);
+  if (described) return bindDescribe(sql, chains, described, context);
+  const parsed = checkParsedPlan(first.parsed);
 
   const references = new Map<string, Reference>();
   for (const relation of parsed.relations) {
-    const spelled = chains.filter((c) => c.parts.join(', ') === relation.printed);
-    if (spelled.length === 0) throw new FramegateError(ErrorCodes.SqlRefused, `the gateway cannot check this table reference: ${relation.printed}`);
-    const distinct = new Set(spelled.map((c) => JSON.stringify(c.parts.map((p) => p.toLowerCase()))));
-    if (distinct.size > 1) throw new FramegateError(ErrorCodes.SqlRefused, `the gateway cannot tell apart the names spelled ${relation.printed}`);
+    const spelled = spellings(chains, relation);
     const parts = spelled[0]!.parts;
-    if (parts.length === 1 && parsed.cteNames.has(parts[0]!.toLowerCase()) && !relation.timeTravel) continue;
+    if (relation.cte) continue;
     for (const chain of spelled) {
       const clause = versionClause(tokens, chain.last);
       if (clause && 'timestamp' in clause) throw new FramegateError(ErrorCodes.SqlRefused, 'TIMESTAMP AS OF is not supported; name a version (sales@2 or VERSION AS OF 2)');

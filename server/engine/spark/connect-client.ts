@@ -24,6 +24,8 @@ import { SparkError, toSparkError } from './connect-errors';
 export const DEFAULT_PORT = 15002;
 /** Arrow batches larger than grpc-js's 4 MB default arrive in one message: allow far more. */
 const MAX_RECEIVE_BYTES = 512 * 1024 * 1024;
+/** Unary calls (analyze, config, artifacts) without a deadline of their own. */
+const UNARY_DEADLINE_MS = 10 * 60_000;
 /** The server refuses requests larger than spark.connect.grpc.maxInboundMessageSize (128 MiB by default). */
 const MAX_SEND_BYTES = 128 * 1024 * 1024;
 
@@ -109,8 +111,16 @@ export class SparkConnectClient {
     return this.address.userId ?? 'framegate';
   }
 
+  /** Unary calls end by this deadline unless given one (a Spark that stops answering leaks no call for long). */
   private static options(options: CallOptions | undefined): grpc.CallOptions {
-    return options?.timeoutMs ? { deadline: Date.now() + options.timeoutMs } : {};
+    return { deadline: Date.now() + (options?.timeoutMs ?? UNARY_DEADLINE_MS) };
+  }
+
+  /** Resolves once the channel is connected (or reconnected); fails after `timeoutMs`. */
+  waitUntilReady(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.stub.waitForReady(Date.now() + timeoutMs, (error) => (error ? reject(error) : resolve()));
+    });
   }
 
   /** Calls wait for the channel to (re)connect instead of failing at once while Spark restarts. */

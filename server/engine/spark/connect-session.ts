@@ -5,11 +5,12 @@
  * session's operations: execute (streamed), analyze, config, interrupt, artifacts, release.
  *
  * Executions carry an operation id and tags. Cancelling a gRPC call does not stop the Spark job,
- * so an execution that is abandoned (aborted, timed out, its reader gone) is also interrupted on
- * the server by its operation id.
+ * so an execution that is abandoned (aborted, timed out, its reader gone) is interrupted on the
+ * server by its operation id, repeatedly, until the server has ended it.
  */
 import { randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { CallOptions, SparkConnectClient } from './connect-client';
 import { SparkError, toSparkError } from './connect-errors';
 import type {
@@ -29,11 +30,33 @@ import type {
 const CLIENT_TYPE = 'framegate';
 /** Artifact chunk size (the server's default inbound message cap is 128 MiB). */
 const ARTIFACT_CHUNK_BYTES = 32 * 1024 * 1024;
+/** An abandoned execution is interrupted again after these pauses (doubling) until its call ends. */
+const INTERRUPT_RETRY_FIRST_MS = 250;
+const INTERRUPT_RETRY_MAX_MS = 5_000;
+/** After this long an abandoned execution's call is cancelled even if the server never ended it. */
+const ABANDON_LIMIT_MS = 120_000;
+const INTERRUPT_TIMEOUT_MS = 30_000;
+
+/** What an aborted execution throws: the same as a cancelled gRPC call. */
+function cancelledCall(): SparkError {
+  return new SparkError('the call was cancelled', GrpcStatus.CANCELLED, null, null, null);
+}
+
+/** Resolves when `work` settles or after `ms`, whichever comes first; leaves no timer behind. */
+function untilOrAfter(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 export interface ExecuteOptions {
   /** Tags for Interrupt by tag (no commas). */
   tags?: string[];
-  /** Aborting cancels the call and interrupts the operation on the server. */
+  /** Aborting fails the execution at once and interrupts its operation on the server until it ends. */
   signal?: AbortSignal;
 }
 
@@ -50,11 +73,15 @@ export class ConnectSession {
   private released = false;
   private readonly background = new Set<Promise<unknown>>();
 
+  private readonly interruptTimeoutMs: number;
+
   constructor(
     private readonly client: SparkConnectClient,
     id: string = randomUUID(),
+    options: { /** Deadline of each Interrupt call (default 30 s). */ interruptTimeoutMs?: number } = {},
   ) {
     this.id = id;
+    this.interruptTimeoutMs = options.interruptTimeoutMs ?? INTERRUPT_TIMEOUT_MS;
   }
 
   private base(): RequestBase {
@@ -78,7 +105,7 @@ export class ConnectSession {
 
   /**
    * Runs a plan; yields its responses as they arrive. Leaving the loop early, an error or an
-   * abort cancels the call and interrupts the operation on the server.
+   * abort stops the operation on the server (abandon).
    */
   async *execute(plan: Plan, options: ExecuteOptions = {}): AsyncGenerator<ExecutePlanResponse> {
     try {
@@ -92,31 +119,76 @@ export class ConnectSession {
 
   private async *executeOnce(plan: Plan, options: ExecuteOptions): AsyncGenerator<ExecutePlanResponse> {
     this.checkOpen();
+    const { signal } = options;
+    if (signal?.aborted) throw cancelledCall();
     const operationId = randomUUID();
     const call = this.client.executePlan({ ...this.base(), operation_id: operationId, plan, tags: options.tags ?? [] });
-    let finished = false;
+    const responses = (call as AsyncIterable<ExecutePlanResponse>)[Symbol.asyncIterator]();
+    // An abort fails the caller at once; the call itself stays open until the server ends it (see abandon).
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_resolve, reject) => (onAbort = () => reject(cancelledCall())));
+    aborted.catch(() => undefined);
+    signal?.addEventListener('abort', onAbort!, { once: true });
+    let pending: Promise<IteratorResult<ExecutePlanResponse>> | null = null;
+    let streamEnded = false;
     let responded = false;
-    const onAbort = () => call.cancel();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      if (options.signal?.aborted) call.cancel();
-      for await (const response of call as AsyncIterable<ExecutePlanResponse>) {
-        this.observe(response.server_side_session_id);
+      for (;;) {
+        pending = responses.next();
+        const result = await Promise.race([pending, aborted]).catch((error: unknown) => {
+          if (!signal?.aborted) streamEnded = true; // the server (or the connection) ended the call
+          throw error;
+        });
+        pending = null;
+        if (result.done) break;
+        this.observe(result.value.server_side_session_id);
         responded = true;
-        yield response;
+        yield result.value;
       }
-      finished = true;
+      streamEnded = true;
     } catch (error) {
       const sparkError = toSparkError(error);
       if (sparkError instanceof SparkError && !responded) sparkError.beforeFirstResponse = true;
       throw sparkError;
     } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-      if (!finished) {
-        call.cancel();
-        this.track(this.interruptOperation(operationId));
-      }
+      signal?.removeEventListener('abort', onAbort!);
+      if (!streamEnded) this.track(this.abandon(operationId, call, responses, pending));
     }
+  }
+
+  /**
+   * Stops an execution nobody reads any more. Cancelling the gRPC call alone leaves the Spark job
+   * running, and an Interrupt sent before the server registered the operation finds nothing; so
+   * the call stays open (its responses dropped) and the operation is interrupted again and again
+   * until the server ends the call: then it is really gone. Bounded: after ABANDON_LIMIT_MS the
+   * call is cut off regardless.
+   */
+  private async abandon(
+    operationId: string,
+    call: { cancel(): void },
+    responses: AsyncIterator<ExecutePlanResponse>,
+    pending: Promise<IteratorResult<ExecutePlanResponse>> | null,
+  ): Promise<void> {
+    let ended = false;
+    const drained = (async () => {
+      try {
+        if (pending && (await pending).done) return;
+        while (!(await responses.next()).done) {
+          // responses of an abandoned execution are dropped
+        }
+      } catch {
+        // the server ended it (cancelled, failed) or the connection went away
+      }
+    })().finally(() => (ended = true));
+    const giveUpAt = Date.now() + ABANDON_LIMIT_MS;
+    let retryMs = INTERRUPT_RETRY_FIRST_MS;
+    while (!ended && Date.now() < giveUpAt) {
+      await this.interruptOperation(operationId).catch(() => []);
+      await untilOrAfter(drained, retryMs);
+      retryMs = Math.min(retryMs * 2, INTERRUPT_RETRY_MAX_MS);
+    }
+    call.cancel();
+    await drained;
   }
 
   /** Runs a relation and gathers its Arrow batches. */
@@ -182,18 +254,18 @@ export class ConnectSession {
 
   /** Interrupts one operation on the server; returns the ids it interrupted. */
   async interruptOperation(operationId: string): Promise<string[]> {
-    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_OPERATION_ID', operation_id: operationId }, { timeoutMs: 30_000 });
+    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_OPERATION_ID', operation_id: operationId }, { timeoutMs: this.interruptTimeoutMs });
     return response.interrupted_ids ?? [];
   }
 
   /** Interrupts every operation of this session carrying `tag`. */
   async interruptTag(tag: string): Promise<string[]> {
-    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_TAG', operation_tag: tag }, { timeoutMs: 30_000 });
+    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_TAG', operation_tag: tag }, { timeoutMs: this.interruptTimeoutMs });
     return response.interrupted_ids ?? [];
   }
 
   async interruptAll(): Promise<string[]> {
-    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_ALL' }, { timeoutMs: 30_000 });
+    const response = await this.client.interrupt({ ...this.base(), interrupt_type: 'INTERRUPT_TYPE_ALL' }, { timeoutMs: this.interruptTimeoutMs });
     return response.interrupted_ids ?? [];
   }
 

@@ -38,6 +38,8 @@ export interface SparkEngineOptions extends EngineOptions {
   database?: string;
   /** Bound on the rows held by sorted copies (default 30M). */
   sortCopyMaxRows?: number;
+  /** How long opening waits for the server to accept a connection (default 120 s: a starting Spark takes a while). */
+  connectTimeoutMs?: number;
 }
 
 export interface SparkEngine extends Engine {
@@ -48,6 +50,11 @@ export interface SparkEngine extends Engine {
 
 /** Local relations up to this size travel inline in the plan; larger ones as a cached artifact. */
 const INLINE_UPLOAD_BYTES = 32 * 1024 * 1024;
+
+/** Said to readers of dropped data: in the user's terms, without the engine's name for it. */
+function gone(): FramegateError {
+  return new FramegateError(ErrorCodes.FrameNotFound, 'the data of this frame version is gone: it was deleted or replaced; read the frame again');
+}
 
 function guessFormat(path: string): FileFormat {
   const ext = extname(path).toLowerCase();
@@ -75,10 +82,18 @@ async function sha256(path: string): Promise<string> {
 }
 
 export async function openSparkEngine(options: SparkEngineOptions): Promise<SparkEngine> {
+  // Database names go into DDL unquoted.
+  if (options.database !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.database)) {
+    throw new FramegateError(ErrorCodes.InternalError, `the Spark database prefix must be an identifier (letters, digits, _): ${options.database}`);
+  }
   mkdirSync(options.dataDir, { recursive: true });
   const client = new SparkConnectClient(options.remote);
   const engine = new SparkEngineImpl(client, options);
+  const connectTimeoutMs = options.connectTimeoutMs ?? 120_000;
   try {
+    await client.waitUntilReady(connectTimeoutMs).catch((error: unknown) => {
+      throw new FramegateError(ErrorCodes.InternalError, `cannot reach the Spark Connect server at ${options.remote} within ${connectTimeoutMs / 1000} s (${(error as Error).message})`);
+    });
     await engine.start();
   } catch (error) {
     await engine.close().catch(() => undefined);
@@ -96,7 +111,10 @@ class SparkEngineImpl implements SparkEngine {
   private databaseLocation = '';
   private readonly sessions = new Set<SparkEngineSession>();
   private readonly running = new Set<Promise<unknown>>();
-  private readonly readers = new Map<StorageId, Set<Promise<unknown>>>();
+  /** What reads each stored id now: dropping it waits for these. */
+  private readonly readers = new Map<StorageId, Set<Promise<void>>>();
+  /** Ids being dropped: new readers of them get FrameNotFound at once. */
+  private readonly dropping = new Set<StorageId>();
   private recovering: Promise<void> | null = null;
   private closing = false;
   private vocabularyRead: Promise<SqlVocabulary> | null = null;
@@ -197,26 +215,40 @@ class SparkEngineImpl implements SparkEngine {
     return work;
   }
 
-  /** Runs `task` while it reads `storages`: dropping one of them waits for it. */
-  async reading<T>(storages: StorageId[], task: () => Promise<T>): Promise<T> {
-    const work = task();
-    const sets = storages.map((s) => {
-      let set = this.readers.get(s);
-      if (!set) this.readers.set(s, (set = new Set()));
-      set.add(work);
+  /**
+   * Marks `storages` as being read until the returned release is called (idempotent): dropping
+   * one of them waits for it. Throws FrameNotFound for ids being dropped.
+   */
+  hold(storages: StorageId[]): () => void {
+    for (const storage of storages) if (this.dropping.has(storage)) throw gone();
+    let settle!: () => void;
+    const held = new Promise<void>((resolve) => (settle = resolve));
+    const sets = storages.map((storage) => {
+      let set = this.readers.get(storage);
+      if (!set) this.readers.set(storage, (set = new Set()));
+      set.add(held);
       return set;
     });
+    return () => {
+      for (const set of sets) set.delete(held);
+      settle();
+    };
+  }
+
+  /** Runs `task` while it reads `storages`: dropping one of them waits for it. */
+  async reading<T>(storages: StorageId[], task: () => Promise<T>): Promise<T> {
+    const release = this.hold(storages);
     try {
-      return await work;
+      return await task();
     } finally {
-      for (const set of sets) set.delete(work);
+      release();
     }
   }
 
   /** The numbered table behind stored data the resolver returned. */
   stored(bound: BoundTable): NumberedTable {
     const record = this.manifest.read(bound.storage);
-    if (record?.state !== 'stored') throw new FramegateError(ErrorCodes.QueryFailed, `the stored data ${bound.storage} is missing`);
+    if (record?.state !== 'stored' || this.dropping.has(bound.storage)) throw gone();
     return { table: this.tableOf(bound.storage), columns: record.columns, numbering: record.numbering };
   }
 
@@ -263,24 +295,44 @@ class SparkEngineImpl implements SparkEngine {
     this.manifest.write(pending);
     const handle = this.newSessionHandle();
     const op = this.operation(handle, 'fg-store');
+    let settled = false;
+    const work = handle.run((s) => write(s, op), false).finally(() => (settled = true));
     try {
-      const written = await handle.run((s) => write(s, op), false);
+      const written = await op.race(work);
       this.manifest.write({ ...pending, state: 'stored', location: written.location || pending.location, columns: written.columns, numbering: written.numbering, bytes: written.bytes });
+      await handle.release();
       return { columns: written.columns, rowCount: written.numbering.rowCount, bytes: written.bytes };
     } catch (error) {
-      await this.admin.run((s) => s.sql(`DROP TABLE IF EXISTS ${qualified}`)).catch(() => undefined);
-      this.manifest.remove(storage);
+      // Nothing of a failed store may stay, also of one that timed out while Spark was still
+      // writing: cleaned up once the write has stopped (it was interrupted), in the background
+      // then, so the caller hears of the timeout at once.
+      const cleanup = work
+        .catch(() => undefined)
+        .then(async () => {
+          await handle.release();
+          await this.admin.run((s) => s.sql(`DROP TABLE IF EXISTS ${qualified}`)).catch(() => undefined);
+          this.manifest.remove(storage);
+        });
+      if (settled) await cleanup;
+      else void this.track(() => cleanup).catch(() => undefined);
       const mapped = toFramegateError(error, op);
       throw mapError ? mapError(mapped) : mapped;
     } finally {
       op.done();
-      await handle.release();
     }
+  }
+
+  /** Engine housekeeping on the admin session, bounded by the query timeout like client work. */
+  private bounded<T>(task: (session: ConnectSession) => Promise<T>): Promise<T> {
+    const op = this.operation(this.admin, 'fg-admin');
+    return op.race(this.admin.run(task)).catch((error: unknown) => {
+      throw toFramegateError(error, op);
+    }).finally(() => op.done());
   }
 
   listStorage(): Promise<StorageId[]> {
     return this.track(async () => {
-      const inSpark = await this.admin.run((s) => this.tablesIn(s, this.databases.stored));
+      const inSpark = await this.bounded((s) => this.tablesIn(s, this.databases.stored));
       const ids = new Set([...this.manifest.all().map((r) => r.storage), ...[...inSpark].filter((t) => STORAGE_ID_PATTERN.test(t))]);
       return [...ids].sort();
     });
@@ -355,15 +407,20 @@ class SparkEngineImpl implements SparkEngine {
 
   dropStorage(storage: StorageId): Promise<void> {
     return this.track(async () => {
-      await Promise.allSettled([...(this.readers.get(storage) ?? [])]);
-      const record = this.manifest.read(storage);
       const qualified = this.tableOf(storage);
-      await this.sortedCopies.forget(qualified);
-      await this.admin.run((s) => s.sql(`DROP TABLE IF EXISTS ${qualified}`));
-      // Re-registered (external) or unfinished tables: Spark's DROP leaves their files.
-      if (record && (record.external || record.state === 'pending')) await this.removeFiles(record);
-      this.manifest.remove(storage);
-      this.readers.delete(storage);
+      this.dropping.add(storage);
+      try {
+        await Promise.all([...(this.readers.get(storage) ?? [])]);
+        const record = this.manifest.read(storage);
+        await this.sortedCopies.forget(qualified);
+        await this.bounded((s) => s.sql(`DROP TABLE IF EXISTS ${qualified}`));
+        // Re-registered (external) or unfinished tables: Spark's DROP leaves their files.
+        if (record && (record.external || record.state === 'pending')) await this.removeFiles(record);
+        this.manifest.remove(storage);
+        this.readers.delete(storage);
+      } finally {
+        this.dropping.delete(storage);
+      }
     });
   }
 

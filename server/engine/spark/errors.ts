@@ -39,17 +39,32 @@ export class Operation {
   cancelled = false;
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
+  private stop!: (error: FramegateError) => void;
+  /** Rejects when the operation times out or is cancelled. */
+  private readonly stopped = new Promise<never>((_resolve, reject) => (this.stop = reject));
 
   constructor(
     readonly timeoutMs: number,
     private readonly sessionTag: string,
     onTimeout: (operation: Operation) => void,
   ) {
+    this.stopped.catch(() => undefined); // observed by race(), if anyone races
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort();
+      this.stop(new FramegateError(ErrorCodes.QueryTimeout, `query ran longer than ${this.timeoutMs} ms and was interrupted`));
       onTimeout(this);
     }, timeoutMs);
+  }
+
+  /**
+   * `work`'s outcome, or QueryTimeout / Cancelled the moment the operation times out or is
+   * cancelled, whatever `work` still waits for (a queue, a call to a Spark that stopped
+   * answering): the caller's timeout always fires. `work` goes on until its calls fail.
+   */
+  race<T>(work: Promise<T>): Promise<T> {
+    work.catch(() => undefined);
+    return Promise.race([work, this.stopped]);
   }
 
   /** Options for each execution of this operation; throws once it timed out or was cancelled. */
@@ -66,6 +81,7 @@ export class Operation {
   cancel(): void {
     this.cancelled = true;
     this.controller.abort();
+    this.stop(new FramegateError(ErrorCodes.Cancelled, 'query was cancelled'));
   }
 
   done(): void {

@@ -87,12 +87,12 @@ export interface NamedRelation {
   printed: string;
   /** Read with `VERSION AS OF` (or `@v`) / `TIMESTAMP AS OF`. */
   timeTravel: boolean;
+  /** A single-part name inside a WITH that defines it: the CTE, not a frame. */
+  cte: boolean;
 }
 
 export interface ParsedQuery {
   relations: NamedRelation[];
-  /** Names the query defines with WITH (lower case): relations of these names are not frames. */
-  cteNames: Set<string>;
 }
 
 const RELATION = /^(?:'RelationTimeTravel )?'UnresolvedRelation \[(.*)\], \[(.*)\], (true|false)(?:, .*)?$/;
@@ -102,8 +102,12 @@ const CTE = /^CTE \[(.*)\]$/;
 /** Checks a parsed plan (its lines); returns what the binder must resolve. Throws SqlRefused. */
 export function checkParsedPlan(lines: string[]): ParsedQuery {
   const relations: NamedRelation[] = [];
-  const cteNames = new Set<string>();
+  // The nodes above the current one, each with the CTE names it defines (a WITH's scope is its subtree).
+  const ancestors: { depth: number; ctes: Set<string> }[] = [];
   for (const node of planNodes(lines)) {
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1]!.depth >= node.depth) ancestors.pop();
+    const ctes = new Set<string>();
+    ancestors.push({ depth: node.depth, ctes });
     if (!ALLOWED_NODES.has(node.name)) {
       throw refused(`only a single read-only query is allowed; this is ${describeNode(node.name)}`, { node: node.name });
     }
@@ -112,16 +116,34 @@ export function checkParsedPlan(lines: string[]): ParsedQuery {
       if (!match) throw refused('the gateway cannot check this table reference', { node: node.text });
       if (match[2] !== '') throw refused('table options (WITH (…)) are not allowed');
       if (match[3] !== 'false') throw refused('streaming reads are not allowed');
-      relations.push({ printed: match[1]!, timeTravel: node.name === 'RelationTimeTravel' });
+      const printed = match[1]!;
+      const timeTravel = node.name === 'RelationTimeTravel';
+      const cte = !timeTravel && !printed.includes(', ') && ancestors.some((a) => a.ctes.has(printed.toLowerCase()));
+      relations.push({ printed, timeTravel, cte });
     } else if (node.name === 'UnresolvedTableValuedFunction') {
       const name = TABLE_FUNCTION.exec(node.text)?.[1]?.toLowerCase() ?? '';
       if (!ALLOWED_TABLE_FUNCTIONS.has(name)) throw refused(`table function ${name || '?'} is not allowed`, { function: name });
     } else if (node.name === 'CTE') {
-      for (const name of CTE.exec(node.text)?.[1]?.split(', ') ?? []) cteNames.add(name.toLowerCase());
+      for (const name of CTE.exec(node.text)?.[1]?.split(', ') ?? []) ctes.add(name.toLowerCase());
     }
   }
   checkFunctions(lines.join('\n'));
-  return { relations, cteNames };
+  return { relations };
+}
+
+const DESCRIBE_ROOT = /^'DescribeRelation (?:true|false), \[[^\]]*\]$/;
+const DESCRIBED = /^'UnresolvedTableOrView \[(.*)\], DESCRIBE TABLE, true(?:, QueryLike)?$/;
+
+/**
+ * `DESCRIBE [TABLE] [EXTENDED] name` (and nothing else: no column, no partition): the relation
+ * it names, or null for any other plan. The engine answers it from the frame's columns without
+ * running Spark's command.
+ */
+export function describedRelation(lines: string[]): NamedRelation | null {
+  const nodes = planNodes(lines);
+  if (lines.length !== 2 || nodes.length !== 2 || !DESCRIBE_ROOT.test(nodes[0]!.text)) return null;
+  const printed = DESCRIBED.exec(nodes[1]!.text)?.[1];
+  return printed ? { printed, timeTravel: false, cte: false } : null;
 }
 
 function describeNode(name: string): string {

@@ -56,19 +56,22 @@ export interface PlanNode {
   name: string;
   /** The node's line without tree prefix. */
   text: string;
+  /** Nesting in the printed tree: 0 for the root; a node's ancestors are the nearest earlier nodes of smaller depth. */
+  depth: number;
 }
 
-const CHILD_PREFIX = /^(?:(?: {3}|: {2})*)(?:\+- |:- )(.*)$/;
+const CHILD_PREFIX = /^((?: {3}|: {2})*(?:\+- |:- ))(.*)$/;
 const NODE_NAME = /^'?([A-Za-z][\w$]*)/;
 
 /** The nodes of one printed tree (continuation lines skipped). */
 export function planNodes(lines: string[]): PlanNode[] {
   const nodes: PlanNode[] = [];
   lines.forEach((line, i) => {
-    const text = i === 0 ? line : CHILD_PREFIX.exec(line)?.[1];
-    if (text === undefined) return;
+    const child = i === 0 ? null : CHILD_PREFIX.exec(line);
+    if (i > 0 && !child) return;
+    const text = child ? child[2]! : line;
     const name = NODE_NAME.exec(text)?.[1];
-    if (name) nodes.push({ name, text });
+    if (name) nodes.push({ name, text, depth: child ? child[1]!.length / 3 : 0 });
   });
   return nodes;
 }

@@ -22,6 +22,9 @@ export const SESSION_CONFIG: Record<string, string> = {
   'spark.sql.statistics.size.autoUpdate.enabled': 'true',
 };
 
+/** Opening and configuring a session takes a few calls; after this long Spark is not answering. */
+const OPEN_TIMEOUT_MS = 120_000;
+
 export class SessionHandle {
   private current: Promise<ConnectSession> | null = null;
   private released = false;
@@ -38,9 +41,11 @@ export class SessionHandle {
     if (this.released) return Promise.reject(new Error('the session is closed'));
     this.current ??= (async () => {
       const session = new ConnectSession(this.client);
-      await session.setConfig(SESSION_CONFIG);
-      await session.sql(`CREATE DATABASE IF NOT EXISTS ${this.emptyDatabase}`);
-      await session.sql(`USE ${this.emptyDatabase}`);
+      // Bounded: callers are (their query timeout), but a stalled Spark must not hold this open forever.
+      await session.setConfig(SESSION_CONFIG, { timeoutMs: OPEN_TIMEOUT_MS });
+      const signal = AbortSignal.timeout(OPEN_TIMEOUT_MS);
+      await session.sql(`CREATE DATABASE IF NOT EXISTS ${this.emptyDatabase}`, { signal });
+      await session.sql(`USE ${this.emptyDatabase}`, { signal });
       return session;
     })();
     const opening = this.current;

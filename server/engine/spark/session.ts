@@ -49,6 +49,7 @@ export interface SessionHost {
   operation(handle: SessionHandle, tag: string): Operation;
   track<T>(start: () => Promise<T>): Promise<T>;
   reading<T>(storages: StorageId[], task: () => Promise<T>): Promise<T>;
+  hold(storages: StorageId[]): () => void;
   stored(bound: BoundTable): NumberedTable;
   tableOf(storage: StorageId): string;
   storeCopy(storage: StorageId, source: NumberedTable): Promise<StoredInfo>;
@@ -87,6 +88,10 @@ function checkFilter(filter: string): void {
   if (depth !== 0) throw new FramegateError(ErrorCodes.InvalidSql, 'the filter has an unmatched (');
 }
 
+function newSessionTag(): string {
+  return `fg-s-${randomBytes(6).toString('hex')}`;
+}
+
 /** A Spark result as the gateway holds it: none of its bytes are in the gateway's memory. */
 function held(info: ResultInfo): HeldResult {
   return { ...info, bytes: 0 };
@@ -94,12 +99,15 @@ function held(info: ResultInfo): HeldResult {
 
 export class SparkEngineSession implements EngineSession {
   private readonly spark: SessionHandle;
-  private readonly tag = `fg-s-${randomBytes(6).toString('hex')}`;
+  /** Carried by every execution of this session; a new one after each interrupt (see interrupt). */
+  private tag = newSessionTag();
   private readonly queries = new Mutex();
   private readonly results = new Map<string, ResultRecord>();
   private readonly closeListeners: (() => void)[] = [];
   private readonly background = new Set<Promise<unknown>>();
   private readonly live = new Set<Operation>();
+  /** Releases of the stored data held by exports not yet finished (released at close too). */
+  private readonly exportHolds = new Set<() => void>();
   private epoch = 0;
   private closed = false;
   private counter = 0;
@@ -115,28 +123,39 @@ export class SparkEngineSession implements EngineSession {
     this.closeListeners.push(listener);
   }
 
-  /** Runs one operation on this session's Spark session with the query timeout. */
+  /**
+   * Runs one operation on this session's Spark session. Its query timeout counts from the call,
+   * waiting in the queue included, and fails the call when it fires even if Spark does not answer.
+   */
   private run<T>(task: (session: ConnectSession, op: Operation) => Promise<T>, options: { queued?: boolean; retry?: boolean } = {}): Promise<T> {
     if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
     const epoch = this.epoch;
-    const body = async () => {
-      if (this.epoch !== epoch) throw new FramegateError(ErrorCodes.Cancelled, 'query was cancelled');
+    return this.host.track(async () => {
       const op = this.host.operation(this.spark, this.tag);
       this.live.add(op);
+      const body = () => {
+        if (this.epoch !== epoch) throw new FramegateError(ErrorCodes.Cancelled, 'query was cancelled');
+        op.check();
+        return this.spark.run((session) => task(session, op), options.retry ?? false);
+      };
       try {
-        return await this.spark.run((session) => task(session, op), options.retry ?? false);
+        return await op.race(options.queued ? this.queries.run(body) : body());
       } catch (error) {
         throw toFramegateError(error, op);
       } finally {
         op.done();
         this.live.delete(op);
       }
-    };
-    return this.host.track(() => (options.queued ? this.queries.run(body) : body()));
+    });
   }
 
   private resultTable(): string {
     return `${this.host.databases.work}.r_${randomBytes(8).toString('hex')}`;
+  }
+
+  /** The id of this session's Spark Connect session (opened if need be): for logs and diagnostics. */
+  async sparkSessionId(): Promise<string> {
+    return (await this.spark.session()).id;
   }
 
   /** Binds, runs and materializes client SQL as a result. */
@@ -293,9 +312,24 @@ export class SparkEngineSession implements EngineSession {
   }
 
   async export(source: DataSource, sort?: SortKey[], columnNames?: string[]): Promise<ArrowExport> {
+    if (this.closed) throw new FramegateError(ErrorCodes.InternalError, 'the session is closed');
     const src = this.source(source);
     const columns = pickColumns(src.table.columns, columnNames);
-    const table = sort?.length ? await this.run(() => this.host.sortedCopies.get(src.table, orderBy(src.table.columns, sort))) : src.table;
+    // Held from here until the stream ends, fails, is abandoned or the session closes: dropping
+    // the frame meanwhile waits for it.
+    const held = this.host.hold(src.storages);
+    const release = () => {
+      this.exportHolds.delete(release);
+      held();
+    };
+    this.exportHolds.add(release);
+    let table: NumberedTable;
+    try {
+      table = sort?.length ? await this.run(() => this.host.sortedCopies.get(src.table, orderBy(src.table.columns, sort))) : src.table;
+    } catch (error) {
+      release();
+      throw error;
+    }
     const spark = this.spark;
     const tag = this.tag;
     // An export is bounded by its reader (backpressure), not by the query timeout; abandoning it
@@ -311,6 +345,7 @@ export class SparkEngineSession implements EngineSession {
         throw toFramegateError(error);
       } finally {
         if (!finished) await spark.interruptTag(exportTag);
+        release();
       }
     };
     return { columns, rowCount: table.numbering.rowCount, parts: parts() };
@@ -332,10 +367,18 @@ export class SparkEngineSession implements EngineSession {
     );
   }
 
+  /**
+   * Cancels the running and queued work (aborted executions are interrupted by id until Spark
+   * ends them) and interrupts by tag what else carries the session's tag (exports). Work started
+   * from now on gets a new tag: the tag interrupt may reach Spark late (after the session opened),
+   * and must not stop that work.
+   */
   interrupt(): void {
     this.epoch++;
     for (const op of this.live) op.cancel();
-    const work = this.spark.interruptTag(this.tag);
+    const interrupted = this.tag;
+    this.tag = newSessionTag();
+    const work = this.spark.interruptTag(interrupted);
     this.background.add(work);
     void work.then(() => this.background.delete(work));
   }
@@ -345,6 +388,7 @@ export class SparkEngineSession implements EngineSession {
     this.interrupt();
     this.closed = true;
     await Promise.allSettled([this.queries.run(() => Promise.resolve())]);
+    for (const release of [...this.exportHolds]) release();
     for (const record of this.results.values()) this.dropInBackground(record.table.table);
     this.results.clear();
     await Promise.allSettled([...this.background]);

@@ -29,6 +29,12 @@ export interface ConformanceTarget {
   rows?: number;
   /** The engine's quoted identifier (default `"name"`), for names like `sales@1`. */
   quote?: (identifier: string) => string;
+  /**
+   * The query timeout of the engine the timeout test opens (default 1,500 ms): longer than a
+   * one-row query and a store of 100,000 rows take on this engine, far shorter than the runaway
+   * query. A cluster engine (Spark) spends seconds per query on planning and jobs, so it needs more.
+   */
+  shortTimeoutMs?: number;
 }
 
 function optionsIn(dir: string, queryTimeoutMs: number): EngineOptions & { importDir: string } {
@@ -475,7 +481,7 @@ export function runConformance(target: ConformanceTarget): void {
   describe(`Engine conformance: ${target.name}, timeouts and closing`, () => {
     test('a runaway query times out, the session stays usable; close waits for running work, then refuses new work', async () => {
       const dir = mkdtempSync(join(tmpdir(), `fg-conformance-${target.name}-timeout-`));
-      const engine = await target.open(optionsIn(dir, 1500));
+      const engine = await target.open(optionsIn(dir, target.shortTimeoutMs ?? 1500));
       try {
         const catalog = new TestCatalog(engine);
         await catalog.saveArrow('big', bigTable(100_000));

@@ -9,6 +9,7 @@ import { SparkError } from '../../../../server/engine/spark/connect-errors';
 import { ConnectSession } from '../../../../server/engine/spark/connect-session';
 import { localRelationBytes } from '../../../../server/engine/spark/plans';
 import { columnsOf } from '../../../../server/engine/spark/spark-types';
+import { jobOfSession } from './server';
 import { sparkServer } from './shared';
 
 const sql = (query: string) => ({ sql: { query } });
@@ -123,31 +124,40 @@ describe('Spark Connect client', { timeout: 600_000 }, () => {
     await rejectsSpark(short.collect(sql('SELECT 1')), 'INVALID_HANDLE');
   });
 
-  /** Starts an endless job; resolves once the server has started it (its first response). */
-  function startEndlessJob(worker: ConnectSession, options: { tags: string[]; signal?: AbortSignal }): { started: Promise<void>; outcome: Promise<unknown> } {
-    let markStarted!: () => void;
-    const started = new Promise<void>((resolveStarted) => (markStarted = resolveStarted));
+  /**
+   * About a minute of work on both cores of a quiet machine, minutes under load: long past what a
+   * test waits for once it interrupted the job, yet it ends by itself should an interrupt be lost.
+   */
+  const LONG_JOB = sql('SELECT count(*) FROM range(0, 10000000000, 1, 2) WHERE hash(id) = 7');
+  /** A small job that takes seconds when both cores are free (FIFO: it waits behind a job left running). */
+  const SMALL_JOB = sql('SELECT sum(id) FROM range(0, 1000000, 1, 2)');
+  const FREE_AGAIN_MS = 30_000;
+
+  /** Starts LONG_JOB on `worker`; resolves once Spark runs it (its log says so). */
+  async function startLongJob(worker: ConnectSession, options: { tags: string[]; signal?: AbortSignal }): Promise<{ outcome: Promise<unknown> }> {
+    const server = await sparkServer();
+    const from = server.logMark();
     const outcome = (async () => {
-      // Hours of work on both cores if nothing stops it.
-      for await (const _response of worker.execute({ root: sql('SELECT count(*) FROM range(0, 1000000000000, 1, 2) WHERE hash(id) = 7') }, options)) markStarted();
+      for await (const _response of worker.execute({ root: LONG_JOB }, options)) {
+        // progress only
+      }
       return 'finished';
     })().catch((error: unknown) => error);
-    void outcome.then(() => markStarted());
-    return { started, outcome };
+    await Promise.race([server.waitForLog(jobOfSession(worker.id), { from }), outcome.then((result) => assert.fail(`the job ended before it ran: ${String(result)}`))]);
+    return { outcome };
   }
 
   test('interrupt by tag stops the Spark job, not only the call', { timeout: 180_000 }, async () => {
     const worker = new ConnectSession(client);
     try {
-      const job = startEndlessJob(worker, { tags: ['fg-test-long'] });
-      await job.started;
+      const job = await startLongJob(worker, { tags: ['fg-test-long'] });
       assert.equal((await worker.interruptTag('fg-test-long')).length, 1);
       const error = await job.outcome;
       assert.ok(error instanceof SparkError && error.is('OPERATION_CANCELED'), `expected OPERATION_CANCELED, got ${String(error)}`);
-      // Both cores are free again: a small job finishes at once.
+      // Both cores are free again: a small job finishes long before the long one could have.
       const began = performance.now();
-      await worker.collect(sql('SELECT sum(id) FROM range(0, 1000000, 1, 2)'));
-      assert.ok(performance.now() - began < 30_000);
+      await worker.collect(SMALL_JOB);
+      assert.ok(performance.now() - began < FREE_AGAIN_MS, 'the small job waited behind the interrupted one');
     } finally {
       await worker.release();
     }
@@ -157,17 +167,42 @@ describe('Spark Connect client', { timeout: 600_000 }, () => {
     const worker = new ConnectSession(client);
     try {
       const controller = new AbortController();
-      const job = startEndlessJob(worker, { tags: ['fg-test-abort'], signal: controller.signal });
-      await job.started;
+      const job = await startLongJob(worker, { tags: ['fg-test-abort'], signal: controller.signal });
       controller.abort();
       const error = await job.outcome;
       assert.ok(error instanceof SparkError && error.grpcCode === 1, `expected a cancelled call, got ${String(error)}`);
       await worker.settled();
-      // The abandoned operation was interrupted by id: nothing is left to interrupt by its tag.
+      // The abandoned operation was interrupted by id until the server ended it: nothing is left to interrupt by its tag.
       assert.deepEqual(await worker.interruptTag('fg-test-abort'), []);
       const began = performance.now();
-      await worker.collect(sql('SELECT sum(id) FROM range(0, 1000000, 1, 2)'));
-      assert.ok(performance.now() - began < 30_000);
+      await worker.collect(SMALL_JOB);
+      assert.ok(performance.now() - began < FREE_AGAIN_MS, 'the small job waited behind the abandoned one');
+    } finally {
+      await worker.release();
+    }
+  });
+
+  test('an abandoned execution is interrupted again until Spark ends it, also when an interrupt is lost', { timeout: 180_000 }, async () => {
+    const server = await sparkServer();
+    const interruptTimeoutMs = 2_000;
+    const worker = new ConnectSession(client, undefined, { interruptTimeoutMs });
+    try {
+      const controller = new AbortController();
+      const job = await startLongJob(worker, { tags: ['fg-test-lost'], signal: controller.signal });
+      server.pause(); // the interrupt sent on abort gets no answer: it fails at its deadline
+      try {
+        controller.abort();
+        const error = await job.outcome; // the caller hears at once, frozen Spark or not
+        assert.ok(error instanceof SparkError && error.grpcCode === 1, `expected a cancelled call, got ${String(error)}`);
+        // An interrupt sent after that one, with the same deadline, failing: the first one is lost.
+        await assert.rejects(worker.interruptTag('fg-test-probe'), (e) => e instanceof SparkError && e.grpcCode === 4);
+      } finally {
+        server.resume();
+      }
+      await worker.settled(); // the interrupts went on until Spark ended the call
+      const began = performance.now();
+      await worker.collect(SMALL_JOB);
+      assert.ok(performance.now() - began < FREE_AGAIN_MS, 'the small job waited behind the abandoned one');
     } finally {
       await worker.release();
     }

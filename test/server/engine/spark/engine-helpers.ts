@@ -68,8 +68,15 @@ export async function openTestEngine(overrides: Partial<SparkEngineOptions> = {}
     ...overrides,
   };
   const catalog = new TestCatalog();
+  let engine: SparkEngine;
+  try {
+    engine = await openSparkEngine(options);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const t: TestEngine = {
-    engine: await openSparkEngine(options),
+    engine,
     dataDir,
     importDir,
     options,

@@ -143,6 +143,10 @@ describe('Spark engine', { timeout: 900_000 }, () => {
         t.catalog.asked.map((r) => [r.namespace ?? null, r.name, r.version ?? null]).sort(),
         [['alice', 'small', null], [null, 'small', 1], [null, 'small', null]].sort(),
       );
+      // `AT (VERSION => 1)` is DuckDB's spelling, which the gateway documents for every engine.
+      const at = await session.runSql('SELECT max(n) AS e FROM small AT (VERSION => 1)', t.catalog.resolve);
+      const aw = await session.window({ source: { kind: 'result', id: at.id }, offset: 0, limit: 1 });
+      assert.equal((tableFromIPC(aw.ipc).get(0)!.toJSON() as Record<string, unknown>).e, 10);
       // Refused by the resolver (no such frame, or one the caller may not read): its error as it is.
       t.catalog.hidden.add('alice.small');
       await rejectsWith(session.runSql('SELECT * FROM alice.small', t.catalog.resolve), 'FrameNotFound', /alice\.small/);
@@ -177,7 +181,7 @@ describe('Spark engine', { timeout: 900_000 }, () => {
     try {
       for (const sql of refused) await rejectsWith(session.runSql(sql, t.catalog.resolve), 'SqlRefused');
       await rejectsWith(session.runSql('SELECT * FROM parquet.`/etc/hosts`', t.catalog.resolve), 'SqlRefused', /file paths/);
-      await rejectsWith(session.runSql('SELECT 1; SELECT 2', t.catalog.resolve), 'InvalidSql');
+      await rejectsWith(session.runSql('SELECT 1; SELECT 2', t.catalog.resolve), 'SqlRefused', /several statements/);
       await rejectsWith(session.runSql('SELECT nope FROM big', t.catalog.resolve), 'InvalidSql', /nope/);
       // The frame is still there.
       assert.equal((await session.runSql('SELECT count(*) AS n FROM big', t.catalog.resolve)).rowCount, 1);

@@ -6,10 +6,19 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Table, TimestampMillisecond, Uint8, Utf8, tableFromArrays, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { openTestEngine, rejectsWith, storageId, type TestEngine } from './engine-helpers';
+import type { SparkEngineSession } from '../../../../server/engine/spark/session';
+import { jobOfSession } from './server';
 import { sparkServer } from './shared';
 
-/** Hours of work on both cores (nothing the optimizer can fold away). */
-const ENDLESS = 'SELECT count(*) AS n FROM range(0, 1000000000000, 1, 2) WHERE hash(id) = 7';
+/**
+ * About a minute of work on both cores of a quiet machine, minutes under load (nothing the
+ * optimizer can fold away): far longer than the tests wait once they stopped it, yet it ends by
+ * itself should a stop ever be lost, so no test can leave Spark busy for hours.
+ */
+const LONG = 'SELECT count(*) AS n FROM range(0, 10000000000, 1, 2) WHERE hash(id) = 7';
+/** Seconds when Spark's cores are free; a job left running makes it wait (FIFO). */
+const SMALL = 'SELECT sum(id) AS s FROM range(1000000)';
+const FREE_AGAIN_MS = 30_000;
 
 describe('Spark engine: files, uploads, drops', { timeout: 600_000 }, () => {
   let t: TestEngine;
@@ -99,11 +108,13 @@ describe('Spark engine: files, uploads, drops', { timeout: 600_000 }, () => {
   test('interrupt stops the running query on Spark; queued work is cancelled', async () => {
     const session = t.engine.openSession('interrupt');
     try {
-      const running = session.runSql(ENDLESS, t.catalog.resolve);
+      const server = await sparkServer();
+      const from = server.logMark();
+      const running = session.runSql(LONG, t.catalog.resolve);
       const queued = session.runSql('SELECT 1 AS one', t.catalog.resolve);
       const outcome = Promise.allSettled([running, queued]);
-      // Interrupt once Spark runs the job: the session's queries carry its tag.
-      await t.engine.storeQuery(storageId(), 'SELECT 1 AS ready', t.catalog.resolve);
+      // Interrupt once Spark runs the job: its log names the session's Spark session.
+      await server.waitForLog(jobOfSession(await (session as SparkEngineSession).sparkSessionId()), { from });
       session.interrupt();
       const [first, second] = await outcome;
       assert.equal(first.status, 'rejected');
@@ -111,8 +122,8 @@ describe('Spark engine: files, uploads, drops', { timeout: 600_000 }, () => {
       assert.equal(((first).reason as { kind: string }).kind, 'Cancelled');
       assert.equal(((second).reason as { kind: string }).kind, 'Cancelled');
       const began = performance.now();
-      await session.runSql('SELECT sum(id) AS s FROM range(1000000)', t.catalog.resolve);
-      assert.ok(performance.now() - began < 60_000, 'Spark is free again');
+      await session.runSql(SMALL, t.catalog.resolve);
+      assert.ok(performance.now() - began < FREE_AGAIN_MS, 'Spark is free again');
     } finally {
       await session.close();
     }
@@ -124,15 +135,58 @@ describe('Spark engine: timeouts and restarts', { timeout: 900_000 }, () => {
     const t = await openTestEngine({ queryTimeoutMs: 8_000 });
     const session = t.engine.openSession('timeout');
     try {
-      await rejectsWith(session.runSql(ENDLESS, t.catalog.resolve), 'QueryTimeout');
-      await rejectsWith(t.engine.storeQuery(storageId(), ENDLESS, t.catalog.resolve), 'QueryTimeout');
+      await rejectsWith(session.runSql(LONG, t.catalog.resolve), 'QueryTimeout');
+      await rejectsWith(t.engine.storeQuery(storageId(), LONG, t.catalog.resolve), 'QueryTimeout');
       const began = performance.now();
-      await session.runSql('SELECT sum(id) AS s FROM range(1000000)', t.catalog.resolve);
-      assert.ok(performance.now() - began < 8_000, 'the timed-out jobs no longer hold the cores');
+      await session.runSql(SMALL, t.catalog.resolve);
+      assert.ok(performance.now() - began < FREE_AGAIN_MS, 'the timed-out jobs no longer hold the cores');
     } finally {
       await session.close();
       await t.cleanup();
     }
+  });
+
+  test('a Spark that stops answering: every call fails on time with QueryTimeout, and work goes on once it answers', async () => {
+    const server = await sparkServer();
+    // Set up with the usual timeout (a busy machine takes seconds for any write), then the short one.
+    const timeoutMs = 15_000;
+    const t = await openTestEngine();
+    const small = await t.save('small', 'SELECT id FROM range(100)');
+    t.options.queryTimeoutMs = timeoutMs;
+    await t.reopen();
+    const session = t.engine.openSession('stalled');
+    try {
+      server.pause();
+      try {
+        const calls: [string, () => Promise<unknown>][] = [
+          ['window', () => session.window({ source: { kind: 'stored', table: small }, offset: 0, limit: 10 })],
+          ['sql', () => session.runSql('SELECT count(*) AS n FROM small', t.catalog.resolve)],
+          ['store', () => t.engine.storeQuery(storageId(), 'SELECT id FROM small', t.catalog.resolve)],
+          ['list', () => t.engine.listStorage()],
+        ];
+        for (const [name, call] of calls) {
+          const began = performance.now();
+          await rejectsWith(call(), 'QueryTimeout');
+          const took = performance.now() - began;
+          assert.ok(took < timeoutMs + 5_000, `${name} failed after ${Math.round(took)} ms`);
+        }
+      } finally {
+        server.resume();
+      }
+      const w = await session.window({ source: { kind: 'stored', table: small }, offset: 90, limit: 20 });
+      assert.equal(w.rows, 10);
+      assert.equal((await session.runSql('SELECT count(*) AS n FROM small', t.catalog.resolve)).rowCount, 1);
+    } finally {
+      server.resume();
+      await session.close();
+      await t.cleanup();
+    }
+  });
+
+  test('opening on a server that is not there fails within the connect timeout, saying where it looked', async () => {
+    const began = performance.now();
+    await rejectsWith(openTestEngine({ remote: 'sc://127.0.0.1:1', connectTimeoutMs: 2_000 }), 'InternalError', /cannot reach the Spark Connect server at sc:\/\/127\.0\.0\.1:1 within 2 s/);
+    assert.ok(performance.now() - began < 30_000);
   });
 
   test('frames survive a gateway restart and a Spark restart, then still drop cleanly', async () => {

@@ -10,7 +10,7 @@
  * restart tests restart it through the same script).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, watch, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, unlinkSync, watch, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -30,8 +30,84 @@ export interface SparkServer {
   readonly warehouse: string;
   /** Stops the JVM (SIGTERM, SIGKILL after a minute) and starts it again on the same port and warehouse. */
   restart(): Promise<void>;
+  /** Freezes the JVM (SIGSTOP): connections stay open, nothing answers. */
+  pause(): void;
+  /** Lets a paused JVM run again (SIGCONT). */
+  resume(): void;
   /** Stops the JVM, waits for it to exit, releases the lock and removes the dir. */
   stop(): Promise<void>;
+  /** The server log's size now: a mark to pass as `from` to waitForLog. */
+  logMark(): number;
+  /**
+   * Resolves with the first line of the server's log (after byte `from`) that matches `pattern`:
+   * how a test learns that Spark really runs a job (DAGScheduler logs "Got job N (Spark Connect -
+   * session_id: …"). Fails after `timeoutMs`.
+   */
+  waitForLog(pattern: RegExp, options?: { from?: number; timeoutMs?: number }): Promise<string>;
+}
+
+/** A Spark job of a session was submitted (DAGScheduler's INFO line names the Connect session). */
+export function jobOfSession(sessionId: string): RegExp {
+  return new RegExp(`DAGScheduler: Got (map stage )?job \\d+ \\(Spark Connect - session_id: "${sessionId}"`);
+}
+
+/** Any Spark job was submitted. */
+export const ANY_JOB = /DAGScheduler: Got (map stage )?job \d+ /;
+
+const LOG_POLL_MS = 100;
+const LOG_WAIT_MS = 120_000;
+
+function logMark(dir: string): number {
+  try {
+    return statSync(join(dir, 'server.log')).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Reads the log as it grows (polled: it is written by the JVM or through our pipe) until a line matches. */
+function waitForLog(dir: string, pattern: RegExp, options: { from?: number; timeoutMs?: number } = {}): Promise<string> {
+  const path = join(dir, 'server.log');
+  const timeoutMs = options.timeoutMs ?? LOG_WAIT_MS;
+  let offset = options.from ?? 0;
+  let partial = '';
+  return new Promise<string>((resolveFound, rejectFound) => {
+    const check = (): boolean => {
+      const size = logMark(dir);
+      if (size <= offset) return false;
+      const fd = openSync(path, 'r');
+      try {
+        const chunk = Buffer.alloc(size - offset);
+        readSync(fd, chunk, 0, chunk.length, offset);
+        offset = size;
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop()!;
+        const found = lines.find((line) => pattern.test(line));
+        if (found === undefined) return false;
+        finish();
+        resolveFound(found);
+        return true;
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const poll = setInterval(() => {
+      try {
+        check();
+      } catch (error) {
+        finish();
+        rejectFound(error instanceof Error ? error : new Error(String(error)));
+      }
+    }, LOG_POLL_MS);
+    const timer = setTimeout(() => {
+      finish();
+      rejectFound(new Error(`the Spark server's log showed no line matching ${String(pattern)} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    function finish(): void {
+      clearInterval(poll);
+      clearTimeout(timer);
+    }
+  });
 }
 
 function ensureInstalled(): void {
@@ -143,6 +219,7 @@ function launch(dir: string, port: number): Promise<Running> {
 
 async function terminate(running: Running): Promise<void> {
   if (running.child.exitCode !== null || running.child.signalCode !== null) return;
+  running.child.kill('SIGCONT'); // a paused JVM handles no SIGTERM
   running.child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
   const forced = new Promise<void>((resolveForced) => {
@@ -172,7 +249,11 @@ function existingServer(dir: string): SparkServer {
       script('start', '--port', String(port));
       return Promise.resolve();
     },
+    pause: () => process.kill(Number(readFileSync(join(dir, 'server.pid'), 'utf8').trim()), 'SIGSTOP'),
+    resume: () => process.kill(Number(readFileSync(join(dir, 'server.pid'), 'utf8').trim()), 'SIGCONT'),
     stop: () => Promise.resolve(),
+    logMark: () => logMark(dir),
+    waitForLog: (pattern, options) => waitForLog(dir, pattern, options),
   };
 }
 
@@ -210,6 +291,8 @@ export async function startSparkServer(): Promise<SparkServer> {
       await terminate(running);
       running = await launch(dir, port);
     },
+    pause: () => running.child.kill('SIGSTOP'),
+    resume: () => running.child.kill('SIGCONT'),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -220,5 +303,7 @@ export async function startSparkServer(): Promise<SparkServer> {
       releaseLock();
       rmSync(dir, { recursive: true, force: true });
     },
+    logMark: () => logMark(dir),
+    waitForLog: (pattern, options) => waitForLog(dir, pattern, options),
   };
 }
