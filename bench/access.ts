@@ -10,16 +10,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Methods } from '../protocol';
 import type { GatewayClient } from '../rpc/client';
 import { removeDir, startGatewayProcess } from '../test/support/gateway-process';
+import { percentile } from './support';
 
 const ROWS = 100_000;
 const FRAMES = 1_000;
 const GRANTS = 100;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 function ipcOf(rows: number, seed: number): Uint8Array {
   return tableToIPC(

@@ -26,6 +26,7 @@ import { storageTable } from '../server/engine/duckdb/sql-text';
 import { newStorageId } from '../server/frames/writer';
 import { cursor, startLsp } from '../test/lsp/lsp-client';
 import { removeDir, startGatewayProcess } from '../test/support/gateway-process';
+import { percentile } from './support';
 
 const FRAMES = Number(process.env.BENCH_LSP_FRAMES ?? 10_000);
 const COLUMNS = 50;
@@ -34,10 +35,6 @@ const OWNERS = 10;
 const TEMPLATES = 50;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 /** One row of 50 columns: c0..c49. */
 function wideRow(): Uint8Array {

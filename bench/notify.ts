@@ -13,15 +13,12 @@ import CliTable from 'cli-table3';
 import { Methods, Notifications, type GatewayEvent } from '../protocol';
 import type { GatewayClient } from '../rpc/client';
 import { removeDir, startGatewayProcess, type GatewayProcess } from '../test/support/gateway-process';
+import { percentile } from './support';
 
 const SAMPLES = Number(process.env.BENCH_NOTIFY_SAMPLES ?? 40);
 const AUDIENCES = [1, 100, 500];
 const MAX_USERS = 100;
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 interface Listener {
   client: GatewayClient;

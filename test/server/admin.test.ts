@@ -11,17 +11,8 @@ import { ErrorCodes, FramegateError, Methods, Notifications, type GatewayEvent }
 import { AuthError, GatewayClient } from '../../rpc/client';
 import { CATALOG_FILE } from '../../server/catalog/catalog';
 import { removeDir, startGatewayProcess } from '../support/gateway-process';
-import { sampleIpc, startTestGateway, waitFor, type TestGateway } from './support';
+import { failure, sampleIpc, startTestGateway, waitFor, type TestGateway } from './support';
 
-async function failure(work: () => Promise<unknown>): Promise<FramegateError> {
-  try {
-    await work();
-  } catch (error) {
-    assert.ok(error instanceof FramegateError, `expected a FramegateError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 /** A query that runs until it is interrupted. */
 const ENDLESS_SQL = 'SELECT count(*) AS n FROM range(1000000000000)';

@@ -13,7 +13,7 @@ import type { GatewayClient } from '../../rpc/client';
 
 /** What the gateway holds beyond the engine's caches of frame data (which windows fill, and which give way). */
 const notCached = (info: { memoryUsedBytes: number; memoryCachedBytes: number }) => info.memoryUsedBytes - info.memoryCachedBytes;
-import { rawExchange, rawSocket, sampleIpc, startTestGateway, type TestGateway } from './support';
+import { failure, rawExchange, rawSocket, sampleIpc, startTestGateway, type TestGateway } from './support';
 
 /** Polls an asynchronous condition until it holds, or fails after `timeoutMs`. */
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
@@ -24,15 +24,6 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10
   }
 }
 
-async function failure(work: Promise<unknown>): Promise<FramegateError> {
-  try {
-    await work;
-  } catch (error) {
-    assert.ok(error instanceof FramegateError, String(error));
-    return error;
-  }
-  assert.fail('expected a failure');
-}
 
 describe('one memory budget', () => {
   let gw: TestGateway;
@@ -65,7 +56,7 @@ describe('one memory budget', () => {
       'SELECT list(range) AS l FROM range(200000000)',
       "SELECT string_agg('abcdefghij', ',') AS l FROM range(200000000)",
     ]) {
-      const error = await failure(client.request(Methods.sql, { sql }));
+      const error = await failure(() => client.request(Methods.sql, { sql }));
       assert.equal(error.kind, 'OutOfMemory', `${sql}: ${error.message}`);
       await stillServes();
     }
@@ -104,7 +95,7 @@ describe('one memory budget', () => {
     const client = await gw.connect();
     t.after(() => client.close());
     await client.request(Methods.save, { name: 'wide', from: { sql: "SELECT range AS id, repeat('w', 100000) AS text FROM range(4000)" } });
-    const error = await failure(client.window({ source: { kind: 'frame', name: 'wide' }, offset: 0, limit: 4000 }));
+    const error = await failure(() => client.window({ source: { kind: 'frame', name: 'wide' }, offset: 0, limit: 4000 }));
     assert.equal(error.kind, 'OutOfMemory', error.message);
     assert.match(error.message, /fewer rows or columns/);
     const small = await client.window({ source: { kind: 'frame', name: 'wide' }, offset: 0, limit: 100 });
@@ -151,10 +142,10 @@ describe('one memory budget', () => {
     const client = await gw.connect();
     t.after(() => client.close());
     const started = performance.now();
-    const unions = await failure(client.request(Methods.sql, { sql: `SELECT 1 AS x${' UNION ALL SELECT 1'.repeat(5000)}` }));
+    const unions = await failure(() => client.request(Methods.sql, { sql: `SELECT 1 AS x${' UNION ALL SELECT 1'.repeat(5000)}` }));
     assert.equal(unions.kind, 'SqlRefused', unions.message);
     assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
-    const long = await failure(client.request(Methods.sql, { sql: `SELECT 1 AS x WHERE ${Array.from({ length: 20_000 }, (_, i) => `${i} = ${i}`).join(' AND ')}` }));
+    const long = await failure(() => client.request(Methods.sql, { sql: `SELECT 1 AS x WHERE ${Array.from({ length: 20_000 }, (_, i) => `${i} = ${i}`).join(' AND ')}` }));
     assert.equal(long.kind, 'InvalidParams');
     assert.match(long.message, new RegExp(MAX_SQL_CHARS.toLocaleString('en-US')));
     await stillServes();

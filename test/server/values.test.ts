@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Decimal, makeData, makeVector, Table, tableFromIPC, tableToIPC, Utf8, type DataType } from 'apache-arrow';
 import { decodeArrowRows } from '../../cli/values';
-import { FramegateError, Methods } from '../../protocol';
+import { Methods } from '../../protocol';
 import type { GatewayClient } from '../../rpc/client';
 import { readLocalFileAsArrow } from '../../server/engine';
 import { DuckDatabase } from '../../server/engine/duckdb/duckdb';
-import { startTestGateway, type TestGateway } from './support';
+import { failure, startTestGateway, type TestGateway } from './support';
 
 /** Decimal128 words (little-endian 32-bit) of unscaled values. */
 function decimalWords(values: bigint[]): Uint32Array {
@@ -41,15 +41,6 @@ function textIpc(second: Uint8Array): Uint8Array {
   return tableToIPC(new Table({ label: vector }), 'stream');
 }
 
-async function failure(work: Promise<unknown>): Promise<FramegateError> {
-  try {
-    await work;
-  } catch (error) {
-    assert.ok(error instanceof FramegateError, String(error));
-    return error;
-  }
-  assert.fail('expected a failure');
-}
 
 describe('values end to end', () => {
   let gw: TestGateway;
@@ -123,21 +114,21 @@ describe('values end to end', () => {
   });
 
   test('text that is not UTF-8 is refused with the column and row; nothing is stored', async () => {
-    const error = await failure(client.upload({ name: 'garbled' }, textIpc(new Uint8Array([0x61, 0xff, 0xfe]))));
+    const error = await failure(() => client.upload({ name: 'garbled' }, textIpc(new Uint8Array([0x61, 0xff, 0xfe]))));
     assert.equal(error.kind, 'BadAttachment');
     assert.match(error.message, /column label, row 2: the text is not valid UTF-8/);
-    assert.equal((await failure(client.request(Methods.schema, { name: 'garbled' }))).kind, 'FrameNotFound');
+    assert.equal((await failure(() => client.request(Methods.schema, { name: 'garbled' }))).kind, 'FrameNotFound');
     // A character cut between two values is caught too.
-    const split = await failure(client.upload({ name: 'garbled' }, textIpc(new Uint8Array([0xa9]))));
+    const split = await failure(() => client.upload({ name: 'garbled' }, textIpc(new Uint8Array([0xa9]))));
     assert.equal(split.kind, 'BadAttachment');
     const fine = await client.upload({ name: 'fine_text' }, textIpc(new TextEncoder().encode('é')));
     assert.equal(fine.rowCount, 2);
   });
 
   test('a decimal with more digits than its type is refused, not stored wrong', async () => {
-    const error = await failure(client.upload({ name: 'overflow' }, decimalIpc(4, 2, [12345n])));
+    const error = await failure(() => client.upload({ name: 'overflow' }, decimalIpc(4, 2, [12345n])));
     assert.equal(error.kind, 'BadAttachment');
     assert.match(error.message, /more digits than DECIMAL\(4,2\)/);
-    assert.equal((await failure(client.request(Methods.schema, { name: 'overflow' }))).kind, 'FrameNotFound');
+    assert.equal((await failure(() => client.request(Methods.schema, { name: 'overflow' }))).kind, 'FrameNotFound');
   });
 });

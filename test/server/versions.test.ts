@@ -7,20 +7,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCodes, FramegateError, Methods, Notifications, type GatewayEvent, type LineageNode } from '../../protocol';
+import { ErrorCodes, Methods, Notifications, type GatewayEvent, type LineageNode } from '../../protocol';
 import type { GatewayClient } from '../../rpc/client';
 import { removeDir, startGatewayProcess } from '../support/gateway-process';
-import { decodeRows, sampleIpc, startTestGateway, waitFor, type TestGateway } from './support';
+import { failure, decodeRows, sampleIpc, startTestGateway, waitFor, type TestGateway } from './support';
 
-async function failure(work: () => Promise<unknown>): Promise<FramegateError> {
-  try {
-    await work();
-  } catch (error) {
-    assert.ok(error instanceof FramegateError, `expected a FramegateError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 function refs(node: LineageNode): unknown {
   if (!node.visible) return `a ${node.kind} you cannot see`;

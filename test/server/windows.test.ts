@@ -7,22 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ErrorCodes, FramegateError, Methods, type SortKey } from '../../protocol';
+import { ErrorCodes, Methods, type SortKey } from '../../protocol';
 import type { GatewayClient } from '../../rpc/client';
-import { decodeRows, startTestGateway, type TestGateway } from './support';
+import { failure, decodeRows, startTestGateway, type TestGateway } from './support';
 
 const ROWS = 100_000; // three default blocks and a bit
 const SQL = `SELECT range AS id, (range * 7919) % 1000 AS k, 'name-' || range AS label, CASE WHEN range % 7 = 0 THEN NULL ELSE range % 13 END AS maybe FROM range(${ROWS})`;
 
-async function failure(work: () => Promise<unknown>): Promise<FramegateError> {
-  try {
-    await work();
-  } catch (error) {
-    assert.ok(error instanceof FramegateError, `expected a FramegateError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('windows through the gateway and its caches', () => {
   let gw: TestGateway;

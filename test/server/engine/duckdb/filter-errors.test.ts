@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { ErrorCodes, FramegateError, Methods } from '../../../../protocol';
+import { ErrorCodes, Methods } from '../../../../protocol';
 import type { GatewayClient } from '../../../../rpc/client';
-import { startTestGateway, type TestGateway } from '../../support';
+import { failure, startTestGateway, type TestGateway } from '../../support';
 
 let gateway: TestGateway;
 let client: GatewayClient;
@@ -20,33 +20,24 @@ after(async () => {
   await gateway?.dispose();
 });
 
-async function failure(promise: Promise<unknown>): Promise<FramegateError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof FramegateError);
-    return error;
-  }
-  assert.fail('expected the request to fail');
-}
 
 test('a filter that ends too early says so, without quoting SQL the user never wrote', async () => {
-  const error = await failure(client.request(Methods.select, { from: 'sales', filter: 'amount >' }));
+  const error = await failure(() => client.request(Methods.select, { from: 'sales', filter: 'amount >' }));
   assert.equal(error.code, ErrorCodes.InvalidSql);
   assert.match(error.message, /^in the filter: syntax error at or near "\)" \(the filter ends too early\)$/);
   assert.doesNotMatch(error.message, /LINE|SELECT|WHERE/);
 });
 
 test("a mistake inside a filter quotes the filter's own line, numbered from 1", async () => {
-  const error = await failure(client.request(Methods.select, { from: 'sales', filter: "region = 'EU'\nAND AND amount > 1" }));
+  const error = await failure(() => client.request(Methods.select, { from: 'sales', filter: "region = 'EU'\nAND AND amount > 1" }));
   assert.match(error.message, /^in the filter: syntax error at or near "AND"/);
   assert.match(error.message, /LINE 2: AND AND amount > 1/);
-  const unknown = await failure(client.request(Methods.select, { from: 'sales', filter: 'nope > 1' }));
+  const unknown = await failure(() => client.request(Methods.select, { from: 'sales', filter: 'nope > 1' }));
   assert.match(unknown.message, /^in the filter: Referenced column "nope" not found/);
 });
 
 test("a one-line query's syntax error is on its LINE 1 and has no wrapper text", async () => {
-  const error = await failure(client.request(Methods.sql, { sql: 'SELECT FROM WHERE sales' }));
+  const error = await failure(() => client.request(Methods.sql, { sql: 'SELECT FROM WHERE sales' }));
   assert.equal(error.code, ErrorCodes.InvalidSql);
   assert.match(error.message, /^Parser Error: syntax error at or near "WHERE"\n\nLINE 1: SELECT FROM WHERE sales/);
 });
