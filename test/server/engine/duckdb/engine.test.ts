@@ -186,14 +186,14 @@ describe('storage ids', () => {
 });
 
 describe('factory', () => {
-  test('opens the DuckDB engine; Spark is not there yet', async () => {
+  test('opens the DuckDB engine; Spark without a server address is refused with what it needs', async () => {
     const dir = tempDir();
     try {
       const options = { dataDir: join(dir, 'data'), importPolicy: createImportPolicy([], join(dir, 'data')), queryTimeoutMs: 10_000 };
       const engine = await openEngine('duckdb', options);
       assert.match(engine.description, /^duckdb v?\d/);
       await engine.close();
-      await rejectsWith(openEngine('spark', options), 'InternalError', /not available yet/);
+      await rejectsWith(openEngine('spark', options), 'InternalError', /needs the address of a Spark Connect server \(sc:\/\/HOST:PORT\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
