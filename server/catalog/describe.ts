@@ -94,14 +94,21 @@ export class ObjectDescriber {
 
   /** Every object `principal` may read (matching the filter), with its latest version. */
   list(principal: Principal, filter: ListFilter = {}): ObjectInfo[] {
-    const reaching = this.grants.reaching(principal.userId, principal.groupIds);
+    // By object, once: filtering all grants reaching the caller per object is quadratic (10,000
+    // team frames made a listing take 700 ms).
+    const reaching = new Map<number, GrantRecord[]>();
+    for (const grant of this.grants.reaching(principal.userId, principal.groupIds)) {
+      const of = reaching.get(grant.objectId);
+      if (of) of.push(grant);
+      else reaching.set(grant.objectId, [grant]);
+    }
     const infos: ObjectInfo[] = [];
     for (const { object, latest, versionCount, storedBytes } of this.objects.listLive(filter.kind)) {
       if (filter.namespace !== undefined && object.namespace !== filter.namespace.toLowerCase()) continue;
       if (filter.attachedTo !== undefined && object.attachedTo !== filter.attachedTo) continue;
       // Owners and admins see all grants of an object; others only need the ones reaching them.
       const mayManage = principal.admin || object.ownerId === principal.userId;
-      const grants = mayManage ? this.grants.of(object.id) : reaching.filter((g) => g.objectId === object.id);
+      const grants = mayManage ? this.grants.of(object.id) : (reaching.get(object.id) ?? []);
       if (!this.resolver.access(principal, object, grants).read) continue;
       infos.push(this.info(principal, object, latest, grants, { versionCount, storedBytes }));
     }
