@@ -9,6 +9,7 @@
  */
 import type { ColumnInfo, SortKey } from '../../../protocol';
 import { Mutex } from '../async-lock';
+import { yieldToEventLoop, type Foreground } from '../foreground';
 import type { BlockCache, SourceHandle } from '../block-cache';
 import { BYTE_WIDTH, isVariableWidth } from '../columns';
 import type { SortIndex } from '../sort-index';
@@ -26,8 +27,10 @@ export interface BackgroundParts {
   work: WorkTracker;
   locate: LocateTuning;
   queryTimeoutMs: number;
-  /** Blocks per query of a whole-source read. */
+  /** Blocks per query of a whole-source read: small, so a window never waits long behind one. */
   pieceBlocks: number;
+  /** Windows in flight: each piece waits until there are none. */
+  foreground: Foreground;
 }
 
 /** Bytes a row of these columns takes in blocks, guessing 16 bytes of text per string value. */
@@ -58,10 +61,13 @@ export class BackgroundReads {
     this.run(`warm\u0000${handle.key}\u0000${names.join('\u0000')}`, src, async (conn, stop) => {
       if (blocks.holdsAll(handle, names)) return;
       let block = 0;
-      for await (const batch of readBlocks(conn, src, columns, blocks.blockRows, this.parts.pieceBlocks, this.parts.queryTimeoutMs)) {
+      const { foreground } = this.parts;
+      for await (const batch of readBlocks(conn, src, columns, blocks.blockRows, this.parts.pieceBlocks, this.parts.queryTimeoutMs, 0, () => foreground.idle())) {
         if (stop()) return;
         for (let i = 0; i < names.length; i++) if (!blocks.offer(handle, names[i]!, block, batch.columns[i]!)) return;
         block++;
+        // Converting a block is synchronous: other clients' requests get their turn between blocks.
+        await yieldToEventLoop();
       }
       this.done.warms++;
     });
@@ -77,6 +83,7 @@ export class BackgroundReads {
     this.run(`sort\u0000${src.table}\u0000${order}`, src, async (conn, stop) => {
       if (sortIndex.peek(src.table, order, 0, src.rowCount)) return;
       const tuning = { ...this.parts.locate, wholeSortRows: Infinity };
+      await this.parts.foreground.idle();
       const [whole] = await locateSorted(conn, { table: src.table, columns: src.columns, sort, rowCount: src.rowCount }, 0, src.rowCount, tuning, this.parts.queryTimeoutMs);
       if (!whole || stop() || !blocks.isCurrent(handle)) return;
       sortIndex.offer(src.table, order, whole);

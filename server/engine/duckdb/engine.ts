@@ -10,6 +10,7 @@ import { decodeIpc, fieldsOf, toBatches } from '../arrow-decoder';
 import type { Engine, EngineOptions, EngineSession, LegacyVersion, RunLimits, SqlVocabulary, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
 import { createMemoryBudget } from '../../memory/budget';
 import { BlockCache, type BlockCacheStats } from '../block-cache';
+import { Foreground } from '../foreground';
 import { SortIndex, type SortIndexStats } from '../sort-index';
 import { WorkTracker } from '../work-tracker';
 import { BackgroundReads } from './background';
@@ -36,8 +37,12 @@ export interface EngineTuning {
   sortIndexBytes?: number;
   /** How sorted positions are located (sort-locate.ts). */
   locate?: Partial<LocateTuning>;
-  /** Blocks per query when a whole source is read (export, warming); default 32. */
+  /** Blocks per query when a whole source is exported; default 32. */
   pieceBlocks?: number;
+  /** Blocks per query when a source is warmed into the cache in the background; default 4. */
+  backgroundPieceBlocks?: number;
+  /** Windows in flight, which background reads wait for (given by tests to hold one open). */
+  foreground?: Foreground;
 }
 
 export interface EngineCacheStats {
@@ -98,10 +103,12 @@ class DuckDBEngineImpl implements DuckDBEngine {
     this.blocks = new BlockCache({ blockRows: tuning.blockRows ?? 32_768, maxBytes: blockCacheBytes, budget });
     this.sortIndex = new SortIndex({ maxBytes: sortIndexBytes, budget });
     const pieceBlocks = tuning.pieceBlocks ?? 32;
+    const backgroundPieceBlocks = tuning.backgroundPieceBlocks ?? Math.min(4, pieceBlocks);
+    const foreground = tuning.foreground ?? new Foreground();
     const locate = { ...DEFAULT_LOCATE_TUNING, ...tuning.locate };
     const { queryTimeoutMs } = options;
-    this.background = new BackgroundReads({ db, blocks: this.blocks, sortIndex: this.sortIndex, storage: this.storage, work: this.work, locate, queryTimeoutMs, pieceBlocks });
-    const windows = new WindowReader({ blocks: this.blocks, sortIndex: this.sortIndex, background: this.background, locate, queryTimeoutMs, pieceBlocks });
+    this.background = new BackgroundReads({ db, blocks: this.blocks, sortIndex: this.sortIndex, storage: this.storage, work: this.work, locate, queryTimeoutMs, pieceBlocks: backgroundPieceBlocks, foreground });
+    const windows = new WindowReader({ blocks: this.blocks, sortIndex: this.sortIndex, background: this.background, locate, queryTimeoutMs, pieceBlocks, foreground });
     let vocabulary: Promise<SqlVocabulary> | undefined;
     const readOnce = (): Promise<SqlVocabulary> => {
       vocabulary ??= db.withConnection(readVocabulary);

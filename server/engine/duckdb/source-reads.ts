@@ -65,7 +65,8 @@ export async function readRowsById(conn: DuckConnection, src: ReadableSource, co
 /**
  * The source in rowid order from block `fromBlock` on, as blocks of `blockRows` rows (block i is
  * rows [i·B, (i+1)·B)), read in pieces of `pieceBlocks` blocks. While one piece is converted and
- * consumed, DuckDB is already running the query of the next on its own threads.
+ * consumed, DuckDB is already running the query of the next on its own threads. `beforePiece`,
+ * when given, is awaited before each piece's query starts (background reads wait for windows).
  */
 export async function* readBlocks(
   conn: DuckConnection,
@@ -75,12 +76,13 @@ export async function* readBlocks(
   pieceBlocks: number,
   timeoutMs: number,
   fromBlock = 0,
+  beforePiece?: () => Promise<void>,
 ): AsyncGenerator<ColumnBatch> {
   const pieceRows = blockRows * pieceBlocks;
   const start = fromBlock * blockRows;
   const piece = (from: number): Promise<MaterializedRows> => {
     const sql = `SELECT ${projection(columns)} FROM ${src.table} WHERE rowid BETWEEN ${from} AND ${Math.min(src.rowCount, from + pieceRows) - 1}`;
-    const running = timed(conn, timeoutMs, () => conn.materialize(sql));
+    const running = (beforePiece ? beforePiece() : Promise.resolve()).then(() => timed(conn, timeoutMs, () => conn.materialize(sql)));
     running.catch(() => undefined); // awaited below unless the consumer stops first
     return running;
   };

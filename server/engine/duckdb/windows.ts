@@ -1,8 +1,8 @@
 /**
  * Windows and exports of the DuckDB engine, served from the block cache and the sort index.
  *
- * - An unsorted window copies its rows out of one or two cached blocks; a missing block is one
- *   rowid-range query on the caller's connection. Once a window reaches the second half of its
+ * - An unsorted window copies its rows out of one or two cached blocks. Where a block is missing,
+ *   the window's own rows are one rowid-range query, and the block is read after the reply. Once a window reaches the second half of its
  *   block, the next block is read ahead after the reply (the scrolling direction, either way).
  * - A sorted window takes its rowids from the sort index (located on demand, sort-locate.ts) and
  *   picks the rows out of the cached blocks when all of the source's columns asked are held;
@@ -16,6 +16,7 @@ import type { BlockCache, SourceHandle } from '../block-cache';
 import type { ColumnBatch, ColumnData, ColumnField } from '../columns';
 import type { ArrowWindow, WindowRequest } from '../engine';
 import { emptyColumn, pickedColumn, placeRows, runColumn, type BlockPiece, type RowIds, type WindowColumn } from '../row-slices';
+import type { Foreground } from '../foreground';
 import type { SortIndex } from '../sort-index';
 import { estimatedRowBytes, type BackgroundReads } from './background';
 import type { DuckConnection } from './duckdb';
@@ -32,6 +33,8 @@ export interface WindowParts {
   queryTimeoutMs: number;
   /** Blocks per query when a whole source is read. */
   pieceBlocks: number;
+  /** Marks windows in flight, for background reads to wait for. */
+  foreground: Foreground;
 }
 
 /** Work to run on the caller's connection after this request (reading ahead). */
@@ -60,6 +63,15 @@ export class WindowReader {
   }
 
   async read(conn: DuckConnection, src: ReadableSource, request: WindowRequest, later: Later): Promise<ArrowWindow> {
+    const leave = this.parts.foreground.enter();
+    try {
+      return await this.readNow(conn, src, request, later);
+    } finally {
+      leave();
+    }
+  }
+
+  private async readNow(conn: DuckConnection, src: ReadableSource, request: WindowRequest, later: Later): Promise<ArrowWindow> {
     const columns = pickColumns(src.columns, request.columns);
     const first = Math.min(request.offset, src.rowCount);
     const end = Math.min(request.offset + request.limit, src.rowCount);
@@ -84,6 +96,19 @@ export class WindowReader {
     const B = blocks.blockRows;
     const firstBlock = Math.floor(first / B);
     const lastBlock = Math.floor((end - 1) / B);
+    const names = columns.map((c) => c.name);
+    const missing: number[] = [];
+    const coming = (name: string, block: number) => blocks.peek(handle, name, block) !== undefined || blocks.isLoading(handle, name, block);
+    for (let block = firstBlock; block <= lastBlock; block++) if (!names.every((name) => coming(name, block))) missing.push(block);
+    if (missing.length > 0) {
+      // A place not read before: its rows alone answer now (a block is ~30× the rows of a
+      // window), and its blocks are read into the cache after the reply, for the next windows.
+      // A block already being read is waited for instead.
+      const rows = await readRowRange(conn, src, columns, first, end - first, this.parts.queryTimeoutMs);
+      for (const block of missing) later((next) => this.block(next, handle, src, columns, block));
+      this.readAhead(handle, src, columns, first, end, later);
+      return rows.map((column) => runColumn([{ column, from: 0, rows: end - first }]));
+    }
     const held: ColumnData[][] = [];
     for (let block = firstBlock; block <= lastBlock; block++) held.push(await this.block(conn, handle, src, columns, block));
     this.readAhead(handle, src, columns, first, end, later);

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SortKey } from '../../../../protocol';
 import type { BoundTable, DataSource, EngineSession } from '../../../../server/engine';
+import { Foreground } from '../../../../server/engine/foreground';
 import { createMemoryBudget } from '../../../../server/memory/budget';
 import { waitFor } from '../../support';
 import { decode, openTempEngine, rejectsWith, type TempEngine } from '../helpers';
@@ -68,7 +69,9 @@ describe('windows through the block cache and the sort index', () => {
 
   test('windows that read the same blocks again are served from the cache', async () => {
     const before = t.engine.cacheStats().blocks;
+    // A place not read before is answered from its own rows; its block is read after the reply.
     await session.window({ source, offset: 20_100, limit: 100 });
+    await waitFor(() => t.engine.cacheStats().blocks.blocks >= before.blocks + 5, 'block 20 of the five columns to be read');
     await session.window({ source, offset: 20_300, limit: 100, columns: ['label', 'id'] });
     const after = t.engine.cacheStats().blocks;
     assert.ok(after.misses > before.misses, 'the first read its block');
@@ -76,10 +79,10 @@ describe('windows through the block cache and the sort index', () => {
   });
 
   test('a window in the second half of a block has the next block read ahead', async () => {
+    const before = t.engine.cacheStats().blocks.blocks;
     await session.window({ source, offset: 30_600, limit: 100, columns: ['id'] });
-    // The read-ahead runs on this session's window connection right after the reply, so the
-    // next window of the session starts once it is done.
-    await session.window({ source, offset: 30_700, limit: 1, columns: ['id'] });
+    // Its own block and the next one are read on the session's read-ahead connection.
+    await waitFor(() => t.engine.cacheStats().blocks.blocks >= before + 2, 'blocks 30 and 31 to be read');
     const misses = t.engine.cacheStats().blocks.misses;
     await session.window({ source, offset: 31_200, limit: 100, columns: ['id'] });
     assert.equal(t.engine.cacheStats().blocks.misses, misses, 'block 31 was there already');
@@ -107,6 +110,25 @@ describe('windows through the block cache and the sort index', () => {
 });
 
 describe('whole sorts in the background', () => {
+  test('background reads wait while a window is in flight, and go on once it is answered', async (t) => {
+    const foreground = new Foreground(60_000);
+    const temp = await openTempEngine({}, { ...TUNING, foreground });
+    t.after(() => temp.cleanup());
+    const session = temp.engine.openSession('gate');
+    t.after(() => session.close());
+    const table = await temp.catalog.saveQuery('t', 'SELECT range AS v, hash(range) % 977 AS h FROM range(30000)');
+    const source: DataSource = { kind: 'stored', table };
+    // Another client's window, in flight for as long as this test holds it.
+    const inFlight = foreground.enter();
+    assert.equal((await session.window({ source, offset: 20_000, limit: 10, sort: [{ column: 'h' }] })).rows, 10);
+    await waitFor(() => foreground.waiting === 1, 'the read into the cache to wait for the window');
+    assert.equal(temp.engine.cacheStats().warmed, 0);
+    assert.equal((await session.window({ source, offset: 100, limit: 10, sort: [{ column: 'h' }] })).rows, 10, 'windows are served meanwhile');
+    inFlight();
+    await waitFor(() => temp.engine.cacheStats().warmed === 1 && temp.engine.cacheStats().wholeSorts === 1, 'the background reads to finish');
+  });
+
+
   test('once a sort is looked at in two places, every position of it is found in the background', async (t) => {
     const temp = await openTempEngine({}, TUNING);
     t.after(() => temp.cleanup());
