@@ -151,6 +151,11 @@ export class BlockCache {
     return entry?.data;
   }
 
+  /** True while a load of the block is under way (a `get` joins it). */
+  isLoading(handle: SourceHandle, column: string, block: number): boolean {
+    return this.known(handle)?.loading.has(slotOf(column, block)) ?? false;
+  }
+
   /** True when every block of `columns` is held. */
   holdsAll(handle: SourceHandle, columns: string[]): boolean {
     const source = this.known(handle);

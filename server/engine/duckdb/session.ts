@@ -95,6 +95,8 @@ export class DuckDBSession implements EngineSession {
   private readonly windows: Lane;
   /** Editor checks and completion: beside queries and windows, never behind a long query. */
   private readonly assist: Lane;
+  /** Reading ahead of windows: beside them, so the next window never waits behind it. */
+  private readonly ahead: Lane;
   private readonly results = new Map<string, ResultRecord>();
   private readonly streams = new Map<DuckConnection, () => void>();
   private resultCounter = 0;
@@ -110,6 +112,7 @@ export class DuckDBSession implements EngineSession {
     this.queries = new Lane(parts.db);
     this.windows = new Lane(parts.db);
     this.assist = new Lane(parts.db);
+    this.ahead = new Lane(parts.db);
   }
 
   get isClosed(): boolean {
@@ -244,12 +247,12 @@ export class DuckDBSession implements EngineSession {
   }
 
   /**
-   * Forgets what the caches hold of a result once the windows queued before now are done (they
-   * could otherwise cache blocks of it after the forget).
+   * Forgets what the caches hold of a result once the windows and reads ahead queued before now
+   * are done (they could otherwise cache blocks of it after the forget).
    */
   private forgetOnWindowLane(table: string): void {
     this.parts.windows.forget(table);
-    void this.windows.run(() => Promise.resolve(this.parts.windows.forget(table))).catch(() => undefined);
+    for (const lane of [this.windows, this.ahead]) void lane.run(() => Promise.resolve(this.parts.windows.forget(table))).catch(() => undefined);
   }
 
   private source(source: DataSource): ReadableSource {
@@ -283,9 +286,9 @@ export class DuckDBSession implements EngineSession {
     });
   }
 
-  /** Reading ahead: queued on the window connection behind the request being answered. */
+  /** Reading ahead: on a connection of its own, one read at a time, after the request is answered. */
   private later(src: ReadableSource, task: (conn: DuckConnection) => Promise<unknown>): void {
-    void this.exclusive(this.windows, (conn) => this.parts.storage.read(src.storage, () => task(conn))).catch(() => undefined);
+    void this.exclusive(this.ahead, (conn) => this.parts.storage.read(src.storage, () => task(conn))).catch(() => undefined);
   }
 
   async export(source: DataSource, sort?: SortKey[], columnNames?: string[]): Promise<ArrowExport> {
@@ -366,6 +369,7 @@ export class DuckDBSession implements EngineSession {
     this.queries.interrupt();
     this.windows.interrupt();
     this.assist.interrupt();
+    this.ahead.interrupt();
     for (const stream of this.streams.keys()) stream.interrupt();
   }
 
@@ -391,6 +395,13 @@ export class DuckDBSession implements EngineSession {
         })
         .catch(() => undefined),
       this.assist.run((conn) => Promise.resolve(conn.close())).catch(() => undefined),
+      this.ahead
+        .run((conn) => {
+          for (const table of tables) windows.forget(table);
+          conn.close();
+          return Promise.resolve();
+        })
+        .catch(() => undefined),
     ]);
     for (const release of [...this.streams.values()]) release();
   }
