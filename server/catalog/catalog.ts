@@ -19,6 +19,7 @@ import { importLegacyCatalog, type LegacyImportSummary } from './legacy-import';
 import { LineageBuilder } from './lineage';
 import { Objects } from './objects';
 import { Reads } from './reads';
+import { catalogVersion } from './memo';
 import { ObjectResolver } from './resolve';
 import { Retention } from './retention';
 import { ProfileCache } from './profiles';
@@ -72,13 +73,14 @@ export class Catalog {
     this.grants = new Grants(db);
     this.reads = new Reads(db);
     this.audit = new AuditLog(db);
-    this.resolver = new ObjectResolver(this.objects, this.grants, users);
+    const version = catalogVersion(db);
+    this.resolver = new ObjectResolver(this.objects, this.grants, users, version);
     this.describer = new ObjectDescriber(this.objects, this.grants, this.reads, this.resolver, users, groups);
     this.defaultStorageLimit = options.storageLimitBytes ?? null;
     this.changes = new ObjectChanges(db, this.objects, this.grants, this.reads, this.resolver, users, groups, this.audit, (userId) => this.storageLimitOf(userId));
     this.lineage = new LineageBuilder(this.objects, this.reads, this.resolver, this.describer);
     this.retention = new Retention(db, this.objects, this.reads, this.audit, options.keepVersions ?? null);
-    this.identity = new Identity(db, users, groups, new TokenStore(db));
+    this.identity = new Identity(db, users, groups, new TokenStore(db), version);
     this.profiles = new ProfileCache(db);
     this.objects.ensureNamespace(TEAM_NAMESPACE, null);
   }

@@ -4,6 +4,7 @@
  */
 import { ErrorCodes, FramegateError, type AddUserResult, type GroupInfo, type RemovedResult, type TokenResult, type UserInfo } from '../../protocol';
 import type { Principal } from './access';
+import { CatalogMemo } from './memo';
 import { inTransaction, type Db } from './store';
 import type { TokenStore } from './tokens';
 import type { Groups, UserRecord, Users } from './users';
@@ -13,14 +14,25 @@ function requireAdmin(principal: Principal, what: string): void {
 }
 
 export class Identity {
+  private readonly principals: CatalogMemo<Principal | null> | undefined;
+
   constructor(
     private readonly db: Db,
     readonly users: Users,
     readonly groups: Groups,
     readonly tokens: TokenStore,
-  ) {}
+    version?: () => string,
+  ) {
+    this.principals = version && new CatalogMemo(version);
+  }
 
+  /** Who a user is now (undefined once removed); remembered until the catalog changes. */
   principal(userId: number): Principal | undefined {
+    if (!this.principals) return this.principalNow(userId);
+    return this.principals.get(String(userId), () => this.principalNow(userId) ?? null) ?? undefined;
+  }
+
+  private principalNow(userId: number): Principal | undefined {
     const user = this.users.byId(userId);
     if (!user || user.removedAt !== null) return undefined;
     return { userId: user.id, name: user.name, admin: user.admin, teamWriter: user.teamWriter, groupIds: this.groups.idsOf(user.id) };

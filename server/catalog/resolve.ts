@@ -10,6 +10,7 @@
 import { ErrorCodes, FramegateError, parseFrameRef, qualifiedName, TEAM_NAMESPACE, type FrameRef, type ObjectKind } from '../../protocol';
 import { accessTo, canCreateIn, type Access, type Principal } from './access';
 import type { Grants } from './grants';
+import { CatalogMemo } from './memo';
 import type { Objects } from './objects';
 import type { GrantRecord, ObjectRecord, VersionRecord } from './records';
 import { markRefused } from './refusals';
@@ -45,12 +46,22 @@ function notFound(text: string, kind: ObjectKind | undefined): FramegateError {
   return new FramegateError(ErrorCodes.FrameNotFound, `no ${nounOf(kind)} named ${text}`, { name: text });
 }
 
+/** Who asks, as far as access decides: the same key, the same answers. */
+function askerKey(principal: Principal): string {
+  return `${principal.userId}|${principal.name}|${principal.admin ? 'a' : ''}${principal.teamWriter ? 'w' : ''}|${principal.groupIds.join(',')}`;
+}
+
 export class ObjectResolver {
+  private readonly reads: CatalogMemo<ResolvedVersion> | undefined;
+
   constructor(
     private readonly objects: Objects,
     private readonly grants: Grants,
     private readonly users: Users,
-  ) {}
+    version?: () => string,
+  ) {
+    this.reads = version && new CatalogMemo(version);
+  }
 
   /** What `principal` may do with `object` (a note attached to a frame: also through the frame). */
   access(principal: Principal, object: ObjectRecord, grants: readonly GrantRecord[] = this.grants.of(object.id)): Access {
@@ -73,8 +84,17 @@ export class ObjectResolver {
     return { object, access: this.access(principal, object) };
   }
 
-  /** The version `ref` names (the latest without `@N`), with its data or content present. */
+  /**
+   * The version `ref` names (the latest without `@N`), with its data or content present. Found
+   * ones are remembered until the catalog changes; refusals are decided (and audited) afresh.
+   */
   resolveRead(principal: Principal, ref: FrameRef, kind?: ObjectKind, text = ''): ResolvedVersion {
+    if (!this.reads) return this.resolveReadNow(principal, ref, kind, text);
+    const key = `${askerKey(principal)}\u0000${ref.namespace ?? ''}\u0000${ref.name}\u0000${ref.version ?? ''}\u0000${kind ?? ''}\u0000${text}`;
+    return this.reads.get(key, () => this.resolveReadNow(principal, ref, kind, text));
+  }
+
+  private resolveReadNow(principal: Principal, ref: FrameRef, kind?: ObjectKind, text = ''): ResolvedVersion {
     const resolved = this.resolveObject(principal, ref, kind, text);
     const { object } = resolved;
     const full = qualifiedName(object.namespace, object.name);

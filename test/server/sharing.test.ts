@@ -185,6 +185,8 @@ describe('three people on one gateway', () => {
   test('after unshare bob is shut out again on every path; a group share reaches carol, a publish everyone', async () => {
     await alice.request(Methods.share, { name: 'secret', with: { kind: 'user', name: 'bob' } });
     assert.equal((await bob.request(Methods.schema, { name: FRAME })).scope, 'shared');
+    // Windows just read are not a pass: the very next one after the unshare is refused.
+    for (let i = 0; i < 3; i++) assert.equal((await readPaths(bob).window()).length, 2);
     await alice.request(Methods.unshare, { name: 'secret', with: { kind: 'user', name: 'bob' } });
     await assertShutOut(bob, 'bob after unshare');
 
@@ -197,6 +199,17 @@ describe('three people on one gateway', () => {
     await alice.request(Methods.share, { name: 'secret', with: { kind: 'group', name: 'analysts' } });
     assert.equal((await carol.request(Methods.schema, { name: FRAME })).sharedBy, 'alice');
     await assertShutOut(bob, 'bob, not in the group');
+    // Leaving the group ends the access at once, though she has just read.
+    assert.equal((await readPaths(carol).window()).length, 2);
+    const groupAdmin = await gw.connect();
+    try {
+      await groupAdmin.request(Methods.removeGroup, { name: 'analysts', members: ['carol'] });
+      await assertShutOut(carol, 'carol out of the group');
+      await groupAdmin.request(Methods.addGroup, { name: 'analysts', members: ['carol'] });
+    } finally {
+      groupAdmin.close();
+    }
+    assert.equal((await readPaths(carol).window()).length, 2, 'back in the group');
     await alice.request(Methods.unshare, { name: 'secret', with: { kind: 'group', name: 'analysts' } });
     await assertShutOut(carol, 'carol after the group unshare');
 
