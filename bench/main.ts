@@ -113,11 +113,13 @@ async function newSorts(client: GatewayClient, pid: number, session: EngineSessi
 async function scrolling(gateway: GatewayProcess) {
   const clients = await Promise.all(Array.from({ length: CLIENTS }, () => gateway.connect()));
   const pid = gateway.child.pid!;
-  const run = async (paceMs: number) => {
+  const run = async (paceMs: number, inStep = false) => {
     const times: { sorted: number[]; unsorted: number[] } = { sorted: [], unsorted: [] };
     const scroll = async (client: GatewayClient, i: number) => {
       const sort = i % 2 ? BY_K : undefined;
       let offset = Math.floor(((i * 7919 * 104_729) % (ROWS - SCROLL_WINDOWS * WINDOW)) / WINDOW) * WINDOW;
+      // People do not scroll in step: each client starts at its own moment within the pace.
+      if (!inStep && paceMs > 0) await new Promise((resolve) => setTimeout(resolve, (i * paceMs) / CLIENTS));
       for (let w = 0; w < SCROLL_WINDOWS; w++, offset += WINDOW) {
         const started = performance.now();
         (sort ? times.sorted : times.unsorted).push(await window(client, offset, sort));
@@ -130,8 +132,9 @@ async function scrolling(gateway: GatewayProcess) {
     return { times, all, perSecond: all.length / (ms / 1000), cpuPerWindow: cpu / all.length, peak };
   };
   const passes = [
-    [`paced, places not read before (a window every ${PACE_MS} ms each)`, await run(PACE_MS)],
+    [`paced, places not read before (a window every ${PACE_MS} ms each, clients not in step)`, await run(PACE_MS)],
     ['paced, the same places again', await run(PACE_MS)],
+    [`paced in step: all ${CLIENTS} ask at the same instant (worst case)`, await run(PACE_MS, true)],
     ['saturated, the same places (no pause)', await run(0)],
   ] as const;
   for (const c of clients) c.close();
