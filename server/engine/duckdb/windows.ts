@@ -10,7 +10,7 @@
  * - An export of a source that is held whole is encoded from the blocks; otherwise it is read in
  *   pieces (the next piece runs in DuckDB while this one is sent) and offered to the cache.
  */
-import type { ColumnInfo, SortKey } from '../../../protocol';
+import { ErrorCodes, FramegateError, type ColumnInfo, type SortKey } from '../../../protocol';
 import { encodeColumnsIpc } from '../arrow-encoder';
 import type { BlockCache, SourceHandle } from '../block-cache';
 import type { ColumnBatch, ColumnData, ColumnField } from '../columns';
@@ -20,10 +20,12 @@ import type { Foreground } from '../foreground';
 import type { SortIndex } from '../sort-index';
 import { estimatedRowBytes, type BackgroundReads } from './background';
 import type { DuckConnection } from './duckdb';
-import { kindOfTypeName } from './duckdb';
+import { duckErrorClass, kindOfTypeName } from './duckdb';
 import { locateSorted, type LocateTuning } from './sort-locate';
 import { readBlocks, readRowRange, readRowsById, type ReadableSource } from './source-reads';
-import { orderBy, pickColumns } from './sql-text';
+import { orderBy, pickColumns, SORT_SOURCE } from './sql-text';
+import { hasVariableColumns, valueBytes } from './value-bytes';
+import { windowTooLarge } from '../columns';
 
 export interface WindowParts {
   blocks: BlockCache;
@@ -53,11 +55,18 @@ function fieldsOf(columns: ColumnInfo[], data: { kind: ColumnField['kind'] }[]):
   });
 }
 
+/** A block of a source whose rows take more than this share of the block cache is not cached. */
+const WIDE_BLOCK_SHARE = 1 / 8;
+
 export class WindowReader {
+  /** Bytes per row measured in windows of sources with variable-width values (the most seen). */
+  private readonly rowBytes = new Map<string, number>();
+
   constructor(private readonly parts: WindowParts) {}
 
   /** Drops whatever is cached of a source (its data is gone or replaced). */
   forget(table: string): void {
+    this.rowBytes.delete(table);
     this.parts.blocks.forget(table);
     this.parts.sortIndex.forget(table);
   }
@@ -81,9 +90,9 @@ export class WindowReader {
     if (end <= first) {
       data = unique.map((c) => runColumn([{ column: emptyColumn(kindOfTypeName(c.type)), from: 0, rows: 0 }]));
     } else if (request.sort?.length) {
-      data = await this.sortedRows(conn, handle, src, unique, request.sort, first, end, later);
+      data = await this.sortedRows(conn, handle, src, unique, request.sort, first, end, later, request.maxBytes);
     } else {
-      data = await this.rowRun(conn, handle, src, unique, first, end, later);
+      data = await this.rowRun(conn, handle, src, unique, first, end, later, request.maxBytes);
     }
     const byName = new Map(unique.map((c, i) => [c.name, data[i]!]));
     const out = columns.map((c) => byName.get(c.name)!);
@@ -91,7 +100,7 @@ export class WindowReader {
   }
 
   /** Rows [first, end) in rowid order, from cached blocks. */
-  private async rowRun(conn: DuckConnection, handle: SourceHandle, src: ReadableSource, columns: ColumnInfo[], first: number, end: number, later: Later): Promise<WindowColumn[]> {
+  private async rowRun(conn: DuckConnection, handle: SourceHandle, src: ReadableSource, columns: ColumnInfo[], first: number, end: number, later: Later, maxBytes?: number): Promise<WindowColumn[]> {
     const { blocks } = this.parts;
     const B = blocks.blockRows;
     const firstBlock = Math.floor(first / B);
@@ -104,9 +113,12 @@ export class WindowReader {
       // A place not read before: its rows alone answer now (a block is ~30× the rows of a
       // window), and its blocks are read into the cache after the reply, for the next windows.
       // A block already being read is waited for instead.
+      await this.measure(conn, src, columns, `rowid BETWEEN ${first} AND ${end - 1}`, end - first, maxBytes);
       const rows = await readRowRange(conn, src, columns, first, end - first, this.parts.queryTimeoutMs);
-      for (const block of missing) later((next) => this.block(next, handle, src, columns, block));
-      this.readAhead(handle, src, columns, first, end, later);
+      if (!this.isWide(src)) {
+        for (const block of missing) later((next) => this.block(next, handle, src, columns, block));
+        this.readAhead(handle, src, columns, first, end, later);
+      }
       return rows.map((column) => runColumn([{ column, from: 0, rows: end - first }]));
     }
     const held: ColumnData[][] = [];
@@ -155,17 +167,41 @@ export class WindowReader {
     first: number,
     end: number,
     later: Later,
+    maxBytes?: number,
   ): Promise<WindowColumn[]> {
     const { blocks, sortIndex, background } = this.parts;
     const order = orderBy(src.columns, sort);
     const rowids = await sortIndex.rowids(src.table, order, first, end, (from, to) => this.locate(conn, src, sort, from, to));
     const names = columns.map((c) => c.name);
-    // Rows from anywhere need the whole source in memory.
-    if (!blocks.holdsAll(handle, names)) background.warm(handle, src, src.columns.filter((c) => names.includes(c.name)));
+    // Rows from anywhere need the whole source in memory (unless its rows are too wide to cache).
+    if (!this.isWide(src) && !blocks.holdsAll(handle, names)) background.warm(handle, src, src.columns.filter((c) => names.includes(c.name)));
     // A sort looked at in more than one place is worth finding whole.
     if (sortIndex.rangeCount(src.table, order) > 1) background.sortWhole(handle, src, sort, order);
     this.locateAhead(src, sort, order, end, end - first, later);
-    return this.pick(conn, handle, src, columns, rowids);
+    return this.pick(conn, handle, src, columns, rowids, maxBytes);
+  }
+
+  /**
+   * Before rows with variable-width values are read: their bytes, refused past `maxBytes` before
+   * anything is materialized, and remembered per row to keep wide sources out of the block cache.
+   */
+  private async measure(conn: DuckConnection, src: ReadableSource, columns: ColumnInfo[], where: string, rows: number, maxBytes: number | undefined): Promise<void> {
+    if (!hasVariableColumns(columns) || rows === 0) return;
+    const bytes = await valueBytes(conn, `${src.table} AS ${SORT_SOURCE}`, columns, where.replaceAll('rowid', `${SORT_SOURCE}.rowid`), rows, this.parts.queryTimeoutMs).catch((error: unknown) => {
+      // Values too big for the engine even to measure are too big for a window.
+      const outOfMemory = error instanceof FramegateError ? error.code === ErrorCodes.OutOfMemory : /^Out of Memory/.test(duckErrorClass(error));
+      if (maxBytes !== undefined && outOfMemory) throw windowTooLarge(maxBytes);
+      throw error;
+    });
+    this.rowBytes.set(src.table, Math.max(this.rowBytes.get(src.table) ?? 0, bytes / rows));
+    if (maxBytes !== undefined && bytes > maxBytes) throw windowTooLarge(maxBytes);
+  }
+
+  /** Whether a block of this source's rows, as measured so far, is too big to cache. */
+  private isWide(src: ReadableSource): boolean {
+    const perRow = this.rowBytes.get(src.table);
+    const { blocks } = this.parts;
+    return perRow !== undefined && perRow * blocks.blockRows > blocks.maxBytes * WIDE_BLOCK_SHARE;
   }
 
   private locate(conn: DuckConnection, src: ReadableSource, sort: SortKey[], from: number, to: number) {
@@ -186,7 +222,7 @@ export class WindowReader {
    * scans only the part not read yet. Blocks are immutable: those taken before the fetch stay
    * right even if the cache lets them go meanwhile.
    */
-  private async pick(conn: DuckConnection, handle: SourceHandle, src: ReadableSource, columns: ColumnInfo[], rowids: RowIds): Promise<WindowColumn[]> {
+  private async pick(conn: DuckConnection, handle: SourceHandle, src: ReadableSource, columns: ColumnInfo[], rowids: RowIds, maxBytes?: number): Promise<WindowColumn[]> {
     const { blocks } = this.parts;
     const placement = placeRows(rowids, blocks.blockRows, blocks.blockCount(handle));
     const found = placement.blocks.map((block) => columns.map((c) => blocks.peek(handle, c.name, block)));
@@ -195,11 +231,13 @@ export class WindowReader {
     if (absent.length === 0) {
       return columns.map((_, c) => pickedColumn(found[0]![c]!.kind, found.map((b) => b[c]!), placement.slot, placement.inBlock));
     }
+    const ids = absent.map((i) => rowids[i]!);
+    await this.measure(conn, src, columns, `rowid IN (${ids.join(', ')})`, ids.length, maxBytes);
     const fetched = await readRowsById(
       conn,
       src,
       columns,
-      absent.map((i) => rowids[i]!),
+      ids,
       this.parts.queryTimeoutMs,
     );
     const slot = placement.slot.slice();

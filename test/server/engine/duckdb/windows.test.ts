@@ -248,3 +248,24 @@ describe('cached blocks of data that is gone', () => {
     assert.ok(stats.evictions > 0);
   });
 });
+
+describe('sources of wide rows', () => {
+  test('a window past its byte bound is refused before its rows are read; wide rows are not cached in blocks', async (t) => {
+    const temp = await openTempEngine({}, { ...TUNING, blockCacheBytes: 4 * 1024 * 1024 });
+    t.after(() => temp.cleanup());
+    const session = temp.engine.openSession('wide');
+    t.after(() => session.close());
+    const table = await temp.catalog.saveQuery('w', "SELECT range AS id, repeat('w', 10000) || range AS text FROM range(3000)");
+    const source: DataSource = { kind: 'stored', table };
+    await rejectsWith(session.window({ source, offset: 0, limit: 2000, maxBytes: 1024 * 1024 }), 'OutOfMemory');
+    const sorted = session.window({ source, offset: 0, limit: 2000, maxBytes: 1024 * 1024, sort: [{ column: 'id', descending: true }] });
+    await rejectsWith(sorted, 'OutOfMemory');
+    const small = rowsOf((await session.window({ source, offset: 1500, limit: 20, maxBytes: 1024 * 1024 })).ipc);
+    assert.deepEqual(small.map((r) => r.text), Array.from({ length: 20 }, (_, i) => `${'w'.repeat(10000)}${1500 + i}`));
+    const down = rowsOf((await session.window({ source, offset: 10, limit: 5, sort: [{ column: 'id', descending: true }] })).ipc);
+    assert.deepEqual(down.map((r) => r.id), [2989n, 2988n, 2987n, 2986n, 2985n]);
+    // A block of 1000 such rows (10 MB) is more than an eighth of the 4 MiB cache: none is read.
+    assert.equal(temp.engine.cacheStats().blocks.blocks, 0);
+    assert.equal(temp.engine.cacheStats().warmed, 0);
+  });
+});
