@@ -21,7 +21,7 @@ import type {
   VersionsResult,
 } from './objects';
 import type * as S from './schemas';
-import type { ColumnInfo, ColumnProfile, FileEntry, FrameInfo, GroupInfo, ResultInfo, SqlCompletionItem, SqlProblem, UserInfo } from './types';
+import type { ChartData, ColumnInfo, ColumnProfile, FileEntry, FrameInfo, GroupInfo, ResultInfo, SqlCompletionItem, SqlProblem, UserInfo } from './types';
 
 /** A request: method name, with its params and result types attached for the compiler. */
 export interface RequestType<P, R> {
@@ -107,8 +107,10 @@ export interface ListFramesResult {
 }
 
 export interface WindowResult extends AttachmentRef {
-  /** Total rows in the (sorted) source, so a grid can size its scrollbar. */
+  /** Total rows in the (sorted, filtered) source, so a grid can size its scrollbar. */
   rowCount: number;
+  /** With filters or a sort on a frame: the SQL the view amounts to (`SELECT * FROM "ns"."f" WHERE … ORDER BY …`), to show and copy. */
+  sql?: string;
   offset: number;
   /** Rows in this window (≤ limit). */
   rows: number;
@@ -213,6 +215,8 @@ export const Methods = {
   export: request<typeof S.ExportParams, ExportResult>('data/export'),
   /** Every column's type, nulls, distinct values, min/max/mean and histogram or top values. */
   profile: request<typeof S.ProfileParams, ProfileResult>('data/profile'),
+  /** A quick chart's data (histogram, bar, line, scatter), aggregated on the gateway from all (filtered) rows. */
+  chart: request<typeof S.ChartParams, ChartData>('data/chart'),
   /** Files and folders inside the gateway's import dirs (what Load File can load). */
   listFiles: request<typeof S.ListFilesParams, ListFilesResult>('files/list'),
 
