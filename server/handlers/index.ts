@@ -1,5 +1,6 @@
 /** Every method's handler, keyed like `Methods`: the compiler checks that none is missing. */
 import { adminHandlers } from './admin';
+import { chartHandlers } from './charts';
 import type { HandlerTable } from './context';
 import { dataHandlers } from './data';
 import { frameHandlers } from './frames';
@@ -16,6 +17,7 @@ export const handlers: HandlerTable = {
   ...frameHandlers,
   ...dataHandlers,
   ...insightHandlers,
+  ...chartHandlers,
   ...queryHandlers,
   ...sqlHandlers,
   ...userHandlers,
