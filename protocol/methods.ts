@@ -9,6 +9,8 @@ import type { AdminSessionsResult, AuditResult, CancelResult, KickResult, Storag
 import type { AttachmentRef } from './attachments';
 import type { GatewayEvent } from './events';
 import type {
+  ChartInfo,
+  ChartOpenResult,
   DeleteObjectResult,
   GcResult,
   LineageResult,
@@ -266,6 +268,10 @@ export const Methods = {
   saveQuery: request<typeof S.SaveQueryParams, QueryInfo>('queries/save'),
   /** Run a saved query (`NAME@N` for a version) as the caller; returns a result handle to window or save. */
   runQuery: request<typeof S.RunQueryParams, QueryRunResult>('queries/run'),
+  /** Save a quick chart (a frame version, chart kind, columns, filters) as an object, shareable like a query. */
+  saveChart: request<typeof S.SaveChartParams, ChartInfo>('charts/save'),
+  /** Open a saved chart (`NAME@N` for a version): its aggregate computed again, as the caller. */
+  openChart: request<typeof S.OpenChartParams, ChartOpenResult>('charts/open'),
   /** Add a note: attached to a frame (`on`), or standing alone (`name`); `replace` adds a version. */
   addNote: request<typeof S.AddNoteParams, NoteInfo>('notes/add'),
 

@@ -185,7 +185,7 @@ export const RemoveGroupParams = z.object({ name: Identifier, members: z.array(I
 // ---------------------------------------------------------------------------------------------
 // Objects of every kind, queries, notes
 
-export const ObjectKindParam = z.enum(['frame', 'query', 'note']);
+export const ObjectKindParam = z.enum(['frame', 'query', 'note', 'chart']);
 /** Markdown of a note. */
 const NoteText = z.string().min(1).max(100_000);
 
@@ -205,6 +205,9 @@ export const SaveQueryParams = z
   .object({ name: FrameName, sql: Sql, description: z.string().max(10_000).default(''), replace: z.boolean().default(false) })
   .strict();
 export const RunQueryParams = z.object({ name: FrameRefText }).strict();
+/** `from` without a version is the frame's latest version now: the chart keeps that one. */
+export const SaveChartParams = z.object({ name: FrameName, from: FrameRefText, chart: ChartSpec, filters: Filters.default([]), replace: z.boolean().default(false) }).strict();
+export const OpenChartParams = z.object({ name: FrameRefText }).strict();
 export const AddNoteParams = z
   .object({
     /** The note's name; made up from the frame's when attaching without one. */
@@ -281,6 +284,8 @@ export const ParamSchemas = {
   gc: GcParams,
   saveQuery: SaveQueryParams,
   runQuery: RunQueryParams,
+  saveChart: SaveChartParams,
+  openChart: OpenChartParams,
   addNote: AddNoteParams,
   sessions: AdminSessionsParams,
   kick: KickParams,

@@ -5,7 +5,8 @@
  * again through the caller's resolver. The answer is bounded in points and in bytes.
  */
 import { tableFromIPC } from 'apache-arrow';
-import { ErrorCodes, FramegateError, type ChartData, type ChartSpec } from '../../protocol';
+import { ErrorCodes, FramegateError, type ChartData, type ChartSpec, type ColumnFilter } from '../../protocol';
+import type { ResolvedVersion } from '../catalog/resolve';
 import { chartQuery, type ChartQuery } from '../frames/chart-sql';
 import { ReadTracker } from '../frames/resolver';
 import { auditReadOnce } from './audit';
@@ -88,18 +89,23 @@ export function chartData(spec: ChartSpec, query: ChartQuery, rows: Rows): Omit<
   }
 }
 
+/** A chart of `frame` (resolved for the caller): aggregated in the engine, bounded, logged. */
+export async function computeChart(context: RequestContext, frame: ResolvedVersion, chart: ChartSpec, filters: readonly ColumnFilter[] | undefined): Promise<ChartData> {
+  // Written (and checked against the columns' types) before anything runs.
+  const query = chartQuery(viewTable(frame), chart, filters);
+  const rows = await aggregateRows(context, query);
+  auditReadOnce(context, { objectId: frame.object.id, version: frame.version.version }, 'chart');
+  const data: ChartData = { ...chartData(chart, query, rows), sql: query.sql };
+  const bytes = Buffer.byteLength(JSON.stringify(data));
+  if (bytes > MAX_CHART_BYTES) throw new FramegateError(ErrorCodes.InvalidParams, `this chart would take ${bytes.toLocaleString('en-US')} bytes; ask for fewer points`);
+  context.services.logger.info({ event: 'chart', kind: chart.kind, storage: frame.version.storage, rows: data.rowCount, points: data.x.length }, 'computed a chart aggregate');
+  return data;
+}
+
 export const chartHandlers: HandlerTable<'chart'> = {
-  chart: async ({ source, chart, filters }, context) => {
+  chart: ({ source, chart, filters }, context) => {
     const { frame } = dataSource(source, context);
     if (!frame) throw new FramegateError(ErrorCodes.InvalidParams, 'charts are drawn from frames: save this result as a frame to chart it');
-    // Written (and checked against the columns' types) before anything runs.
-    const query = chartQuery(viewTable(frame), chart, filters);
-    const rows = await aggregateRows(context, query);
-    auditReadOnce(context, { objectId: frame.object.id, version: frame.version.version }, 'chart');
-    const data: ChartData = { ...chartData(chart, query, rows), sql: query.sql };
-    const bytes = Buffer.byteLength(JSON.stringify(data));
-    if (bytes > MAX_CHART_BYTES) throw new FramegateError(ErrorCodes.InvalidParams, `this chart would take ${bytes.toLocaleString('en-US')} bytes; ask for fewer points`);
-    context.services.logger.info({ event: 'chart', kind: chart.kind, storage: frame.version.storage, rows: data.rowCount, points: data.x.length }, 'computed a chart aggregate');
-    return data;
+    return computeChart(context, frame, chart, filters);
   },
 };

@@ -8,6 +8,7 @@ import { gatewayHandlers } from './gateway';
 import { insightHandlers } from './insight';
 import { objectHandlers } from './objects';
 import { queryHandlers } from './query';
+import { savedChartHandlers } from './saved-charts';
 import { sqlHandlers } from './sql';
 import { sharedObjectHandlers } from './shared-objects';
 import { userHandlers } from './users';
@@ -23,6 +24,7 @@ export const handlers: HandlerTable = {
   ...userHandlers,
   ...objectHandlers,
   ...sharedObjectHandlers,
+  ...savedChartHandlers,
   ...adminHandlers,
 };
 export type { GatewayServices, RequestContext, RequestControl, Connection, ResultLineage } from './context';

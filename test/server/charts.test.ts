@@ -100,4 +100,30 @@ describe('quick chart aggregates', () => {
     const refused = await failure(() => bob.request(Methods.chart, { source, chart: { kind: 'histogram', column: 'v' } }));
     assert.equal(refused.code, ErrorCodes.FrameNotFound);
   });
+
+  test('a saved chart keeps its frame version, kind, columns and filters; opening it aggregates again, as the caller', async () => {
+    const filters = [{ kind: 'range' as const, column: 'v', max: 499 }];
+    const saved = await alice.request(Methods.saveChart, { name: 'v_hist', from: 'known', chart: { kind: 'histogram', column: 'v', bins: 5 }, filters });
+    assert.equal(saved.kind, 'chart');
+    assert.equal(saved.from, 'alice.known@1');
+    assert.deepEqual(saved.chart, { kind: 'histogram', column: 'v', bins: 5 });
+    assert.deepEqual(saved.filters, filters);
+    const listed = await alice.request(Methods.listObjects, { kind: 'chart' });
+    assert.deepEqual(listed.objects.map((o) => o.name), ['alice.v_hist']);
+    const invalid = await failure(() => alice.request(Methods.saveChart, { name: 'bad', from: 'known', chart: { kind: 'histogram', column: 'g' } }));
+    assert.equal(invalid.code, ErrorCodes.InvalidParams);
+
+    // A new version of the frame: the chart still draws the version it was saved from.
+    await alice.request(Methods.save, { name: 'known', from: { sql: 'SELECT range AS v FROM range(10)' }, replace: true });
+    const opened = await alice.request(Methods.openChart, { name: 'v_hist' });
+    assert.equal(opened.data.rowCount, 500);
+    assert.deepEqual(opened.data.y, [100, 100, 100, 100, 100]);
+
+    // Shared like a query: bob sees the chart once shared, its data only if he may read the frame.
+    assert.equal((await failure(() => bob.request(Methods.openChart, { name: 'alice.v_hist' }))).code, ErrorCodes.FrameNotFound);
+    await alice.request(Methods.shareObject, { name: 'v_hist', kind: 'chart', with: { kind: 'user', name: 'bob' } });
+    assert.equal((await failure(() => bob.request(Methods.openChart, { name: 'alice.v_hist' }))).code, ErrorCodes.FrameNotFound);
+    await alice.request(Methods.share, { name: 'known', with: { kind: 'user', name: 'bob' } });
+    assert.deepEqual((await bob.request(Methods.openChart, { name: 'alice.v_hist' })).data.y, opened.data.y);
+  });
 });
