@@ -254,6 +254,11 @@ export class Grid {
     const sortKey = this.viewKey();
     const totalCols = this.columns.length;
     let window = this.cache.find(viewport, sortKey, totalCols);
+    // A view shown before (filters removed, put back): its row count comes with its windows.
+    if (window && window.rowCount !== this.rowCount) {
+      this.rowCount = window.rowCount;
+      this.sizeRowHeaders();
+    }
     if (!window) {
       const generation = this.generation;
       const plan = planWindow(viewport, this.rowCount, totalCols);

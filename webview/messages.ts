@@ -151,6 +151,18 @@ export function isColumnFilter(value: unknown): value is ColumnFilter {
   }
 }
 
+/** Just a filter's own fields (the gateway refuses unknown ones). */
+export function copyFilter(filter: ColumnFilter): ColumnFilter {
+  switch (filter.kind) {
+    case 'values':
+      return { kind: 'values', column: filter.column, values: [...filter.values] };
+    case 'range':
+      return { kind: 'range', column: filter.column, ...(filter.min !== undefined ? { min: filter.min } : {}), ...(filter.max !== undefined ? { max: filter.max } : {}) };
+    case 'text':
+      return { kind: 'text', column: filter.column, match: filter.match, text: filter.text };
+  }
+}
+
 /** The shape of a chart spec (the gateway checks columns, types and bounds). */
 export function isChartSpec(value: unknown): value is ChartSpec {
   if (!isObject(value)) return false;
@@ -194,7 +206,7 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
     case 'chart': {
       const { spec, filters } = value;
       if (!isChartSpec(spec) || !Array.isArray(filters) || !filters.every(isColumnFilter)) return undefined;
-      return { type: 'chart', spec, filters };
+      return { type: 'chart', spec, filters: filters.map(copyFilter) };
     }
     case 'copy': {
       const { text, description } = value;
@@ -215,7 +227,7 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
         limit: limit as number,
         columns,
         sort: sort.map((k) => ({ column: k.column, descending: k.descending })),
-        filters,
+        filters: filters.map(copyFilter),
       };
     }
     default:
