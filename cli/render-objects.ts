@@ -115,7 +115,7 @@ export function objectsText(out: Output, objects: ObjectInfo[], empty: string): 
       String(o.version),
       o.owner,
       shortTime(o.createdAt),
-      o.kind === 'query' ? oneLine(o.description || o.sql, 50) : o.kind === 'note' ? `${o.attachedTo ? `on ${o.attachedTo}: ` : ''}${oneLine(o.text, 50)}` : `${formatCount(o.rowCount)} rows`,
+      o.kind === 'query' ? oneLine(o.description || o.sql, 50) : o.kind === 'chart' ? `${o.chart.kind} of ${o.from}` : o.kind === 'note' ? `${o.attachedTo ? `on ${o.attachedTo}: ` : ''}${oneLine(o.text, 50)}` : `${formatCount(o.rowCount)} rows`,
     ]),
     [false, false, true],
   );

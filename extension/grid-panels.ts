@@ -141,6 +141,8 @@ export class GridPanels implements GridOpener, vscode.Disposable {
         this.options.log.info('grid.pinned', { source: grid.target.source });
       },
       canPin: () => canPin(grid),
+      askChartName: (suggested) =>
+        vscode.window.showInputBox({ title: 'Save Chart', prompt: 'Name of the chart (name or namespace.name); shared like a query', value: suggested, ignoreFocusOut: true }),
       onStay: (name) => {
         // Now a grid of NAME@N: a Preview of NAME opens another panel.
         grid.target = { ...grid.target, source: { kind: 'frame', name }, title: name };

@@ -3,8 +3,8 @@
  * source's schema and `window` requests with Arrow bytes from `data/window`. A frame's preview
  * reads the one version it shows (frame-version.ts) and says when a newer one exists.
  */
-import { ErrorCodes, MAX_WINDOW_ROWS, Methods, type ColumnInfo, type Source } from '../protocol';
-import type { ExtensionToWebview, WebviewToExtension } from '../webview/messages';
+import { ErrorCodes, MAX_WINDOW_ROWS, Methods, type ChartSpec, type ColumnFilter, type ColumnInfo, type Source } from '../protocol';
+import type { ChartRequestMessage, ExtensionToWebview, WebviewToExtension } from '../webview/messages';
 import { parseWebviewMessage } from '../webview/messages';
 import type { Gateway } from './connection';
 import { describeError, isFramegateError, userMessage } from './errors';
@@ -46,6 +46,8 @@ export interface GridSessionOptions {
   onError?(message: string): void;
   /** The user chose "Stay on vN": the grid now shows `NAME@N` for good. */
   onStay?(name: string): void;
+  /** Asks the name to save the chart shown under ("Save Chart…"); undefined: cancelled. */
+  askChartName?(suggested: string): PromiseLike<string | undefined>;
 }
 
 /** What a panel tells when its result went with the gateway session that held it. */
@@ -60,6 +62,8 @@ export class GridSession {
   private readonly inflight = new Set<Promise<void>>();
   /** For a frame: the version shown. */
   private readonly versions: FrameVersions | undefined;
+  /** The chart shown last: what Save Chart saves (the frame version it was drawn from, spec and filters). */
+  private chartShown: { source: Source; spec: ChartSpec; filters: ColumnFilter[] } | undefined;
 
   constructor(private readonly options: GridSessionOptions) {
     this.versions = options.source.kind === 'frame' ? new FrameVersions(options.source.name) : undefined;
@@ -150,6 +154,10 @@ export class GridSession {
         return this.copy(message.text, message.description);
       case 'window':
         return this.sendWindow(message);
+      case 'chart':
+        return this.sendChart(message);
+      case 'saveChart':
+        return this.saveChart();
     }
   }
 
@@ -233,6 +241,45 @@ export class GridSession {
     }
   }
 
+  get lastChart(): { source: Source; spec: ChartSpec; filters: ColumnFilter[] } | undefined {
+    return this.chartShown;
+  }
+
+  /** A quick chart: the gateway aggregates (data/chart); only the aggregate comes here. */
+  private async sendChart({ spec, filters }: ChartRequestMessage): Promise<void> {
+    if (this.goneMessage !== undefined) return;
+    const source = this.readSource();
+    try {
+      const data = await this.options.client().request(Methods.chart, { source, chart: spec, ...(filters.length > 0 ? { filters } : {}) });
+      this.options.log.info('grid.chart', { source, kind: spec.kind, points: data.x.length, rows: data.rowCount });
+      this.chartShown = { source, spec, filters };
+      await this.post({ type: 'chart', spec, data });
+    } catch (error) {
+      if (this.disposed) return;
+      this.options.log.warn('grid.chart.failed', { source, error });
+      await this.post({ type: 'chartError', message: userMessage(error) });
+    }
+  }
+
+  /** Saves the chart shown as an object (kind chart) of the frame version it was drawn from. */
+  private async saveChart(): Promise<void> {
+    const shown = this.chartShown;
+    if (!shown || shown.source.kind !== 'frame' || !this.options.askChartName) return;
+    const column = shown.spec.kind === 'histogram' ? shown.spec.column : shown.spec.x;
+    const base = shown.source.name.replace(/@\d+$/, '').split('.').pop() ?? 'frame';
+    const name = await this.options.askChartName(`${base}_${column}_${shown.spec.kind}`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 63));
+    if (!name) return;
+    try {
+      const saved = await this.options.client().request(Methods.saveChart, { name, from: shown.source.name, chart: shown.spec, filters: shown.filters });
+      this.options.log.info('grid.chart.saved', { name: saved.name, from: saved.from });
+      await this.post({ type: 'status', message: `Saved chart ${saved.name} (of ${saved.from})` });
+    } catch (error) {
+      if (this.disposed) return;
+      this.options.log.warn('grid.chart.save.failed', { error });
+      await this.post({ type: 'error', message: `Save Chart failed: ${userMessage(error)}` });
+    }
+  }
+
   private async sendWindow(request: Extract<WebviewToExtension, { type: 'window' }>): Promise<void> {
     const started = Date.now();
     if (this.goneMessage !== undefined) {
@@ -247,6 +294,7 @@ export class GridSession {
         limit,
         ...(request.columns.length > 0 ? { columns: request.columns } : {}),
         ...(request.sort.length > 0 ? { sort: request.sort } : {}),
+        ...(request.filters.length > 0 ? { filters: request.filters } : {}),
       });
       this.options.log.debug('grid.window', { offset: result.offset, rows: result.rows, columns: result.columns.length, bytes: ipc.byteLength, ms: Date.now() - started });
       const bytes = plainBytes(ipc);
@@ -259,6 +307,7 @@ export class GridSession {
         offset: result.offset,
         rows: result.rows,
         columns: result.columns,
+        ...(result.sql ? { sql: result.sql } : {}),
       });
     } catch (error) {
       if (this.disposed) return;

@@ -86,6 +86,9 @@ function openButtons(kind: ObjectKind, name: string): NoticeButton[] {
         { label: 'Open Query', action: { kind: 'openQuery', name } },
         { label: 'Run Query', action: { kind: 'runQuery', name } },
       ];
+    case 'chart':
+      // Charts open from the CLI and the gateway (charts/open); the extension has no chart tab of its own yet.
+      return [];
   }
 }
 

@@ -11,6 +11,7 @@ export const ContextValues = {
   frame: 'framegate.frame',
   query: 'framegate.query',
   note: 'framegate.note',
+  chart: 'framegate.chart',
   column: 'framegate.column',
   /** A frame's "Versions" folder. */
   versions: 'framegate.versions',

@@ -72,9 +72,20 @@ export function renderWebviewHtml(options: WebviewHtmlOptions): string {
 <code id="${DomIds.sortSql}"></code>
 <button id="${DomIds.copySortSql}" type="button" title="Copy the ORDER BY clause">Copy SQL</button>
 </div>
+<div id="${DomIds.filterBar}" hidden>
+<span class="fg-sort-label">Filtered by</span>
+<span id="${DomIds.filterChips}"></span>
+<code id="${DomIds.viewSql}"></code>
+<button id="${DomIds.copyViewSql}" type="button" title="Copy the SQL of this view" hidden>Copy SQL</button>
+</div>
 <div class="fg-main">
 <div class="fg-grid-host"><regular-table id="${DomIds.grid}" tabindex="0" aria-label="Data grid: arrows move, Shift extends, Ctrl+C copies"></regular-table></div>
 <aside id="${DomIds.summary}" aria-label="Column summary" hidden></aside>
+<aside id="${DomIds.chart}" aria-label="Chart" hidden>
+<div class="fg-chart-head"><span id="${DomIds.chartTitle}"></span><button id="${DomIds.saveChart}" type="button" title="Save this chart as an object others can open">Save Chart…</button><button id="${DomIds.closeChart}" type="button" aria-label="Close the chart">×</button></div>
+<div class="fg-chart-box"><canvas id="${DomIds.chartCanvas}"></canvas></div>
+<div id="${DomIds.chartNote}"></div>
+</aside>
 </div>
 <div id="${DomIds.menu}" role="menu" hidden>
 <button type="button" role="menuitem" data-action="tsv">Copy<span class="fg-key">Ctrl+C</span></button>
@@ -82,6 +93,13 @@ export function renderWebviewHtml(options: WebviewHtmlOptions): string {
 <button type="button" role="menuitem" data-action="markdown">Copy as Markdown</button>
 <button type="button" role="menuitem" data-action="select-all">Select All<span class="fg-key">Ctrl+A</span></button>
 </div>
+<div id="${DomIds.columnMenu}" role="menu" hidden>
+<button type="button" role="menuitem" data-action="filter-values">Filter by Values…</button>
+<button type="button" role="menuitem" data-action="filter-range">Filter by Range…</button>
+<button type="button" role="menuitem" data-action="filter-text">Filter by Text…</button>
+<button type="button" role="menuitem" data-action="chart">Chart…</button>
+</div>
+<form id="${DomIds.filterForm}" hidden></form>
 <script nonce="${nonce}" src="${attribute(options.scriptUri)}"></script>
 </body>
 </html>

@@ -9,6 +9,8 @@ import type { AdminSessionsResult, AuditResult, CancelResult, KickResult, Storag
 import type { AttachmentRef } from './attachments';
 import type { GatewayEvent } from './events';
 import type {
+  ChartInfo,
+  ChartOpenResult,
   DeleteObjectResult,
   GcResult,
   LineageResult,
@@ -21,7 +23,7 @@ import type {
   VersionsResult,
 } from './objects';
 import type * as S from './schemas';
-import type { ColumnInfo, ColumnProfile, FileEntry, FrameInfo, GroupInfo, ResultInfo, SqlCompletionItem, SqlProblem, UserInfo } from './types';
+import type { ChartData, ColumnInfo, ColumnProfile, FileEntry, FrameInfo, GroupInfo, ResultInfo, SqlCompletionItem, SqlProblem, UserInfo } from './types';
 
 /** A request: method name, with its params and result types attached for the compiler. */
 export interface RequestType<P, R> {
@@ -107,8 +109,10 @@ export interface ListFramesResult {
 }
 
 export interface WindowResult extends AttachmentRef {
-  /** Total rows in the (sorted) source, so a grid can size its scrollbar. */
+  /** Total rows in the (sorted, filtered) source, so a grid can size its scrollbar. */
   rowCount: number;
+  /** With filters or a sort on a frame: the SQL the view amounts to (`SELECT * FROM "ns"."f" WHERE … ORDER BY …`), to show and copy. */
+  sql?: string;
   offset: number;
   /** Rows in this window (≤ limit). */
   rows: number;
@@ -213,6 +217,8 @@ export const Methods = {
   export: request<typeof S.ExportParams, ExportResult>('data/export'),
   /** Every column's type, nulls, distinct values, min/max/mean and histogram or top values. */
   profile: request<typeof S.ProfileParams, ProfileResult>('data/profile'),
+  /** A quick chart's data (histogram, bar, line, scatter), aggregated on the gateway from all (filtered) rows. */
+  chart: request<typeof S.ChartParams, ChartData>('data/chart'),
   /** Files and folders inside the gateway's import dirs (what Load File can load). */
   listFiles: request<typeof S.ListFilesParams, ListFilesResult>('files/list'),
 
@@ -262,6 +268,10 @@ export const Methods = {
   saveQuery: request<typeof S.SaveQueryParams, QueryInfo>('queries/save'),
   /** Run a saved query (`NAME@N` for a version) as the caller; returns a result handle to window or save. */
   runQuery: request<typeof S.RunQueryParams, QueryRunResult>('queries/run'),
+  /** Save a quick chart (a frame version, chart kind, columns, filters) as an object, shareable like a query. */
+  saveChart: request<typeof S.SaveChartParams, ChartInfo>('charts/save'),
+  /** Open a saved chart (`NAME@N` for a version): its aggregate computed again, as the caller. */
+  openChart: request<typeof S.OpenChartParams, ChartOpenResult>('charts/open'),
   /** Add a note: attached to a frame (`on`), or standing alone (`name`); `replace` adds a version. */
   addNote: request<typeof S.AddNoteParams, NoteInfo>('notes/add'),
 

@@ -4,10 +4,10 @@
  * owner, grants, and immutable versions, each with its author, time and lineage. A new kind (charts)
  * is a new member of `ObjectKind` and of `ObjectInfo`, not a new subsystem.
  */
-import type { ColumnInfo, FrameInfo, ObjectAccessInfo } from './types';
+import type { ChartData, ChartSpec, ColumnFilter, ColumnInfo, FrameInfo, ObjectAccessInfo } from './types';
 
-export type ObjectKind = 'frame' | 'query' | 'note';
-export const OBJECT_KINDS: readonly ObjectKind[] = ['frame', 'query', 'note'];
+export type ObjectKind = 'frame' | 'query' | 'note' | 'chart';
+export const OBJECT_KINDS: readonly ObjectKind[] = ['frame', 'query', 'note', 'chart'];
 
 /** A saved query: SQL over frames, run again on demand (`queries/run`). */
 export interface QueryInfo extends ObjectAccessInfo {
@@ -28,7 +28,22 @@ export interface NoteInfo extends ObjectAccessInfo {
   attachedTo?: string;
 }
 
-export type ObjectInfo = FrameInfo | QueryInfo | NoteInfo;
+/** A saved quick chart: which frame version, which chart, which filters; opening it aggregates again. */
+export interface ChartInfo extends ObjectAccessInfo {
+  kind: 'chart';
+  /** The frame version it is drawn from: `alice.sales@3`. */
+  from: string;
+  chart: ChartSpec;
+  filters: ColumnFilter[];
+}
+
+/** A saved chart opened (`charts/open`): what it is, and its data aggregated now, as the caller. */
+export interface ChartOpenResult {
+  info: ChartInfo;
+  data: ChartData;
+}
+
+export type ObjectInfo = FrameInfo | QueryInfo | NoteInfo | ChartInfo;
 
 /** How a version was made, for people and programs (lineage). */
 export type OriginInfo =

@@ -16,6 +16,24 @@ const Sql = z.string().min(1).max(MAX_SQL_CHARS, `a query may have at most ${MAX
 
 export const SortKey = z.object({ column: z.string().min(1), descending: z.boolean().default(false) }).strict();
 
+const FilterColumn = z.string().min(1).max(255);
+/** A literal bound for a range: a number for numeric columns, an ISO date or time for temporal ones. */
+const RangeBound = z.union([z.number().finite(), z.string().min(1).max(64)]);
+
+/**
+ * One per-column filter, structured (never SQL text): the gateway checks it against the column's
+ * type and writes the SQL itself, with quoted names and escaped literals.
+ */
+export const ColumnFilter = z.discriminatedUnion('kind', [
+  /** Rows whose value (as text, as the profile shows it) is one of these; null picks NULLs. */
+  z.object({ kind: z.literal('values'), column: FilterColumn, values: z.array(z.string().max(10_000).nullable()).min(1).max(1_000) }).strict(),
+  /** Rows with min ≤ value ≤ max (either bound may be left out, not both). */
+  z.object({ kind: z.literal('range'), column: FilterColumn, min: RangeBound.optional(), max: RangeBound.optional() }).strict(),
+  /** Rows whose value as text contains, or starts with, `text`, ignoring case. */
+  z.object({ kind: z.literal('text'), column: FilterColumn, match: z.enum(['contains', 'startsWith']), text: z.string().min(1).max(1_000) }).strict(),
+]);
+const Filters = z.array(ColumnFilter).max(32);
+
 export const Source = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('frame'), name: FrameRefText }).strict(),
   z.object({ kind: z.literal('result'), id: z.string().min(1) }).strict(),
@@ -50,8 +68,29 @@ export const WindowParams = z
     columns: Columns.optional(),
     /** Sort applied to the whole source before windowing. */
     sort: z.array(SortKey).optional(),
+    /** Rows kept (all must hold), before sorting and windowing; `rowCount` counts the rows kept. */
+    filters: Filters.optional(),
   })
   .strict();
+
+const ChartColumn = z.string().min(1).max(255);
+/** What a quick chart shows; the gateway aggregates, the client gets at most a few thousand points. */
+export const ChartSpec = z.discriminatedUnion('kind', [
+  /** Equal-width bins of a numeric column from its min to its max. */
+  z.object({ kind: z.literal('histogram'), column: ChartColumn, bins: z.number().int().min(1).max(200).default(30) }).strict(),
+  /** The most frequent values of `x` (count), or the sum or mean of `y` per value of `x`, largest first. */
+  z
+    .object({ kind: z.literal('bar'), x: ChartColumn, y: ChartColumn.optional(), aggregate: z.enum(['count', 'sum', 'avg']).default('count'), limit: z.number().int().min(1).max(100).default(20) })
+    .strict(),
+  /** `y` (sum, mean or count) by `x` (numeric or temporal) in at most `buckets` equal-width buckets of x. */
+  z
+    .object({ kind: z.literal('line'), x: ChartColumn, y: ChartColumn.optional(), aggregate: z.enum(['count', 'sum', 'avg']).default('avg'), buckets: z.number().int().min(2).max(1_000).default(200) })
+    .strict(),
+  /** A sample of at most `limit` (x, y) points of two numeric columns. */
+  z.object({ kind: z.literal('scatter'), x: ChartColumn, y: ChartColumn, limit: z.number().int().min(1).max(5_000).default(2_000) }).strict(),
+]);
+
+export const ChartParams = z.object({ source: Source, chart: ChartSpec, filters: Filters.optional() }).strict();
 
 export const SelectParams = z
   .object({
@@ -146,7 +185,7 @@ export const RemoveGroupParams = z.object({ name: Identifier, members: z.array(I
 // ---------------------------------------------------------------------------------------------
 // Objects of every kind, queries, notes
 
-export const ObjectKindParam = z.enum(['frame', 'query', 'note']);
+export const ObjectKindParam = z.enum(['frame', 'query', 'note', 'chart']);
 /** Markdown of a note. */
 const NoteText = z.string().min(1).max(100_000);
 
@@ -166,6 +205,9 @@ export const SaveQueryParams = z
   .object({ name: FrameName, sql: Sql, description: z.string().max(10_000).default(''), replace: z.boolean().default(false) })
   .strict();
 export const RunQueryParams = z.object({ name: FrameRefText }).strict();
+/** `from` without a version is the frame's latest version now: the chart keeps that one. */
+export const SaveChartParams = z.object({ name: FrameName, from: FrameRefText, chart: ChartSpec, filters: Filters.default([]), replace: z.boolean().default(false) }).strict();
+export const OpenChartParams = z.object({ name: FrameRefText }).strict();
 export const AddNoteParams = z
   .object({
     /** The note's name; made up from the frame's when attaching without one. */
@@ -217,6 +259,7 @@ export const ParamSchemas = {
   window: WindowParams,
   export: ExportParams,
   profile: ProfileParams,
+  chart: ChartParams,
   listFiles: ListFilesParams,
   select: SelectParams,
   sql: SqlParams,
@@ -241,6 +284,8 @@ export const ParamSchemas = {
   gc: GcParams,
   saveQuery: SaveQueryParams,
   runQuery: RunQueryParams,
+  saveChart: SaveChartParams,
+  openChart: OpenChartParams,
   addNote: AddNoteParams,
   sessions: AdminSessionsParams,
   kick: KickParams,

@@ -78,6 +78,44 @@ export interface SortKey {
   descending?: boolean;
 }
 
+/** A per-column filter (see schemas.ts ColumnFilter): values, a range, or text. */
+export type ColumnFilter =
+  | { kind: 'values'; column: string; values: (string | null)[] }
+  | { kind: 'range'; column: string; min?: number | string; max?: number | string }
+  | { kind: 'text'; column: string; match: 'contains' | 'startsWith'; text: string };
+
+export type ChartKind = 'histogram' | 'bar' | 'line' | 'scatter';
+export type ChartAggregate = 'count' | 'sum' | 'avg';
+
+/** What a quick chart shows (see schemas.ts ChartSpec). */
+export type ChartSpec =
+  | { kind: 'histogram'; column: string; bins?: number }
+  | { kind: 'bar'; x: string; y?: string; aggregate?: ChartAggregate; limit?: number }
+  | { kind: 'line'; x: string; y?: string; aggregate?: ChartAggregate; buckets?: number }
+  | { kind: 'scatter'; x: string; y: string; limit?: number };
+
+/**
+ * A chart's data, aggregated on the gateway: `x` and `y` side by side. Histogram: `x` is each
+ * bin's lower edge and `binWidth` its width; bar: `labels` are the values of x; line: `x` is each
+ * bucket's start (seconds since 1970 when `temporal`); scatter: a sample of points.
+ */
+export interface ChartData {
+  kind: ChartKind;
+  x: number[];
+  y: number[];
+  labels?: string[];
+  binWidth?: number;
+  /** x holds times, as seconds since 1970 (UTC). */
+  temporal?: boolean;
+  /** Rows the chart was drawn from (after filters). */
+  rowCount: number;
+  /** The axis titles, e.g. `count`, `avg(amount)`. */
+  xTitle: string;
+  yTitle: string;
+  /** The SQL the gateway ran, for the curious. */
+  sql: string;
+}
+
 /** What a window reads from: a frame (`name` may carry `@version`) or a query result of this session. */
 export type Source = { kind: 'frame'; name: string } | { kind: 'result'; id: string };
 

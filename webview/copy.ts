@@ -40,7 +40,7 @@ async function cellsOf(grid: Grid, rect: Rect, options: CopyOptions, progress: (
     if (cached) {
       ({ data: columns, offset, colStart } = cached);
     } else {
-      const reply = await options.fetchWindow({ offset: row, limit: last - row + 1, columns: names, sort: grid.currentSort });
+      const reply = await options.fetchWindow({ offset: row, limit: last - row + 1, columns: names, sort: grid.currentSort, filters: grid.currentFilters });
       if (generation !== grid.currentGeneration) throw new CancelledError();
       columns = grid.decode(reply).columns;
       offset = row;

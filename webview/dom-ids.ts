@@ -31,6 +31,24 @@ export const DomIds = {
   copySortSql: 'fg-copy-sort-sql',
   /** The grid's context menu (copy as TSV, CSV, Markdown). */
   menu: 'fg-menu',
+  /** A column header's menu (right click on its name): filters and Chart…; items carry `data-action`. */
+  columnMenu: 'fg-column-menu',
+  /** The form a filter opens from the column menu. */
+  filterForm: 'fg-filter-form',
+  /** The bar showing the active filters; hidden without filters. */
+  filterBar: 'fg-filter-bar',
+  /** The filters as chips (`.fg-chip`, with `data-column`, `data-filter` and a remove button). */
+  filterChips: 'fg-filter-chips',
+  /** The SQL the view amounts to, as the gateway wrote it (`SELECT * FROM … WHERE … ORDER BY …`). */
+  viewSql: 'fg-view-sql',
+  copyViewSql: 'fg-copy-view-sql',
+  /** The chart panel: `data-chart-state` is `loading`, `drawn` or `error`; `data-chart-points` the points drawn. */
+  chart: 'fg-chart',
+  chartTitle: 'fg-chart-title',
+  chartNote: 'fg-chart-note',
+  chartCanvas: 'fg-chart-canvas',
+  saveChart: 'fg-save-chart',
+  closeChart: 'fg-close-chart',
   /** The `<regular-table>` element. */
   grid: 'fg-grid',
   /** A frame preview's version ("v3"), after the title. */
@@ -63,6 +81,17 @@ export const Selectors = {
   sortSql: `#${DomIds.sortSql}`,
   copySortSql: `#${DomIds.copySortSql}`,
   menu: `#${DomIds.menu}`,
+  columnMenu: `#${DomIds.columnMenu}`,
+  /** Column menu items; `data-action` is "filter-values" | "filter-range" | "filter-text" | "chart". */
+  columnMenuItem: `#${DomIds.columnMenu} [role="menuitem"]`,
+  filterForm: `#${DomIds.filterForm}`,
+  filterBar: `#${DomIds.filterBar}`,
+  filterChip: `#${DomIds.filterChips} .fg-chip`,
+  filterChipRemove: `#${DomIds.filterChips} .fg-chip-remove`,
+  viewSql: `#${DomIds.viewSql}`,
+  chart: `#${DomIds.chart}`,
+  chartCanvas: `#${DomIds.chartCanvas}`,
+  saveChart: `#${DomIds.saveChart}`,
   /** Context menu items; carry `data-action` ("tsv" | "csv" | "markdown" | "select-all"). */
   menuItem: `#${DomIds.menu} [role="menuitem"]`,
   grid: `#${DomIds.grid}`,

@@ -15,6 +15,8 @@ export interface InputOptions {
   copy(): void;
   /** A right click (or the context-menu key) at x, y; the cursor moved there if it was outside the selection. */
   contextMenu(x: number, y: number): void;
+  /** A right click on a column's name: its menu (filters, chart). */
+  columnMenu?(x: number, y: number, column: string): void;
   /** A click on a column's profile line (the header's third row): show that column's summary. */
   showProfile?(column: string): void;
 }
@@ -137,6 +139,11 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
     const hit = cellAt(event.target);
     if (!hit) return;
     event.preventDefault();
+    const name = hit.kind === 'column' && hit.name ? grid.columnInfo[hit.col]?.name : undefined;
+    if (name !== undefined && options.columnMenu) {
+      options.columnMenu(event.clientX, event.clientY, name);
+      return;
+    }
     const selection = grid.selection;
     const inside = selection !== undefined && hit.kind === 'cell' && rectContains(selectionRect(selection, grid.extent), hit.cell.row, hit.cell.col);
     if (hit.kind === 'cell' && !inside) void grid.select(selectCell(hit.cell));

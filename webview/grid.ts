@@ -6,7 +6,7 @@
  */
 import 'regular-table';
 import type { RegularTableElement } from 'regular-table';
-import type { ColumnInfo, ColumnProfile, SortKey } from '../protocol';
+import type { ColumnFilter, ColumnInfo, ColumnProfile, SortKey } from '../protocol';
 import { decodeWindow } from './arrow-cells';
 import { columnFormatter, rowNumberFormatter, type ColumnFormatter } from './format';
 import { measureView, scrollToColumn, scrollToRow } from './grid-view';
@@ -14,6 +14,7 @@ import { headerSummary } from './profile-text';
 import type { GridInit, WindowReplyMessage } from './messages';
 import type { View } from './navigation';
 import { rectContains, selectionRect, type Extent, type Selection } from './selection';
+import { filterCacheKey, keepFiltersOn } from './filters';
 import { addSortKey, keepSortOn, nextSort, removeSortKey, sortCacheKey, sortMark } from './sort';
 import { planWindow, sliceWindow, WindowCache, type CachedWindow, type CellScalar, type Viewport } from './window-cache';
 
@@ -22,6 +23,7 @@ export interface WindowFetch {
   limit: number;
   columns: string[];
   sort: SortKey[];
+  filters: ColumnFilter[];
 }
 
 export interface GridOptions {
@@ -30,6 +32,10 @@ export interface GridOptions {
   onDrawn?(state: { rowCount: number; sort: SortKey[] }): void;
   /** The sort changed (header clicks, chips). */
   onSortChange?(sort: SortKey[]): void;
+  /** The filters changed (column menu, chips). */
+  onFiltersChange?(filters: ColumnFilter[]): void;
+  /** A window came with the SQL the view amounts to (filters or sort on a frame), or without. */
+  onViewSql?(sql: string | undefined): void;
   onError?(error: unknown): void;
   /** For numbers and dates; the webview passes the UI language. */
   locale?: string;
@@ -58,6 +64,7 @@ export class Grid {
   private columns: ColumnInfo[] = [];
   private rowCount = 0;
   private sort: SortKey[] = [];
+  private filters: ColumnFilter[] = [];
   /** What is shown, to tell a reload of it (frame saved again, reconnect) from a new source. */
   private sourceKey = '';
   private readonly cache = new WindowCache(8);
@@ -94,6 +101,7 @@ export class Grid {
     this.columns = init.columns;
     this.rowCount = init.rowCount;
     this.sort = reload ? keepSortOn(this.sort, init.columns) : [];
+    this.filters = reload ? keepFiltersOn(this.filters, init.columns) : [];
     this.cache.clear();
     this.formatters.clear();
     this.profiles = undefined;
@@ -106,6 +114,7 @@ export class Grid {
     }
     this.sizeRowHeaders();
     this.options.onSortChange?.(this.sort);
+    this.options.onFiltersChange?.(this.filters);
     await this.redraw();
   }
 
@@ -115,10 +124,12 @@ export class Grid {
     this.columns = [];
     this.rowCount = 0;
     this.sort = [];
+    this.filters = [];
     this.selection = undefined;
     this.cache.clear();
     this.formatters.clear();
     this.options.onSortChange?.(this.sort);
+    this.options.onFiltersChange?.(this.filters);
     await this.redraw();
   }
 
@@ -141,6 +152,19 @@ export class Grid {
 
   get currentSort(): SortKey[] {
     return this.sort;
+  }
+
+  get currentFilters(): ColumnFilter[] {
+    return this.filters;
+  }
+
+  /** Filters run on the gateway: the row count comes back with the next window. */
+  async setFilters(filters: ColumnFilter[]): Promise<void> {
+    this.filters = filters;
+    this.selection = undefined;
+    this.table.scrollTop = 0;
+    this.options.onFiltersChange?.(filters);
+    await this.redraw();
   }
 
   get columnInfo(): readonly ColumnInfo[] {
@@ -194,7 +218,7 @@ export class Grid {
 
   /** A cached window holding rows [row0, row1] of columns [col0, col1] in the current sort, if any. */
   cachedWindow(viewport: Viewport): CachedWindow | undefined {
-    return this.cache.find(viewport, sortCacheKey(this.sort), this.columns.length);
+    return this.cache.find(viewport, this.viewKey(), this.columns.length);
   }
 
   /** Decodes a window reply, adopting formatters for columns seen for the first time. */
@@ -221,10 +245,20 @@ export class Grid {
     this.table.style.setProperty('--fg-row-digits', String(this.rowNumber(Math.max(1, this.rowCount)).length));
   }
 
+  /** Windows of different sorts or filters never mix. */
+  private viewKey(): string {
+    return `${sortCacheKey(this.sort)}|${filterCacheKey(this.filters)}`;
+  }
+
   private async dataFor(viewport: Viewport): Promise<DataResponse> {
-    const sortKey = sortCacheKey(this.sort);
+    const sortKey = this.viewKey();
     const totalCols = this.columns.length;
     let window = this.cache.find(viewport, sortKey, totalCols);
+    // A view shown before (filters removed, put back): its row count comes with its windows.
+    if (window && window.rowCount !== this.rowCount) {
+      this.rowCount = window.rowCount;
+      this.sizeRowHeaders();
+    }
     if (!window) {
       const generation = this.generation;
       const plan = planWindow(viewport, this.rowCount, totalCols);
@@ -234,8 +268,9 @@ export class Grid {
       let rowCount = this.rowCount;
       if (names.length > 0 && !this.disposed) {
         try {
-          const reply = await this.options.fetchWindow({ offset: plan.offset, limit: plan.limit, columns: names, sort: this.sort });
-          if (generation !== this.generation) throw new CancelledError();
+          const reply = await this.options.fetchWindow({ offset: plan.offset, limit: plan.limit, columns: names, sort: this.sort, filters: this.filters });
+          if (generation !== this.generation || sortKey !== this.viewKey()) throw new CancelledError();
+          this.options.onViewSql?.(reply.sql);
           const decoded = this.decode(reply);
           data = decoded.columns;
           rows = decoded.rows;

@@ -6,6 +6,9 @@ import 'regular-table/dist/css/sub-cell-scrolling.css';
 import './grid.css';
 import type { RegularTableElement } from 'regular-table';
 import type { CopyFormat } from './clipboard-text';
+import { defaultChart } from './chart-spec';
+import { createChartView } from './chart-view';
+import { createColumnMenu } from './column-menu';
 import { createContextMenu } from './context-menu';
 import { copySelection } from './copy';
 import { DomIds, READY_ATTRIBUTE } from './dom-ids';
@@ -14,6 +17,8 @@ import { attachInput } from './grid-input';
 import type { ExtensionToWebview, GridInit, GridState, WebviewToExtension, WindowReplyMessage } from './messages';
 import { selectAll } from './selection';
 import { createProfilePanel } from './profile-panel';
+import { createFilterBar } from './filter-bar';
+import { withFilter } from './filters';
 import { createSortBar } from './sort-bar';
 import { createVersionBanner } from './version-banner';
 
@@ -87,6 +92,26 @@ const updateSortBar = createSortBar({
   copyText,
 });
 
+const filterBar = createFilterBar({
+  bar: element(DomIds.filterBar),
+  chips: element(DomIds.filterChips),
+  sql: element(DomIds.viewSql),
+  copySql: element<HTMLButtonElement>(DomIds.copyViewSql),
+  setFilters: (filters) => void grid.setFilters(filters),
+  copyText,
+});
+
+const chartView = createChartView({
+  panel: element(DomIds.chart),
+  title: element(DomIds.chartTitle),
+  note: element(DomIds.chartNote),
+  canvas: element<HTMLCanvasElement>(DomIds.chartCanvas),
+  save: element<HTMLButtonElement>(DomIds.saveChart),
+  close: element<HTMLButtonElement>(DomIds.closeChart),
+  locale: navigator.language,
+  onSave: () => vscode.postMessage({ type: 'saveChart' }),
+});
+
 const grid: Grid = new Grid(table, {
   fetchWindow,
   locale: navigator.language,
@@ -99,6 +124,8 @@ const grid: Grid = new Grid(table, {
     if (document.body.getAttribute(READY_ATTRIBUTE) !== 'gone') document.body.setAttribute(READY_ATTRIBUTE, 'ready');
   },
   onSortChange: updateSortBar,
+  onFiltersChange: (filters) => filterBar.showFilters(filters),
+  onViewSql: (sql) => filterBar.showSql(grid.currentFilters.length > 0 ? sql : undefined),
   onError(error) {
     showStatus(error instanceof Error ? error.message : String(error), true);
   },
@@ -121,9 +148,26 @@ function showSummary(visible: boolean): void {
   summaryButton.setAttribute('aria-pressed', String(visible));
 }
 
+const columnMenu = createColumnMenu({
+  menu: element(DomIds.columnMenu),
+  form: element<HTMLFormElement>(DomIds.filterForm),
+  column: (name) => grid.columnInfo.find((c) => c.name === name),
+  profile: (name) => grid.profileOf(name),
+  filter: (filter) => void grid.setFilters(withFilter(grid.currentFilters, filter)),
+  chart: (column) => {
+    const spec = defaultChart(column);
+    chartView.pending(spec);
+    vscode.postMessage({ type: 'chart', spec, filters: grid.currentFilters });
+  },
+});
+
 const detachInput = attachInput(grid, {
   copy: () => copy('tsv'),
   contextMenu: (x, y) => menu.open(x, y),
+  columnMenu: (x, y, column) => {
+    menu.close();
+    columnMenu.open(x, y, column);
+  },
   showProfile: (column) => {
     showSummary(true);
     profilePanel.focus(column);
@@ -134,6 +178,8 @@ async function init(message: GridInit): Promise<void> {
   document.body.setAttribute(READY_ATTRIBUTE, 'loading');
   cancelPending();
   menu.close();
+  columnMenu.close();
+  chartView.hide();
   title.textContent = message.title;
   title.title = message.title;
   saveButton.hidden = !message.canSave;
@@ -198,6 +244,12 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
     case 'profile':
       profilePanel.show(message.profile);
       void grid.setProfiles(message.profile.columns);
+      break;
+    case 'chart':
+      chartView.show(message.data);
+      break;
+    case 'chartError':
+      chartView.error(message.message);
       break;
     case 'profileError':
       profilePanel.show(`No profile: ${message.message}`);

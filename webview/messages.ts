@@ -3,7 +3,7 @@
  * Rows travel only as Arrow IPC bytes (`ipc`), never as JSON rows and never inside the HTML.
  * Only type imports from the protocol, so the webview bundle does not pull in zod.
  */
-import type { ColumnInfo, ProfileResult, SortKey, Source } from '../protocol';
+import type { ChartData, ChartSpec, ColumnFilter, ColumnInfo, ProfileResult, SortKey, Source } from '../protocol';
 
 /** The webview asks for a window of rows *and* columns of its source, in the current sort. */
 export interface WindowRequestMessage {
@@ -14,6 +14,15 @@ export interface WindowRequestMessage {
   /** Column names, in order (a slice of the source's columns). */
   columns: string[];
   sort: SortKey[];
+  /** Per-column filters, run on the gateway (structured; the gateway writes the SQL). */
+  filters: ColumnFilter[];
+}
+
+/** The webview asks for a quick chart of its source under its filters (aggregated on the gateway). */
+export interface ChartRequestMessage {
+  type: 'chart';
+  spec: ChartSpec;
+  filters: ColumnFilter[];
 }
 
 export type WebviewToExtension =
@@ -33,7 +42,10 @@ export type WebviewToExtension =
   /** Run the query of a result that is gone (gateway restarted, window reloaded) again. */
   | { type: 'rerun' }
   /** The profile of every column (computed on the gateway, once per frame version). */
-  | { type: 'profile' };
+  | { type: 'profile' }
+  | ChartRequestMessage
+  /** Save the chart shown as an object of the store (asks for a name). */
+  | { type: 'saveChart' };
 
 export interface CopyRequestMessage {
   type: 'copy';
@@ -74,6 +86,8 @@ export interface WindowReplyMessage {
   offset: number;
   rows: number;
   columns: ColumnInfo[];
+  /** With filters or a sort: the SQL the view amounts to, as the gateway wrote it. */
+  sql?: string;
 }
 
 export type ExtensionToWebview =
@@ -91,6 +105,9 @@ export type ExtensionToWebview =
   /** The source's column profiles, or why there are none. */
   | { type: 'profile'; profile: ProfileResult }
   | { type: 'profileError'; message: string }
+  /** A quick chart's aggregate, from the gateway (never rows). */
+  | { type: 'chart'; spec: ChartSpec; data: ChartData }
+  | { type: 'chartError'; message: string }
   | VersionMessage;
 
 /** Which version of a frame the grid shows (sent after `init`), and what is newer. */
@@ -116,6 +133,56 @@ function isSortKey(value: unknown): value is SortKey {
   return isObject(value) && typeof value.column === 'string' && typeof value.descending === 'boolean';
 }
 
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isBound = (v: unknown) => v === undefined || typeof v === 'number' || typeof v === 'string';
+
+/** The shape of a filter; its values and types are the gateway's to check. */
+export function isColumnFilter(value: unknown): value is ColumnFilter {
+  if (!isObject(value) || !isString(value.column)) return false;
+  switch (value.kind) {
+    case 'values':
+      return Array.isArray(value.values) && value.values.every((v) => v === null || isString(v));
+    case 'range':
+      return isBound(value.min) && isBound(value.max);
+    case 'text':
+      return (value.match === 'contains' || value.match === 'startsWith') && isString(value.text);
+    default:
+      return false;
+  }
+}
+
+/** Just a filter's own fields (the gateway refuses unknown ones). */
+export function copyFilter(filter: ColumnFilter): ColumnFilter {
+  switch (filter.kind) {
+    case 'values':
+      return { kind: 'values', column: filter.column, values: [...filter.values] };
+    case 'range':
+      return { kind: 'range', column: filter.column, ...(filter.min !== undefined ? { min: filter.min } : {}), ...(filter.max !== undefined ? { max: filter.max } : {}) };
+    case 'text':
+      return { kind: 'text', column: filter.column, match: filter.match, text: filter.text };
+  }
+}
+
+/** The shape of a chart spec (the gateway checks columns, types and bounds). */
+export function isChartSpec(value: unknown): value is ChartSpec {
+  if (!isObject(value)) return false;
+  const optionalNumber = (v: unknown) => v === undefined || typeof v === 'number';
+  const optionalString = (v: unknown) => v === undefined || isString(v);
+  const aggregate = (v: unknown) => v === undefined || v === 'count' || v === 'sum' || v === 'avg';
+  switch (value.kind) {
+    case 'histogram':
+      return isString(value.column) && optionalNumber(value.bins);
+    case 'bar':
+      return isString(value.x) && optionalString(value.y) && aggregate(value.aggregate) && optionalNumber(value.limit);
+    case 'line':
+      return isString(value.x) && optionalString(value.y) && aggregate(value.aggregate) && optionalNumber(value.buckets);
+    case 'scatter':
+      return isString(value.x) && isString(value.y) && optionalNumber(value.limit);
+    default:
+      return false;
+  }
+}
+
 /** Checks a message from the webview before the extension acts on it (webview content is less trusted). */
 export function parseWebviewMessage(value: unknown): WebviewToExtension | undefined {
   if (!isObject(value)) return undefined;
@@ -134,6 +201,13 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
       return { type: 'rerun' };
     case 'profile':
       return { type: 'profile' };
+    case 'saveChart':
+      return { type: 'saveChart' };
+    case 'chart': {
+      const { spec, filters } = value;
+      if (!isChartSpec(spec) || !Array.isArray(filters) || !filters.every(isColumnFilter)) return undefined;
+      return { type: 'chart', spec, filters: filters.map(copyFilter) };
+    }
     case 'copy': {
       const { text, description } = value;
       if (typeof text !== 'string' || typeof description !== 'string') return undefined;
@@ -141,9 +215,11 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
     }
     case 'window': {
       const { requestId, offset, limit, columns, sort } = value;
+      const filters = value.filters ?? [];
       if (!Number.isSafeInteger(requestId) || !Number.isSafeInteger(offset) || !Number.isSafeInteger(limit)) return undefined;
       if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string')) return undefined;
       if (!Array.isArray(sort) || !sort.every(isSortKey)) return undefined;
+      if (!Array.isArray(filters) || !filters.every(isColumnFilter)) return undefined;
       return {
         type: 'window',
         requestId: requestId as number,
@@ -151,6 +227,7 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | undefi
         limit: limit as number,
         columns,
         sort: sort.map((k) => ({ column: k.column, descending: k.descending })),
+        filters: filters.map(copyFilter),
       };
     }
     default:

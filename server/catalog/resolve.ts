@@ -36,7 +36,7 @@ export interface WriteTarget {
   existing?: ObjectRecord;
 }
 
-export const KIND_NOUNS: Record<ObjectKind, string> = { frame: 'frame', query: 'query', note: 'note' };
+export const KIND_NOUNS: Record<ObjectKind, string> = { frame: 'frame', query: 'query', note: 'note', chart: 'chart' };
 
 export function nounOf(kind: ObjectKind | undefined): string {
   return kind ? KIND_NOUNS[kind] : 'frame, query or note';

@@ -1,10 +1,12 @@
 /** data/window and data/export: rows as Arrow attachments, read access checked on every call. */
-import { Notifications, parseFrameRef, type Source } from '../../protocol';
+import { ErrorCodes, FramegateError, Notifications, parseFrameRef, type Source } from '../../protocol';
 import type { ResolvedVersion } from '../catalog/resolve';
 import type { DataSource } from '../engine/engine';
 import { boundTable } from '../frames/resolver';
+import { viewSql } from '../frames/view-sql';
 import { auditReadOnce, auditReads } from './audit';
 import type { HandlerTable, RequestContext } from './context';
+import { filteredView, viewTable } from './filtered-views';
 
 /**
  * What the engine should read for a protocol source: a frame resolved (and access-checked) now,
@@ -32,10 +34,18 @@ export const dataHandlers: HandlerTable<'window' | 'export'> = {
    * client that pipelines windows and stops reading holds one window in memory, not one per
    * request. The window's bytes are bounded and charged to the memory budget while held.
    */
-  window: (params, context) =>
-    context.connection.windowTurns.run(async () => {
+  window: async ({ filters, ...params }, context) => {
+    const resolved = dataSource(params.source, context);
+    const { frame } = resolved;
+    let { source } = resolved;
+    if (filters?.length) {
+      if (!frame) throw new FramegateError(ErrorCodes.InvalidParams, 'filters apply to frames: save this result as a frame to filter it');
+      // Made (or found) before this connection's window turn: other windows go on meanwhile.
+      source = { kind: 'result', id: (await filteredView(context, frame, filters)).id };
+    }
+    const sql = frame && (filters?.length || params.sort?.length) ? viewSql(viewTable(frame), filters, params.sort) : undefined;
+    return context.connection.windowTurns.run(async () => {
       const { budget } = context.services;
-      const { source, frame } = dataSource(params.source, context);
       const maxBytes = Math.max(1, Math.min(MAX_WINDOW_BYTES, budget.limitBytes - budget.usedBytes));
       const window = await context.connection.engine.window({ ...params, source, maxBytes });
       if (frame) auditReadOnce(context, { objectId: frame.object.id, version: frame.version.version }, 'window');
@@ -43,11 +53,12 @@ export const dataHandlers: HandlerTable<'window' | 'export'> = {
       try {
         // The attachment goes out before the reply that references it.
         const attachment = await context.connection.peer.sendAttachment(window.ipc);
-        return { attachment, rowCount: window.rowCount, offset: window.offset, rows: window.rows, columns: window.columns };
+        return { attachment, rowCount: window.rowCount, offset: window.offset, rows: window.rows, columns: window.columns, ...(sql ? { sql } : {}) };
       } finally {
         held.release();
       }
-    }),
+    });
+  },
 
   export: async ({ source: requested, sort, columns, stream }, context) => {
     const { peer } = context.connection;

@@ -1,5 +1,6 @@
 /** Every method's handler, keyed like `Methods`: the compiler checks that none is missing. */
 import { adminHandlers } from './admin';
+import { chartHandlers } from './charts';
 import type { HandlerTable } from './context';
 import { dataHandlers } from './data';
 import { frameHandlers } from './frames';
@@ -7,6 +8,7 @@ import { gatewayHandlers } from './gateway';
 import { insightHandlers } from './insight';
 import { objectHandlers } from './objects';
 import { queryHandlers } from './query';
+import { savedChartHandlers } from './saved-charts';
 import { sqlHandlers } from './sql';
 import { sharedObjectHandlers } from './shared-objects';
 import { userHandlers } from './users';
@@ -16,11 +18,13 @@ export const handlers: HandlerTable = {
   ...frameHandlers,
   ...dataHandlers,
   ...insightHandlers,
+  ...chartHandlers,
   ...queryHandlers,
   ...sqlHandlers,
   ...userHandlers,
   ...objectHandlers,
   ...sharedObjectHandlers,
+  ...savedChartHandlers,
   ...adminHandlers,
 };
 export type { GatewayServices, RequestContext, RequestControl, Connection, ResultLineage } from './context';

@@ -11,7 +11,32 @@ test('window requests from the webview are checked and copied', () => {
     columns: ['a', 'b'],
     sort: [{ column: 'a', descending: true, extra: 'dropped' }],
   });
-  assert.deepEqual(message, { type: 'window', requestId: 3, offset: 100, limit: 500, columns: ['a', 'b'], sort: [{ column: 'a', descending: true }] });
+  assert.deepEqual(message, { type: 'window', requestId: 3, offset: 100, limit: 500, columns: ['a', 'b'], sort: [{ column: 'a', descending: true }], filters: [] });
+});
+
+test('filters and chart requests from the webview are checked and copied field by field', () => {
+  const filters = [
+    { kind: 'values', column: 'region', values: ['EU', null], extra: 1 },
+    { kind: 'range', column: 'amount', min: 1 },
+    { kind: 'text', column: 'name', match: 'startsWith', text: 'an' },
+  ];
+  const message = parseWebviewMessage({ type: 'window', requestId: 1, offset: 0, limit: 10, columns: ['a'], sort: [], filters });
+  assert.deepEqual(message && message.type === 'window' && message.filters, [
+    { kind: 'values', column: 'region', values: ['EU', null] },
+    { kind: 'range', column: 'amount', min: 1 },
+    { kind: 'text', column: 'name', match: 'startsWith', text: 'an' },
+  ]);
+  for (const bad of [{ kind: 'sql', column: 'a', text: '1=1' }, { kind: 'values', column: 'a', values: [1] }, { kind: 'text', column: 'a', match: 'regex', text: 'x' }, { kind: 'range', column: 3 }]) {
+    assert.equal(parseWebviewMessage({ type: 'window', requestId: 1, offset: 0, limit: 10, columns: ['a'], sort: [], filters: [bad] }), undefined, JSON.stringify(bad));
+  }
+  assert.deepEqual(parseWebviewMessage({ type: 'chart', spec: { kind: 'histogram', column: 'amount', bins: 30 }, filters: [] }), {
+    type: 'chart',
+    spec: { kind: 'histogram', column: 'amount', bins: 30 },
+    filters: [],
+  });
+  assert.equal(parseWebviewMessage({ type: 'chart', spec: { kind: 'pie', column: 'amount' }, filters: [] }), undefined);
+  assert.equal(parseWebviewMessage({ type: 'chart', spec: { kind: 'scatter', x: 'a' }, filters: [] }), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: 'saveChart' }), { type: 'saveChart' });
 });
 
 test('malformed messages are refused', () => {
