@@ -13,6 +13,7 @@ import type { LegacyVersion } from '../engine/engine';
 import { AuditLog } from './audit';
 import { ObjectChanges } from './changes';
 import { ObjectDescriber } from './describe';
+import { FrameNames } from './frame-names';
 import { Grants } from './grants';
 import { Identity } from './identity';
 import { importLegacyCatalog, type LegacyImportSummary } from './legacy-import';
@@ -47,6 +48,8 @@ export class Catalog {
   readonly audit: AuditLog;
   readonly resolver: ObjectResolver;
   readonly describer: ObjectDescriber;
+  /** Readable frames, light and filtered in one query (completion). */
+  readonly frameNames: FrameNames;
   readonly changes: ObjectChanges;
   readonly lineage: LineageBuilder;
   readonly retention: Retention;
@@ -74,6 +77,7 @@ export class Catalog {
     this.audit = new AuditLog(db);
     this.resolver = new ObjectResolver(this.objects, this.grants, users);
     this.describer = new ObjectDescriber(this.objects, this.grants, this.reads, this.resolver, users, groups);
+    this.frameNames = new FrameNames(db);
     this.defaultStorageLimit = options.storageLimitBytes ?? null;
     this.changes = new ObjectChanges(db, this.objects, this.grants, this.reads, this.resolver, users, groups, this.audit, (userId) => this.storageLimitOf(userId));
     this.lineage = new LineageBuilder(this.objects, this.reads, this.resolver, this.describer);

@@ -1,5 +1,5 @@
 /** sql/*: editor help (checks and completion) over one statement, through the caller's access. */
-import type { FrameInfo, TableMention } from '../../protocol';
+import type { TableMention } from '../../protocol';
 import { ReadTracker } from '../frames/resolver';
 import { completeSql, type CompletionSources } from '../sql-assist/completion';
 import type { HandlerTable, RequestContext } from './context';
@@ -7,10 +7,10 @@ import type { HandlerTable, RequestContext } from './context';
 /** What completion may know, for this caller: only frames they can read, only through the catalog. */
 function completionSources({ principal, connection, services }: RequestContext): CompletionSources {
   const resolve = new ReadTracker().resolver(services.catalog.resolver, principal);
-  let frames: ReturnType<CompletionSources['frames']> | undefined;
   return {
     namespace: principal.name,
-    frames: () => (frames ??= services.catalog.describer.list(principal, { kind: 'frame' }) as FrameInfo[]),
+    frames: (query) => services.catalog.frameNames.readable(principal, query),
+    namespaces: (prefix) => services.catalog.frameNames.namespaces(principal, prefix),
     frameColumns: (mention: TableMention) => {
       if (mention.parts.length > 2) return undefined;
       const name = mention.parts.at(-1)!;
