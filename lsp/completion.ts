@@ -35,3 +35,34 @@ export async function complete(client: GatewayClient | undefined, document: Text
   }));
   return { isIncomplete: result.incomplete, items };
 }
+
+/**
+ * The last answer per document, for the same version and cursor: an editor asks again without a
+ * change (re-triggering, a list reopened), and the gateway need not be asked twice. Forgotten when
+ * the caller's frames change (a share revoked must not linger) and when the gateway does.
+ */
+export class CompletionAnswers {
+  private readonly answers = new Map<string, { version: number; offset: number; answer: Promise<CompletionList> }>();
+
+  get(document: TextDocument, offset: number, ask: () => Promise<CompletionList>): Promise<CompletionList> {
+    const kept = this.answers.get(document.uri);
+    if (kept && kept.version === document.version && kept.offset === offset) return kept.answer;
+    const answer = ask();
+    const entry = { version: document.version, offset, answer };
+    this.answers.set(document.uri, entry);
+    // A failed answer is not kept; nor is one with no gateway behind it (asking again may connect).
+    const drop = (): void => {
+      if (this.answers.get(document.uri) === entry) this.answers.delete(document.uri);
+    };
+    answer.then((list) => list.items.length === 0 && list.isIncomplete && drop(), drop);
+    return answer;
+  }
+
+  forget(uri: string): void {
+    this.answers.delete(uri);
+  }
+
+  clear(): void {
+    this.answers.clear();
+  }
+}

@@ -13,7 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Methods } from '../protocol';
 import type { SqlLanguage } from 'sql-formatter';
 import { codeLenses } from './code-lens';
-import { complete } from './completion';
+import { CompletionAnswers, complete } from './completion';
 import { Diagnostics } from './diagnostics';
 import { definition, hover } from './frames';
 import { dialectOf, formatDocument } from './formatting';
@@ -38,7 +38,11 @@ const documents = new TextDocuments(TextDocument);
 const log = (message: string): void => connection.console.log(message);
 let dialect: SqlLanguage = 'duckdb';
 
-const gateway = new GatewayLink(log, () => diagnostics.invalidate(documents.all()));
+const answers = new CompletionAnswers();
+const gateway = new GatewayLink(log, () => {
+  answers.clear();
+  diagnostics.invalidate(documents.all());
+});
 const diagnostics: Diagnostics = new Diagnostics({
   check: async (sql) => {
     const client = await gateway.get();
@@ -51,6 +55,7 @@ const diagnostics: Diagnostics = new Diagnostics({
 
 async function switchTo(settings: ConnectionSettings | null | undefined): Promise<void> {
   gateway.setTarget(targetOf(settings));
+  answers.clear();
   const client = await gateway.get();
   dialect = dialectOf(client ? (await client.request(Methods.info, {}).catch(() => undefined))?.engine : undefined);
   diagnostics.invalidate(documents.all());
@@ -76,7 +81,10 @@ connection.onNotification(CONNECTION_NOTIFICATION, (settings: ConnectionSettings
 
 documents.onDidOpen((event) => diagnostics.schedule(event.document));
 documents.onDidChangeContent((event) => diagnostics.schedule(event.document));
-documents.onDidClose((event) => diagnostics.forget(event.document.uri));
+documents.onDidClose((event) => {
+  diagnostics.forget(event.document.uri);
+  answers.forget(event.document.uri);
+});
 
 function withDocument<T>(uri: string, empty: T, body: (document: TextDocument) => Promise<T> | T): Promise<T> {
   const document = documents.get(uri);
@@ -87,7 +95,9 @@ function withDocument<T>(uri: string, empty: T, body: (document: TextDocument) =
   });
 }
 
-connection.onCompletion((params) => withDocument(params.textDocument.uri, { isIncomplete: true, items: [] }, async (d) => complete(await gateway.get(), d, d.offsetAt(params.position))));
+connection.onCompletion((params) =>
+  withDocument(params.textDocument.uri, { isIncomplete: true, items: [] }, (d) => answers.get(d, d.offsetAt(params.position), async () => complete(await gateway.get(), d, d.offsetAt(params.position)))),
+);
 connection.onHover((params) => withDocument(params.textDocument.uri, null, async (d) => hover(await gateway.get(), d, d.offsetAt(params.position))));
 connection.onDefinition((params) => withDocument(params.textDocument.uri, null, async (d) => definition(await gateway.get(), d, d.offsetAt(params.position))));
 connection.onDocumentFormatting((params) => withDocument(params.textDocument.uri, [], (d) => formatDocument(d, params.options, dialect, log)));

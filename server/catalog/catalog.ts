@@ -13,6 +13,7 @@ import type { LegacyVersion } from '../engine/engine';
 import { AuditLog } from './audit';
 import { ObjectChanges } from './changes';
 import { ObjectDescriber } from './describe';
+import { FrameNames } from './frame-names';
 import { Grants } from './grants';
 import { Identity } from './identity';
 import { importLegacyCatalog, type LegacyImportSummary } from './legacy-import';
@@ -48,6 +49,8 @@ export class Catalog {
   readonly audit: AuditLog;
   readonly resolver: ObjectResolver;
   readonly describer: ObjectDescriber;
+  /** Readable frames, light and filtered in one query (completion). */
+  readonly frameNames: FrameNames;
   readonly changes: ObjectChanges;
   readonly lineage: LineageBuilder;
   readonly retention: Retention;
@@ -76,6 +79,7 @@ export class Catalog {
     const version = catalogVersion(db);
     this.resolver = new ObjectResolver(this.objects, this.grants, users, version);
     this.describer = new ObjectDescriber(this.objects, this.grants, this.reads, this.resolver, users, groups);
+    this.frameNames = new FrameNames(db);
     this.defaultStorageLimit = options.storageLimitBytes ?? null;
     this.changes = new ObjectChanges(db, this.objects, this.grants, this.reads, this.resolver, users, groups, this.audit, (userId) => this.storageLimitOf(userId));
     this.lineage = new LineageBuilder(this.objects, this.reads, this.resolver, this.describer);

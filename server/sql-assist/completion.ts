@@ -8,25 +8,30 @@
 import {
   cursorContext,
   outlineStatement,
+  qualifiedName,
   TEAM_NAMESPACE,
   type ColumnInfo,
   type DerivedTable,
-  type FrameInfo,
   type SqlCompleteResult,
   type SqlCompletionItem,
   type StatementOutline,
   type TableMention,
 } from '../../protocol';
+import type { FrameName, FrameNameQuery } from '../catalog/frame-names';
 import type { SqlVocabulary } from '../engine/engine';
 
 /** Items per answer; past it the answer says `incomplete` and the editor asks again as typing narrows it. */
 export const MAX_COMPLETION_ITEMS = 500;
+/** One more frame than fits, so that a full answer knows it is incomplete. */
+const FRAMES_ASKED = MAX_COMPLETION_ITEMS + 1;
 
 export interface CompletionSources {
   /** The caller's own namespace. */
   namespace: string;
-  /** Every frame the caller may read. */
-  frames(): FrameInfo[];
+  /** Frames the caller may read, filtered and capped by the catalog (a team's may be thousands). */
+  frames(query: FrameNameQuery): FrameName[];
+  /** Namespaces holding a frame the caller may read. */
+  namespaces(prefix: string): string[];
   /** The columns of a mentioned frame through the caller's access; undefined if it does not resolve. */
   frameColumns(mention: TableMention): ColumnInfo[] | undefined;
   /** The columns a query would return (checked by the engine); undefined if it does not bind. */
@@ -76,12 +81,12 @@ function rows(n: number): string {
 }
 
 /** A frame item: its short name where a bare name reads it, else `namespace.name`. */
-function frameItem(frame: FrameInfo, me: string, bareTaken: Set<string>, qualified: boolean): SqlCompletionItem {
-  const short = frame.name.slice(frame.namespace.length + 1);
-  const bare = !qualified && (frame.namespace === me || (frame.namespace === TEAM_NAMESPACE && !bareTaken.has(lower(short))));
+function frameItem(frame: FrameName, me: string, qualified: boolean): SqlCompletionItem {
+  const short = frame.name;
+  const bare = !qualified && (frame.namespace === me || (frame.namespace === TEAM_NAMESPACE && !frame.shadowed));
   const label = bare || qualified ? sqlName(short) : `${sqlName(frame.namespace)}.${sqlName(short)}`;
   const shared = frame.sharedBy ? `, shared by ${frame.sharedBy}` : '';
-  return { label, kind: 'frame', detail: `${frame.name} · ${frame.owner}${shared} · ${rows(frame.rowCount)}`, filterText: short };
+  return { label, kind: 'frame', detail: `${qualifiedName(frame.namespace, short)} · ${frame.owner}${shared} · ${rows(frame.rowCount)}`, filterText: short };
 }
 
 function addColumns(items: Items, columns: ColumnInfo[], of: string): void {
@@ -136,18 +141,16 @@ export async function completeSql(sql: string, offset: number, sources: Completi
     if (named) addColumns(items, named.columns, named.of);
     else if (context.qualifier.length === 1) {
       const namespace = lower(context.qualifier[0]!);
-      for (const frame of sources.frames()) if (frame.namespace === namespace) items.add(frameItem(frame, sources.namespace, new Set(), true));
+      for (const frame of sources.frames({ namespace, prefix: context.prefix, limit: FRAMES_ASKED })) items.add(frameItem(frame, sources.namespace, true));
     }
     return answer();
   }
 
   if (context.position === 'table') {
     for (const cte of ctes) items.add({ label: sqlName(cte.name), kind: 'cte', detail: 'CTE of this statement', filterText: cte.name });
-    const frames = sources.frames();
-    const mine = new Set(frames.filter((f) => f.namespace === sources.namespace).map((f) => lower(f.name.slice(f.namespace.length + 1))));
-    const namespaces = new Set([sources.namespace, TEAM_NAMESPACE, ...frames.map((f) => f.namespace)]);
+    const namespaces = new Set([sources.namespace, TEAM_NAMESPACE, ...sources.namespaces(context.prefix)]);
     for (const ns of [...namespaces].sort()) items.add({ label: sqlName(ns), kind: 'namespace', detail: ns === sources.namespace ? 'your namespace' : ns === TEAM_NAMESPACE ? "the team's namespace" : 'namespace' });
-    for (const frame of frames) items.add(frameItem(frame, sources.namespace, mine, false));
+    for (const frame of sources.frames({ prefix: context.prefix, limit: FRAMES_ASKED })) items.add(frameItem(frame, sources.namespace, false));
     return answer();
   }
 

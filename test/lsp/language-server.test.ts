@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Methods } from '../../protocol';
-import { sampleIpc, startTestGateway, type TestGateway } from '../server/support';
+import { sampleIpc, startTestGateway, waitFor, type TestGateway } from '../server/support';
 import { cursor, startLsp, type LspClient } from './lsp-client';
 
 describe('Framegate SQL language server', () => {
@@ -146,5 +146,28 @@ describe('Framegate SQL language server', () => {
     await admin.request(Methods.save, { name: 'main.later_frame', from: { sql: 'SELECT 1 AS x' } });
     admin.close();
     assert.deepEqual(await lsp.diagnostics(uri, (list) => list.length === 0), []);
+  });
+
+  test('the same document version asks the gateway once, until a share or a revoke changes what alice may read', async () => {
+    const asked = () => gw.logs.filter((e) => e.event === 'request-start' && e.method === 'sql/complete').length;
+    const { text, position } = cursor('SELECT * FROM |');
+    const uri = openDoc(text);
+    const labels = async () => (await lsp.completion(uri, position)).items.map((i) => i.label);
+    const before = asked();
+    const first = await labels();
+    assert.deepEqual(await labels(), first);
+    assert.equal(asked(), before + 1, 'one request for the same version and cursor');
+    assert.ok(!first.includes('bob.payroll'));
+
+    const bob = await gw.connect(await gw.addUser('bob2'));
+    try {
+      await bob.request(Methods.save, { name: 'bonus', from: { sql: 'SELECT 1 AS amount' } });
+      await bob.request(Methods.share, { name: 'bonus', with: { kind: 'user', name: 'alice' } });
+      await waitFor(async () => (await labels()).includes('bob2.bonus'), 'the shared frame in the next completion');
+      await bob.request(Methods.unshare, { name: 'bonus', with: { kind: 'user', name: 'alice' } });
+      await waitFor(async () => !(await labels()).includes('bob2.bonus'), 'the revoked frame gone from the next completion');
+    } finally {
+      bob.close();
+    }
   });
 });

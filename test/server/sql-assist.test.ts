@@ -118,6 +118,35 @@ describe('sql/check and sql/complete', () => {
     assert.ok(keyword.items.some((i) => i.kind === 'keyword' && i.label === 'FROM'), keyword.labels.join());
   });
 
+  test('completion follows access exactly: share, revoke, publish, group membership and delete show in the next answer', async () => {
+    const frames = async (client: GatewayClient, marked: string) => (await complete(client, marked)).items.filter((i) => i.kind === 'frame').map((i) => i.detail!.split(' · ')[0]);
+    await bob.request(Methods.save, { name: 'bonus', from: { sql: 'SELECT 1 AS amount' } });
+    assert.deepEqual(await frames(alice, 'SELECT * FROM bo|'), [], 'not shared yet');
+    await bob.request(Methods.share, { name: 'bonus', with: { kind: 'user', name: 'alice' } });
+    assert.deepEqual(await frames(alice, 'SELECT * FROM bo|'), ['bob.bonus']);
+    assert.match((await complete(alice, 'SELECT * FROM bob.|')).items[0]?.detail ?? '', /bob\.bonus · bob, shared by bob · 1 row$/);
+    await bob.request(Methods.unshare, { name: 'bonus', with: { kind: 'user', name: 'alice' } });
+    assert.deepEqual(await frames(alice, 'SELECT * FROM bo|'), [], 'revoked: gone from the next completion');
+    assert.deepEqual(await frames(alice, 'SELECT * FROM bob.|'), []);
+
+    const admin = await gw.connect();
+    try {
+      await admin.request(Methods.addGroup, { name: 'payroll_readers', members: ['alice'] });
+      await bob.request(Methods.share, { name: 'bonus', with: { kind: 'group', name: 'payroll_readers' } });
+      assert.deepEqual(await frames(alice, 'SELECT * FROM bo|'), ['bob.bonus'], 'through a group');
+      await admin.request(Methods.removeGroup, { name: 'payroll_readers', members: ['alice'] });
+      assert.deepEqual(await frames(alice, 'SELECT * FROM bo|'), [], 'out of the group');
+    } finally {
+      admin.close();
+    }
+
+    await bob.request(Methods.share, { name: 'bonus', with: { kind: 'team' } });
+    assert.deepEqual(await frames(alice, 'SELECT * FROM bo|'), ['bob.bonus'], 'published to the team');
+    await bob.request(Methods.delete, { name: 'bonus' });
+    assert.deepEqual(await frames(alice, 'SELECT * FROM bo|'), [], 'deleted');
+    assert.deepEqual(await frames(bob, 'SELECT * FROM bo|'), []);
+  });
+
   test('bad params are refused with a clear error', async () => {
     const error = await failure(() => alice.request(Methods.sqlComplete, { sql: 'SELECT', offset: 99 }));
     assert.equal(error.code, ErrorCodes.InvalidParams);
