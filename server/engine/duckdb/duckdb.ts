@@ -18,7 +18,9 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import { BatchBuilder, BYTE_WIDTH, copyBits, isVariableColumn, type ColumnBatch, type ColumnField, type ColumnKind } from '../columns';
+import { arrowSchemaOf, chunkToRecordBatch } from './duckdb-arrow';
 
 export type SqlParam = string | number | boolean | bigint | null;
 
@@ -224,6 +226,29 @@ export class DuckConnection {
     const result = await this.connection.stream(sql);
     const columns = resultColumns(result);
     return { columns, batches: chunkBatches(result, columns, batchRows) };
+  }
+
+  /**
+   * Streams a query's result as Arrow record batches (one per data chunk), converted value by
+   * value (duckdb-arrow.ts): for results with nested columns, which the column batches cannot hold.
+   */
+  async streamArrow(sql: string): Promise<{ schema: Schema; batches: AsyncGenerator<RecordBatch> }> {
+    const result = await this.connection.stream(sql);
+    const types: DuckDBType[] = [];
+    const names: string[] = [];
+    for (let i = 0; i < result.columnCount; i++) {
+      names.push(result.columnName(i));
+      types.push(result.columnType(i));
+    }
+    const schema = arrowSchemaOf(names, types);
+    const batches = async function* (): AsyncGenerator<RecordBatch> {
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) return;
+        yield chunkToRecordBatch(schema, types, chunk);
+      }
+    };
+    return { schema, batches: batches() };
   }
 
   /** Streams a query and only counts its rows: DuckDB's own scan cost, for measurements. */

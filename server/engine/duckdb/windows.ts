@@ -23,6 +23,7 @@ import { kindOfTypeName } from './duckdb';
 import { locateSorted, type LocateTuning } from './sort-locate';
 import { readBlocks, readRowRange, readRowsById, type ReadableSource } from './source-reads';
 import { orderBy, pickColumns } from './sql-text';
+import { hasValueColumns, valueWindow } from './value-reads';
 
 export interface WindowParts {
   blocks: BlockCache;
@@ -63,6 +64,11 @@ export class WindowReader {
     const columns = pickColumns(src.columns, request.columns);
     const first = Math.min(request.offset, src.rowCount);
     const end = Math.min(request.offset + request.limit, src.rowCount);
+    // Nested columns have no place in the cached blocks: one query, read as Arrow values.
+    if (hasValueColumns(columns)) {
+      const window = await valueWindow(conn, src, { columns, first, end, sort: request.sort, maxBytes: request.maxBytes, timeoutMs: this.parts.queryTimeoutMs });
+      return { ...window, offset: request.offset };
+    }
     const unique = uniqueColumns(columns);
     const handle = this.parts.blocks.source(src.table, src.rowCount);
     let data: WindowColumn[];
