@@ -18,8 +18,9 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
-import type { RecordBatch, Schema } from 'apache-arrow';
+import type { RecordBatch, Schema, Table } from 'apache-arrow';
 import { BatchBuilder, BYTE_WIDTH, copyBits, isVariableColumn, type ColumnBatch, type ColumnField, type ColumnKind } from '../columns';
+import { duckdbValuesOf } from './arrow-duckdb';
 import { arrowSchemaOf, chunkToRecordBatch } from './duckdb-arrow';
 
 export type SqlParam = string | number | boolean | bigint | null;
@@ -282,6 +283,35 @@ export class DuckConnection {
           appender.appendDataChunk(chunk);
           // Hands what was appended to the table now and then, rather than holding it all in the appender.
           if (++chunks % FLUSH_CHUNKS === 0) appender.flushSync();
+          if (performance.now() - slice > APPEND_SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            slice = performance.now();
+          }
+        }
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  /**
+   * Appends an Arrow table with nested columns to an existing table of matching columns, value by
+   * value (arrow-duckdb.ts): the column batches of `appendBatches` hold flat layouts only.
+   */
+  async appendArrow(schema: string, table: string, data: Table, catalog?: string): Promise<void> {
+    const appender = await this.connection.createAppender(table, schema, catalog ?? null);
+    try {
+      const types = appenderTypes(appender, data.schema.fields.length);
+      let slice = performance.now();
+      for (const batch of data.batches) {
+        const columns = data.schema.fields.map((_, i) => batch.data.children[i]!);
+        for (let start = 0; start < batch.numRows; start += CHUNK_ROWS) {
+          const rows = Math.min(CHUNK_ROWS, batch.numRows - start);
+          const chunk = DuckDBDataChunk.create(types, rows);
+          columns.forEach((column, i) => chunk.setColumnValues(i, duckdbValuesOf(column, start, rows)));
+          chunk.rowCount = rows;
+          appender.appendDataChunk(chunk);
           if (performance.now() - slice > APPEND_SLICE_MS) {
             await new Promise((resolve) => setImmediate(resolve));
             slice = performance.now();

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tableFromIPC } from 'apache-arrow';
-import { assertMatchesReference, describeField, duckdbReference, NESTED_SQL, rowsOf } from '../../../support/nested-reference';
+import { Field, List, Table, Utf8, makeData, makeVector, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { assertMatchesReference, describeField, duckdbReference, NESTED_SQL, referenceBytes, rowsOf } from '../../../support/nested-reference';
 import { decode, openTempEngine, rejectsWith } from '../helpers';
 
 async function nestedResult(t: import('node:test').TestContext) {
@@ -86,4 +86,22 @@ test('a nested window holding more bytes than it may is refused, and the session
   await rejectsWith(session.window({ source, offset: 0, limit: 50, maxBytes: 1 << 20 }), 'OutOfMemory');
   const small = decode((await session.window({ source, offset: 0, limit: 1 })).ipc);
   assert.equal((small.getChild('l')!.get(0) as { length: number }).length, 20000);
+});
+
+test('an upload of nested Arrow keeps its types: upload → window → export is the same data', async (t) => {
+  const { temp, session } = await nestedResult(t);
+  const stored = await temp.engine.storeArrow('t_00000000000000bb', referenceBytes());
+  assert.equal(stored.columns.find((c) => c.name === 'ls')!.type, 'STRUCT("p" DECIMAL(4,1), "q" BIGINT[])[]');
+  const source = { kind: 'stored' as const, table: { storage: 't_00000000000000bb', columns: stored.columns, rowCount: stored.rowCount } };
+  assertMatchesReference(decode((await session.window({ source, offset: 0, limit: 3 })).ipc), undefined, { enumsAsText: true });
+  assertMatchesReference(tableFromIPC(await joined((await session.export(source)).parts)), undefined, { enumsAsText: true });
+});
+
+test('an upload of nested Arrow that is not valid is refused whole, and nothing is stored', async (t) => {
+  const { temp } = await nestedResult(t);
+  const text = makeData({ type: new Utf8(), length: 1, nullCount: 0, valueOffsets: Int32Array.from([0, 1]), data: Uint8Array.from([0xff]) });
+  const list = makeData({ type: new List(new Field('l', new Utf8(), true)), length: 1, nullCount: 0, valueOffsets: Int32Array.from([0, 1]), child: text });
+  const notUtf8 = tableToIPC(new Table({ l: makeVector(list) }), 'stream');
+  await rejectsWith(temp.engine.storeArrow('t_00000000000000dd', notUtf8), 'BadAttachment', /UTF-8/);
+  assert.ok(!(await temp.engine.listStorage()).includes('t_00000000000000dd'));
 });
