@@ -30,9 +30,13 @@ import { ErrorCodes, FramegateError } from '../../../protocol';
 
 const NESTED = new Set<Type>([Type.List, Type.LargeList, Type.FixedSizeList, Type.Struct, Type.Map, Type.Union, Type.DenseUnion, Type.SparseUnion]);
 
+export function isNestedType(type: DataType): boolean {
+  return NESTED.has(type.typeId);
+}
+
 /** Whether a table of this schema needs the value path to be stored exactly. */
 export function hasNestedColumns(schema: Schema): boolean {
-  return schema.fields.some((f) => NESTED.has((f.type as DataType).typeId));
+  return schema.fields.some((f) => isNestedType(f.type as DataType));
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
