@@ -6,7 +6,7 @@ function fence(patterns) {
   return { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] };
 }
 const noVscode = { group: ['vscode'], message: 'only extension/ imports vscode' };
-const noDuckdb = { group: ['@duckdb/*'], message: 'only server/engine/duckdb/duckdb.ts imports DuckDB' };
+const noDuckdb = { group: ['@duckdb/*'], message: 'only server/engine/duckdb/duckdb.ts (and duckdb-arrow.ts, arrow-duckdb.ts: its values to and from Arrow) imports DuckDB' };
 const noSqlite = { group: ['better-sqlite3'], message: 'only server/catalog/store.ts opens SQLite' };
 const noZod = { group: ['zod'], message: 'only protocol/schemas.ts builds schemas (the gateway validates; clients do not bundle zod)', allowTypeImports: true };
 const noSchemas = { group: ['**/protocol/schemas'], message: 'clients import the protocol, not its zod schemas' };
@@ -46,7 +46,7 @@ export default tseslint.config(
     files: ['lsp/**/*.ts'],
     rules: fence([noVscode, noDuckdb, noSqlite, noZod, noSchemas, { group: ['../server/*', '../extension/*', '../cli/*', '../webview/*'], message: 'the language server imports only protocol/ and rpc/' }]),
   },
-  { files: ['server/engine/duckdb/duckdb.ts'], rules: fence([noVscode, noSqlite, noZod]) },
+  { files: ['server/engine/duckdb/duckdb.ts', 'server/engine/duckdb/duckdb-arrow.ts', 'server/engine/duckdb/arrow-duckdb.ts'], rules: fence([noVscode, noSqlite, noZod]) },
   { files: ['server/catalog/store.ts', 'test/**/*.ts', 'bench/**/*.ts'], rules: fence([noVscode, noZod]) },
   { files: ['test/electron/**/*.ts'], rules: fence([noDuckdb, noSqlite, noZod]) },
 );

@@ -38,6 +38,19 @@ function toJsonValue(field: Field, value: unknown): JsonValue {
   if (DataType.isTimestamp(type)) return isoDateTime(value);
   if (DataType.isDecimal(type)) return decimalText(value, type.scale);
   if (DataType.isTime(type)) return timeText(value, type.unit);
+  // Nested values: each item read by its own type (decimals, times and nulls inside stay themselves).
+  if (DataType.isList(type) || DataType.isFixedSizeList(type)) {
+    const child = type.children[0] as Field;
+    return Array.from(value as Iterable<unknown>, (v) => toJsonValue(child, v));
+  }
+  if (DataType.isStruct(type)) {
+    const row = value as Record<string, unknown>;
+    return Object.fromEntries((type.children).map((f) => [f.name, toJsonValue(f, row[f.name])]));
+  }
+  if (DataType.isMap(type)) {
+    const valueField = ((type.children[0] as Field).type as DataType).children[1] as Field;
+    return Object.fromEntries(Array.from(value as Iterable<[unknown, unknown]>, ([k, v]) => [String(k), toJsonValue(valueField, v)]));
+  }
   return plain(value);
 }
 

@@ -1,11 +1,12 @@
 /**
  * Arrow IPC bytes → the raw cell values the grid keeps, and each column's kind (format.ts turns
  * both into text). Values become numbers, strings or booleans; 64-bit integers and decimals
- * exact strings (no float rounding); dates and timestamps milliseconds since the epoch; lists and
- * structs text in DuckDB's style (`[a, b]`, `{x: 1}`).
+ * exact strings (no float rounding); dates and timestamps milliseconds since the epoch; lists,
+ * structs, maps and unions exact JSON text (nested-values.ts shows and expands it).
  */
 import { DataType, tableFromIPC, type Field, type Vector } from 'apache-arrow';
 import { NULL_TEXT, type ColumnKind } from './format';
+import { isNestedType, nestedJson, scaleDecimal } from './nested-values';
 import type { CellScalar } from './window-cache';
 
 export interface DecodedWindow {
@@ -16,13 +17,7 @@ export interface DecodedWindow {
   rows: number;
 }
 
-/** `12345` with scale 2 → `123.45`. `unscaled` is the decimal's integer text, maybe negative. */
-export function scaleDecimal(unscaled: string, scale: number): string {
-  if (scale <= 0) return unscaled;
-  const negative = unscaled.startsWith('-');
-  const digits = (negative ? unscaled.slice(1) : unscaled).padStart(scale + 1, '0');
-  return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-}
+export { scaleDecimal };
 
 export function columnKind(field: Field): ColumnKind {
   const type = field.type as DataType;
@@ -33,6 +28,7 @@ export function columnKind(field: Field): ColumnKind {
   if (DataType.isTimestamp(type)) return { kind: 'timestamp', zone: type.timezone ?? null };
   if (DataType.isBool(type)) return { kind: 'boolean' };
   if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) return { kind: 'text' };
+  if (isNestedType(type)) return { kind: 'nested' };
   return { kind: 'other' };
 }
 
@@ -58,6 +54,7 @@ export function cellValue(field: Field, value: unknown): CellScalar {
   const type = field.type as DataType;
   if (DataType.isDate(type) || DataType.isTimestamp(type)) return value instanceof Date ? value.getTime() : Number(value);
   if (DataType.isDecimal(type)) return scaleDecimal((value as { toString(): string }).toString(), type.scale);
+  if (isNestedType(type)) return nestedJson(type, value);
   switch (typeof value) {
     case 'number':
     case 'string':

@@ -7,6 +7,7 @@
  * seen, so every cell of a column has the same number of fraction digits (right-aligned in
  * tabular figures, the decimal points line up) and nothing changes width while scrolling.
  */
+import { compactNested, parseNested } from './nested-values';
 import type { CellScalar } from './window-cache';
 
 /** What a column holds, as far as showing it goes (from the Arrow type; see arrow-cells.ts). */
@@ -22,7 +23,9 @@ export type ColumnKind =
   | { kind: 'timestamp'; zone: string | null }
   | { kind: 'boolean' }
   | { kind: 'text' }
-  /** Already text (binary as hex, lists and structs). */
+  /** Lists, structs, maps, unions: exact JSON text (nested-values.ts). */
+  | { kind: 'nested' }
+  /** Already text (binary as hex, intervals, …). */
   | { kind: 'other' };
 
 export const NULL_TEXT = 'NULL';
@@ -133,6 +136,15 @@ function textFormatter(): ColumnFormatter {
   };
 }
 
+/** Nested values: compact for people (`{a: 1, b: 'x'}`), their JSON for machines. */
+function nestedFormatter(): ColumnFormatter {
+  return {
+    align: 'left',
+    display: (value) => (value === null ? NULL_TEXT : typeof value === 'string' ? compactNested(parseNested(value)) : String(value)),
+    plain: (value) => (value === null ? '' : String(value)),
+  };
+}
+
 /** A formatter for a column of `kind`, its digits chosen from `sample` (values of its first window). */
 export function columnFormatter(kind: ColumnKind, sample: readonly CellScalar[], locale?: string): ColumnFormatter {
   switch (kind.kind) {
@@ -146,6 +158,8 @@ export function columnFormatter(kind: ColumnKind, sample: readonly CellScalar[],
       return dateFormatter(locale);
     case 'timestamp':
       return timestampFormatter(locale, kind.zone, sample);
+    case 'nested':
+      return nestedFormatter();
     case 'boolean':
     case 'text':
     case 'other':

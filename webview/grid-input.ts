@@ -19,6 +19,8 @@ export interface InputOptions {
   columnMenu?(x: number, y: number, column: string): void;
   /** A click on a column's profile line (the header's third row): show that column's summary. */
   showProfile?(column: string): void;
+  /** A click or Enter on a nested cell: show its value expanded (`json`, the cell's own value). */
+  expand?(json: string, title: string, at: DOMRect): void;
 }
 
 function isMac(): boolean {
@@ -53,6 +55,12 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
     return undefined;
   };
 
+  const expand = (cell: Cell, at: DOMRect) => {
+    const json = grid.nestedAt(cell.row, cell.col);
+    const column = grid.columnInfo[cell.col];
+    if (json !== undefined && column) options.expand?.(json, `${column.name}, row ${cell.row + 1}`, at);
+  };
+
   /** A drag over body cells selects the range from where it started. */
   let drag: { from: Cell; moved: boolean } | undefined;
   /** Set between the mouseup that ends a drag and the click the browser sends right after it. */
@@ -76,6 +84,7 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
     switch (hit.kind) {
       case 'cell':
         void grid.select(selection && event.shiftKey ? moveTo(selection, hit.cell, true) : selectCell(hit.cell));
+        if (!event.shiftKey) expand(hit.cell, (event.target as Element).closest('td')!.getBoundingClientRect());
         return;
       case 'row':
         void grid.select(selectRows(selection, hit.row, event.shiftKey));
@@ -121,6 +130,11 @@ export function attachInput(grid: Grid, options: InputOptions): () => void {
       event.preventDefault();
       keyCopyAt = performance.now();
       options.copy();
+      return;
+    }
+    if (event.key === 'Enter' && grid.selection) {
+      const cursor = grid.selection.cursor;
+      expand(cursor, (table.querySelector('tbody td.fg-cursor') ?? table).getBoundingClientRect());
       return;
     }
     const selection = grid.selection ?? selectCell({ row: grid.view().top, col: 0 });

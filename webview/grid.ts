@@ -8,7 +8,7 @@ import 'regular-table';
 import type { RegularTableElement } from 'regular-table';
 import type { ColumnFilter, ColumnInfo, ColumnProfile, SortKey } from '../protocol';
 import { decodeWindow } from './arrow-cells';
-import { columnFormatter, rowNumberFormatter, type ColumnFormatter } from './format';
+import { columnFormatter, rowNumberFormatter, type ColumnFormatter, type ColumnKind } from './format';
 import { measureView, scrollToColumn, scrollToRow } from './grid-view';
 import { headerSummary } from './profile-text';
 import type { GridInit, WindowReplyMessage } from './messages';
@@ -62,6 +62,8 @@ export class CancelledError extends Error {
 
 export class Grid {
   private columns: ColumnInfo[] = [];
+  /** What each column holds, from the windows seen (nested cells expand). */
+  private readonly kinds = new Map<string, ColumnKind>();
   private rowCount = 0;
   private sort: SortKey[] = [];
   private filters: ColumnFilter[] = [];
@@ -104,6 +106,7 @@ export class Grid {
     this.filters = reload ? keepFiltersOn(this.filters, init.columns) : [];
     this.cache.clear();
     this.formatters.clear();
+    this.kinds.clear();
     this.profiles = undefined;
     this.profileNote = '…';
     if (!reload) {
@@ -128,6 +131,7 @@ export class Grid {
     this.selection = undefined;
     this.cache.clear();
     this.formatters.clear();
+    this.kinds.clear();
     this.options.onSortChange?.(this.sort);
     this.options.onFiltersChange?.(this.filters);
     await this.redraw();
@@ -226,6 +230,7 @@ export class Grid {
     const decoded = decodeWindow(reply.ipc);
     decoded.names.forEach((name, i) => {
       if (!this.formatters.has(name)) this.formatters.set(name, columnFormatter(decoded.kinds[i]!, decoded.columns[i]!, this.options.locale));
+      this.kinds.set(name, decoded.kinds[i]!);
     });
     return decoded;
   }
@@ -317,6 +322,14 @@ export class Grid {
   }
 
   /** The raw value at a data position, from the cache (undefined when not fetched). */
+  /** The JSON of a nested cell that is loaded (held in the window cache), else undefined. */
+  nestedAt(row: number, col: number): string | undefined {
+    const column = this.columns[col];
+    if (!column || this.kinds.get(column.name)?.kind !== 'nested') return undefined;
+    const raw = this.rawAt(col, row);
+    return typeof raw === 'string' ? raw : undefined;
+  }
+
   private rawAt(x: number, y: number): CellScalar | undefined {
     const window = this.cache.peek({ x0: x, y0: y, x1: x + 1, y1: y + 1 }, sortCacheKey(this.sort), this.columns.length);
     if (!window || y - window.offset >= window.rows) return undefined;

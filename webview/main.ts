@@ -14,6 +14,7 @@ import { copySelection } from './copy';
 import { DomIds, READY_ATTRIBUTE } from './dom-ids';
 import { CancelledError, Grid, type WindowFetch } from './grid';
 import { attachInput } from './grid-input';
+import { createNestedPopover } from './nested-popover';
 import type { ExtensionToWebview, GridInit, GridState, WebviewToExtension, WindowReplyMessage } from './messages';
 import { selectAll } from './selection';
 import { createProfilePanel } from './profile-panel';
@@ -161,7 +162,9 @@ const columnMenu = createColumnMenu({
   },
 });
 
+const nestedPopover = createNestedPopover(document, () => grid.table.focus({ preventScroll: true }));
 const detachInput = attachInput(grid, {
+  expand: (json, title, at) => nestedPopover.open(json, title, at),
   copy: () => copy('tsv'),
   contextMenu: (x, y) => menu.open(x, y),
   columnMenu: (x, y, column) => {

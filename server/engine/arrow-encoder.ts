@@ -35,7 +35,10 @@ import {
   Uint8,
   Utf8,
   makeData,
+  MessageHeader,
   MetadataVersion,
+  Table as ArrowTable,
+  tableToIPC,
   type Data,
   type Table,
 } from 'apache-arrow';
@@ -258,4 +261,43 @@ export async function* encodeIpcFileParts(fields: ColumnField[], batches: AsyncI
   new DataView(tail.buffer).setInt32(END_OF_STREAM.byteLength + footer.byteLength, footer.byteLength, true);
   tail.set(FILE_MAGIC, END_OF_STREAM.byteLength + footer.byteLength + 4);
   yield tail;
+}
+
+/** The encapsulated messages of an IPC stream, each with its body, up to the end marker. */
+function ipcMessages(stream: Uint8Array): { header: MessageHeader; bytes: Uint8Array }[] {
+  const view = new DataView(stream.buffer, stream.byteOffset, stream.byteLength);
+  const messages: { header: MessageHeader; bytes: Uint8Array }[] = [];
+  for (let at = 0; at + 8 <= stream.byteLength; ) {
+    const length = view.getInt32(at + 4, true);
+    if (length === 0) break;
+    const message = Message.decode(stream.subarray(at + 8, at + 8 + length));
+    const end = at + 8 + length + Number(message.bodyLength);
+    messages.push({ header: message.headerType, bytes: stream.subarray(at, end) });
+    at = end;
+  }
+  return messages;
+}
+
+/**
+ * An Arrow IPC stream in parts from apache-arrow record batches (the nested-value path, whose
+ * batches come from duckdb-arrow.ts): the schema and dictionaries with the first batch, then one
+ * part per batch, then the end marker. Dictionaries are written once: every batch's dictionary is
+ * the whole of its ENUM type, the same each time.
+ */
+export async function* encodeRecordBatchParts(schema: Schema, batches: AsyncIterable<RecordBatch>): AsyncGenerator<Uint8Array> {
+  let first = true;
+  for await (const batch of batches) {
+    const messages = ipcMessages(tableToIPC(new ArrowTable([batch]), 'stream'));
+    const kept = first ? messages : messages.filter((m) => m.header === MessageHeader.RecordBatch);
+    const part = new Uint8Array(kept.reduce((n, m) => n + m.bytes.byteLength, 0));
+    let at = 0;
+    for (const m of kept) {
+      part.set(m.bytes, at);
+      at += m.bytes.byteLength;
+    }
+    first = false;
+    yield part;
+  }
+  if (first) yield framedMetadata(Message.from(schema));
+  yield END_OF_STREAM.slice();
 }

@@ -8,10 +8,12 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { RecordBatchReader, Table } from 'apache-arrow';
+import { RecordBatchFileWriter, RecordBatchReader, Table, type DataType, type Field, type Schema } from 'apache-arrow';
 import { decodeIpc, fieldsOf, toBatches } from './arrow-decoder';
-import { encodeIpcFileParts, encodeIpcParts, reencodeIpc } from './arrow-encoder';
-import { DuckDatabase, duckdbTypeOf, fieldOfColumn } from './duckdb/duckdb';
+import { encodeIpcFileParts, encodeIpcParts, encodeRecordBatchParts, reencodeIpc } from './arrow-encoder';
+import { duckdbTypeOfArrow, hasNestedColumns, isNestedType } from './duckdb/arrow-duckdb';
+import { DuckDatabase, duckdbTypeOf, fieldOfColumn, type DuckConnection } from './duckdb/duckdb';
+import { typeNameReadsAsArrowValues } from './duckdb/duckdb-arrow';
 import { fileReader, quoteIdent, quoteLiteral } from './duckdb/sql-text';
 
 type LocalFormat = 'csv' | 'parquet' | 'json' | 'arrow';
@@ -37,11 +39,13 @@ export async function readLocalFileAsArrow(path: string): Promise<AsyncIterable<
   const db = await DuckDatabase.open(':memory:');
   const conn = await db.connect();
   try {
-    const { columns, batches } = await conn.streamBatches(`SELECT * FROM ${fileReader(path, format)}`);
-    const fields = columns.map(fieldOfColumn);
+    const sql = `SELECT * FROM ${fileReader(path, format)}`;
+    // Nested columns (Parquet lists, structs, maps) are read as Arrow's nested types, not as text.
+    const nested = (await conn.describe(sql)).some((c) => typeNameReadsAsArrowValues(c.type));
+    const parts = nested ? await arrowParts(conn, sql) : await batchParts(conn, sql);
     return (async function* () {
       try {
-        yield* encodeIpcParts(fields, batches);
+        yield* parts;
       } finally {
         conn.close();
         db.close();
@@ -52,6 +56,34 @@ export async function readLocalFileAsArrow(path: string): Promise<AsyncIterable<
     db.close();
     throw error;
   }
+}
+
+async function arrowParts(conn: DuckConnection, sql: string): Promise<AsyncGenerator<Uint8Array>> {
+  const { schema, batches } = await conn.streamArrow(sql);
+  return encodeRecordBatchParts(schema, batches);
+}
+
+async function batchParts(conn: DuckConnection, sql: string): Promise<AsyncGenerator<Uint8Array>> {
+  const { columns, batches } = await conn.streamBatches(sql);
+  return encodeIpcParts(columns.map(fieldOfColumn), batches);
+}
+
+/**
+ * Creates `data` for rows of this schema; true when it has nested columns, which are then kept as
+ * DuckDB's nested types and appended value by value (`appendArrow`), not as column batches.
+ */
+async function createLocalTable(conn: DuckConnection, schema: Schema): Promise<boolean> {
+  const nested = hasNestedColumns(schema);
+  const types = nested ? schema.fields.map((f: Field) => duckdbTypeOfArrow(f.type as DataType)) : fieldsOf(new Table(schema)).map(duckdbTypeOf);
+  await conn.run(`CREATE TABLE data (${schema.fields.map((f, i) => `${quoteIdent(f.name)} ${types[i]!}`).join(', ')})`);
+  return nested;
+}
+
+/** Parquet keeps nested types; CSV has none, so nested values are written as JSON text. */
+function copySql(schema: Schema, path: string, format: 'parquet' | 'csv'): string {
+  if (format === 'parquet') return `COPY data TO ${quoteLiteral(path)} (FORMAT parquet)`;
+  const columns = schema.fields.map((f) => (isNestedType(f.type as DataType) ? `to_json(${quoteIdent(f.name)}) AS ${quoteIdent(f.name)}` : quoteIdent(f.name)));
+  return `COPY (SELECT ${columns.join(', ')} FROM data) TO ${quoteLiteral(path)} (FORMAT csv, HEADER true)`;
 }
 
 /** Arrow IPC stream bytes given whole or in parts, as one buffer. */
@@ -72,11 +104,9 @@ export async function writeArrowToFile(ipc: Uint8Array | AsyncIterable<Uint8Arra
   const db = await DuckDatabase.open(':memory:');
   const conn = await db.connect();
   try {
-    const fields = fieldsOf(table);
-    await conn.run(`CREATE TABLE data (${fields.map((f) => `${quoteIdent(f.name)} ${duckdbTypeOf(f)}`).join(', ')})`);
-    await conn.appendBatches('main', 'data', toBatches(table));
-    const options = format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
-    await conn.run(`COPY data TO ${quoteLiteral(path)} (${options})`);
+    if (await createLocalTable(conn, table.schema)) await conn.appendArrow('main', 'data', table);
+    else await conn.appendBatches('main', 'data', toBatches(table));
+    await conn.run(copySql(table.schema, path, format));
   } finally {
     conn.close();
     db.close();
@@ -98,6 +128,15 @@ export async function writeArrowStreamToFile(parts: AsyncIterable<Uint8Array>, p
   }
   const reader = await RecordBatchReader.from(parts);
   await reader.open();
+  // Taken now: the reader lets go of its schema once it is read to the end.
+  const schema = reader.schema;
+  if (format === 'arrow' && hasNestedColumns(reader.schema)) {
+    // apache-arrow's own file writer, which holds the batches until the footer (nested frames only).
+    const batches = [];
+    for await (const batch of reader) batches.push(batch);
+    await writeFile(path, RecordBatchFileWriter.writeAll(batches.length ? batches : new Table(reader.schema)).toUint8Array(true));
+    return;
+  }
   if (format === 'arrow') {
     // Batch by batch through a pipeline: a slow disk holds the reading back.
     const batches = async function* () {
@@ -110,14 +149,15 @@ export async function writeArrowStreamToFile(parts: AsyncIterable<Uint8Array>, p
   const db = await DuckDatabase.open(join(work, 'get.duckdb'), { config: { memory_limit: LOCAL_MEMORY_LIMIT, temp_directory: join(work, 'tmp') } });
   const conn = await db.connect();
   try {
-    const fields = fieldsOf(new Table(reader.schema));
-    await conn.run(`CREATE TABLE data (${fields.map((f) => `${quoteIdent(f.name)} ${duckdbTypeOf(f)}`).join(', ')})`);
-    const batches = async function* () {
-      for await (const batch of reader) yield* toBatches(new Table(batch));
-    };
-    await conn.appendBatches('main', 'data', batches());
-    const options = format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
-    await conn.run(`COPY data TO ${quoteLiteral(path)} (${options})`);
+    if (await createLocalTable(conn, schema)) {
+      for await (const batch of reader) await conn.appendArrow('main', 'data', new Table(batch));
+    } else {
+      const batches = async function* () {
+        for await (const batch of reader) yield* toBatches(new Table(batch));
+      };
+      await conn.appendBatches('main', 'data', batches());
+    }
+    await conn.run(copySql(schema, path, format));
   } finally {
     conn.close();
     db.close();

@@ -18,7 +18,10 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
+import type { RecordBatch, Schema, Table } from 'apache-arrow';
 import { BatchBuilder, BYTE_WIDTH, copyBits, isVariableColumn, type ColumnBatch, type ColumnField, type ColumnKind } from '../columns';
+import { duckdbValuesOf } from './arrow-duckdb';
+import { arrowSchemaOf, chunkToRecordBatch } from './duckdb-arrow';
 
 export type SqlParam = string | number | boolean | bigint | null;
 
@@ -226,6 +229,29 @@ export class DuckConnection {
     return { columns, batches: chunkBatches(result, columns, batchRows) };
   }
 
+  /**
+   * Streams a query's result as Arrow record batches (one per data chunk), converted value by
+   * value (duckdb-arrow.ts): for results with nested columns, which the column batches cannot hold.
+   */
+  async streamArrow(sql: string): Promise<{ schema: Schema; batches: AsyncGenerator<RecordBatch> }> {
+    const result = await this.connection.stream(sql);
+    const types: DuckDBType[] = [];
+    const names: string[] = [];
+    for (let i = 0; i < result.columnCount; i++) {
+      names.push(result.columnName(i));
+      types.push(result.columnType(i));
+    }
+    const schema = arrowSchemaOf(names, types);
+    const batches = async function* (): AsyncGenerator<RecordBatch> {
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) return;
+        yield chunkToRecordBatch(schema, types, chunk);
+      }
+    };
+    return { schema, batches: batches() };
+  }
+
   /** Streams a query and only counts its rows: DuckDB's own scan cost, for measurements. */
   async scanRows(sql: string): Promise<number> {
     const result = await this.connection.stream(sql);
@@ -257,6 +283,35 @@ export class DuckConnection {
           appender.appendDataChunk(chunk);
           // Hands what was appended to the table now and then, rather than holding it all in the appender.
           if (++chunks % FLUSH_CHUNKS === 0) appender.flushSync();
+          if (performance.now() - slice > APPEND_SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            slice = performance.now();
+          }
+        }
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  /**
+   * Appends an Arrow table with nested columns to an existing table of matching columns, value by
+   * value (arrow-duckdb.ts): the column batches of `appendBatches` hold flat layouts only.
+   */
+  async appendArrow(schema: string, table: string, data: Table, catalog?: string): Promise<void> {
+    const appender = await this.connection.createAppender(table, schema, catalog ?? null);
+    try {
+      const types = appenderTypes(appender, data.schema.fields.length);
+      let slice = performance.now();
+      for (const batch of data.batches) {
+        const columns = data.schema.fields.map((_, i) => batch.data.children[i]!);
+        for (let start = 0; start < batch.numRows; start += CHUNK_ROWS) {
+          const rows = Math.min(CHUNK_ROWS, batch.numRows - start);
+          const chunk = DuckDBDataChunk.create(types, rows);
+          columns.forEach((column, i) => chunk.setColumnValues(i, duckdbValuesOf(column, start, rows)));
+          chunk.rowCount = rows;
+          appender.appendDataChunk(chunk);
           if (performance.now() - slice > APPEND_SLICE_MS) {
             await new Promise((resolve) => setImmediate(resolve));
             slice = performance.now();

@@ -5,6 +5,7 @@
  * nothing calls back into this class.
  */
 import { extname } from 'node:path';
+import type { DataType, Table } from 'apache-arrow';
 import { ErrorCodes, FramegateError, type FileFormat } from '../../../protocol';
 import { decodeIpc, fieldsOf, toBatches } from '../arrow-decoder';
 import type { Engine, EngineOptions, EngineSession, LegacyVersion, RunLimits, SqlVocabulary, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
@@ -13,6 +14,7 @@ import { BlockCache, type BlockCacheStats } from '../block-cache';
 import { Foreground } from '../foreground';
 import { SortIndex, type SortIndexStats } from '../sort-index';
 import { WorkTracker } from '../work-tracker';
+import { duckdbTypeOfArrow, hasNestedColumns } from './arrow-duckdb';
 import { BackgroundReads } from './background';
 import { dataFiles } from './data-files';
 import { DecimalRangeError, duckdbTypeOf, type DuckDatabase } from './duckdb';
@@ -165,6 +167,7 @@ class DuckDBEngineImpl implements DuckDBEngine {
   storeArrow(storage: StorageId, ipc: Uint8Array | Uint8Array[]): Promise<StoredInfo> {
     return this.work.track(async () => {
       const table = decodeIpc(ipc);
+      if (hasNestedColumns(table.schema)) return this.storeNestedArrow(storage, table);
       const fields = fieldsOf(table);
       return this.storage.store(storage, async (conn, qualified) => {
         const columns = fields.map((f) => `${quoteIdent(f.name)} ${duckdbTypeOf(f)}`).join(', ');
@@ -177,6 +180,19 @@ class DuckDBEngineImpl implements DuckDBEngine {
           throw error instanceof DecimalRangeError ? new FramegateError(ErrorCodes.BadAttachment, error.message) : error;
         });
       });
+    });
+  }
+
+  /** Arrow with nested columns: stored with DuckDB's nested types, appended value by value. */
+  private storeNestedArrow(storage: StorageId, table: Table): Promise<StoredInfo> {
+    const columns = table.schema.fields.map((f) => `${quoteIdent(f.name)} ${duckdbTypeOfArrow(f.type as DataType)}`).join(', ');
+    return this.storage.store(storage, async (conn, qualified) => {
+      try {
+        await conn.run(`CREATE TABLE ${qualified} (${columns})`);
+      } catch (error) {
+        throw new FramegateError(ErrorCodes.BadAttachment, `cannot store these columns: ${(error as Error).message}`);
+      }
+      await conn.appendArrow(STORAGE_SCHEMA, storage, table, DATA_DB);
     });
   }
 

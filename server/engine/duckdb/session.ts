@@ -18,6 +18,7 @@ import { referenceKey, type BoundQuery, type SqlBinder } from './sql-binder';
 import { autocompleteKeywords, checkSql } from './sql-check';
 import { findColumn, MEMORY_DB, orderBy, pickColumns, projection, quoteIdent, SORT_SOURCE, storageTable, toColumnInfo } from './sql-text';
 import { checkStorageId, inMemoryBytes, type Storage } from './storage';
+import { hasValueColumns, valueExport } from './value-reads';
 import type { WindowReader } from './windows';
 
 /** DuckDB's spellings for the profile queries. */
@@ -311,11 +312,11 @@ export class DuckDBSession implements EngineSession {
     };
     this.streams.set(conn, release);
     try {
-      const { fields, batches } = sort?.length ? await this.sortedExport(conn, src, columns, sort) : await this.blockExport(conn, src, columns);
+      const encoded = hasValueColumns(columns) ? await valueExport(conn, src, columns, sort) : await this.flatExport(conn, src, columns, sort);
       const missing = (error: unknown) => this.missing(source, error);
       const parts = async function* (): AsyncGenerator<Uint8Array> {
         try {
-          yield* encodeIpcParts(fields, batches);
+          yield* encoded;
         } catch (error) {
           throw missing(error);
         } finally {
@@ -340,6 +341,12 @@ export class DuckDBSession implements EngineSession {
         throw this.missing(source, error);
       }
     });
+  }
+
+  /** Columns of flat types only: encoded straight from column batches. */
+  private async flatExport(conn: DuckConnection, src: ReadableSource, columns: ColumnInfo[], sort?: SortKey[]): Promise<AsyncGenerator<Uint8Array>> {
+    const { fields, batches } = sort?.length ? await this.sortedExport(conn, src, columns, sort) : await this.blockExport(conn, src, columns);
+    return encodeIpcParts(fields, batches);
   }
 
   /** A sorted export is one ORDER BY query, streamed. */

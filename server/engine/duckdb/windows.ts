@@ -26,6 +26,7 @@ import { readBlocks, readRowRange, readRowsById, type ReadableSource } from './s
 import { orderBy, pickColumns, SORT_SOURCE } from './sql-text';
 import { hasVariableColumns, valueBytes } from './value-bytes';
 import { windowTooLarge } from '../columns';
+import { hasValueColumns, valueWindow } from './value-reads';
 
 export interface WindowParts {
   blocks: BlockCache;
@@ -84,6 +85,11 @@ export class WindowReader {
     const columns = pickColumns(src.columns, request.columns);
     const first = Math.min(request.offset, src.rowCount);
     const end = Math.min(request.offset + request.limit, src.rowCount);
+    // Nested columns have no place in the cached blocks: one query, read as Arrow values.
+    if (hasValueColumns(columns)) {
+      const window = await valueWindow(conn, src, { columns, first, end, sort: request.sort, maxBytes: request.maxBytes, timeoutMs: this.parts.queryTimeoutMs });
+      return { ...window, offset: request.offset };
+    }
     const unique = uniqueColumns(columns);
     const handle = this.parts.blocks.source(src.table, src.rowCount);
     let data: WindowColumn[];
