@@ -123,7 +123,7 @@ export class LocalWriteError extends Error {
  * with LocalWriteError.
  */
 export async function exportToFile(
-  client: GatewayClient,
+  client: Pick<GatewayClient, 'exportStream'>,
   params: Omit<ParamsOf<typeof Methods.export>, 'stream'>,
   path: string,
   format: ExportFormat,

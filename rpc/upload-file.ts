@@ -86,7 +86,7 @@ async function* counted(parts: AsyncIterable<Uint8Array>, report: (sent: number)
 }
 
 /** Uploads `path` as the frame `options.name`; rejects with FrameExists when it is taken and `replace` is not set. */
-export async function uploadFile(client: GatewayClient, path: string, options: UploadFileOptions): Promise<FrameInfo> {
+export async function uploadFile(client: Pick<GatewayClient, 'upload'>, path: string, options: UploadFileOptions): Promise<FrameInfo> {
   const format = uploadFormatOf(path);
   if (!format) throw new LocalReadError(path, 'use a .csv, .parquet, .json, .arrow or .feather file');
   const bytes = format === 'arrow' ? arrowStreamOf(path) : (createReadStream(path) as AsyncIterable<Buffer>);
