@@ -8,6 +8,9 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
+import type { Schema } from 'apache-arrow';
+import { Footer } from 'apache-arrow/ipc/metadata/file';
+import { Message } from 'apache-arrow/ipc/metadata/message';
 import type { FrameInfo } from '../protocol';
 import type { GatewayClient, RequestOptions } from './client';
 import { END_OF_STREAM, ipcMessages } from './ipc-messages';
@@ -66,6 +69,8 @@ async function* arrowStreamOf(path: string): AsyncGenerator<Uint8Array> {
   let messages = 0;
   try {
     for await (const message of ipcMessages(parts)) {
+      // apache-arrow's file writer leaves the schema to the footer: a stream needs it first.
+      if (messages === 0 && isFile && !message.message.isSchema()) yield schemaMessageOf(await footerSchema(path));
       messages++;
       yield message.bytes;
     }
@@ -74,6 +79,34 @@ async function* arrowStreamOf(path: string): AsyncGenerator<Uint8Array> {
   }
   if (messages === 0) throw new LocalReadError(path, 'it holds no Arrow data');
   yield END_OF_STREAM;
+}
+
+/** The schema in an IPC file's footer (its last bytes: footer, footer length, magic). */
+async function footerSchema(path: string): Promise<Schema> {
+  const handle = await open(path);
+  try {
+    const { size } = await handle.stat();
+    const tail = Buffer.alloc(4);
+    await handle.read(tail, 0, 4, size - 10);
+    const length = tail.readInt32LE(0);
+    const footer = Buffer.alloc(length);
+    await handle.read(footer, 0, length, size - 10 - length);
+    return Footer.decode(footer).schema;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A schema as an encapsulated IPC message: continuation, padded length, flatbuffer. */
+function schemaMessageOf(schema: Schema): Uint8Array {
+  const metadata = Message.encode(Message.from(schema));
+  const size = (8 + metadata.byteLength + 7) & ~7;
+  const framed = new Uint8Array(size);
+  const view = new DataView(framed.buffer);
+  view.setInt32(0, -1, true);
+  view.setInt32(4, size - 8, true);
+  framed.set(metadata, 8);
+  return framed;
 }
 
 async function* counted(parts: AsyncIterable<Uint8Array>, report: (sent: number) => void): AsyncGenerator<Uint8Array> {

@@ -63,6 +63,6 @@ export async function uploadedFileAsArrow(parts: Uint8Array[], format: UploadedF
 
 /** DuckDB's reason, first line only, in the user's terms: the path in it is the gateway's, so it is not shown. */
 function unreadable(format: UploadedFileFormat, error: unknown): FramegateError {
-  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.replace(/"[^"]*upload\.[a-z]+"/g, 'the file') ?? '';
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.replace(/["'][^"']*upload\.[a-z]+["']/g, 'the file') ?? '';
   return new FramegateError(ErrorCodes.BadAttachment, `cannot read the uploaded file as ${format.toUpperCase()}: ${reason}`);
 }
