@@ -45,6 +45,16 @@ export interface Ui {
    * `progress.signal` (requests given it are interrupted on the gateway).
    */
   withProgress<T>(title: string, task: (progress: Progress) => Promise<T>): Promise<T>;
+  /** A save dialog for a local file; its path, or undefined when dismissed. */
+  saveFile(options: SaveFileOptions): Promise<string | undefined>;
+}
+
+export interface SaveFileOptions {
+  title: string;
+  /** The file name offered (in the workspace folder, or the home folder). */
+  defaultName: string;
+  /** Label → extensions without the dot. */
+  filters: Record<string, string[]>;
 }
 
 export interface Progress {
@@ -74,6 +84,8 @@ export interface GridOpener {
   open(target: GridTarget): Promise<void> | void;
   /** The result shown in the active (or last active) result panel. */
   activeResult(): ResultInfo | undefined;
+  /** What the grid panel in front shows (a frame's preview or a result), if one is in front. */
+  activeTarget?(): GridTarget | undefined;
 }
 
 export interface CommandContext {

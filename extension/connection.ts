@@ -24,7 +24,7 @@ export type ConnectionState =
   | { kind: 'signInRequired'; url: string; message: string };
 
 /** The subset of GatewayClient the extension uses (tests may pass a real client or a fake). */
-export type Gateway = Pick<GatewayClient, 'request' | 'window' | 'onNotification' | 'onClose' | 'close' | 'closed'>;
+export type Gateway = Pick<GatewayClient, 'request' | 'window' | 'exportStream' | 'upload' | 'onNotification' | 'onClose' | 'close' | 'closed'>;
 
 /** Opens a connection to `url` (finding the token is the caller's business). */
 export type ConnectFn = (url: string) => Promise<Gateway>;

@@ -4,7 +4,7 @@ import { Methods, type FrameInfo, type ObjectInfo } from '../protocol';
 import type { ConnectionManager } from './connection';
 import { describeError } from './errors';
 import type { Logger } from './log';
-import { childTreeItems, rootTreeItems, type TreeNodeSpec } from './tree-items';
+import { childTreeItems, groupTreeItems, rootTreeItems, type TreeNodeSpec } from './tree-items';
 import { versionTreeItems } from './version-tree-items';
 
 const collapsibleStates = {
@@ -69,6 +69,24 @@ export class FramesTreeProvider implements vscode.TreeDataProvider<TreeNodeSpec>
     await this.load();
     this.changed.fire(undefined);
     return this.currentFrames;
+  }
+
+  /** The frame's node under its group, as the tree last listed it (for revealing it). */
+  frameNode(name: string): TreeNodeSpec | undefined {
+    const me = this.connection.me;
+    if (!this.objects || !me) return undefined;
+    for (const group of groupTreeItems(this.objects, me)) {
+      const found = childTreeItems(group.node, this.objects, me).find((c) => c.node.kind === 'frame' && c.node.frame.name.toLowerCase() === name.toLowerCase());
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Only frames are revealed (frameNode): their parent is their group. */
+  getParent(spec: TreeNodeSpec): TreeNodeSpec | undefined {
+    const me = this.connection.me;
+    if (spec.node.kind !== 'frame' || !this.objects || !me) return undefined;
+    return groupTreeItems(this.objects, me).find((g) => childTreeItems(g.node, this.objects ?? [], me).some((c) => c.id === spec.id));
   }
 
   getTreeItem(spec: TreeNodeSpec): vscode.TreeItem {

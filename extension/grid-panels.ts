@@ -54,6 +54,10 @@ export class GridPanels implements GridOpener, vscode.Disposable {
     return [...this.grids].map((g) => g.target);
   }
 
+  activeTarget(): GridTarget | undefined {
+    return [...this.grids].find((g) => g.panel.active)?.target;
+  }
+
   activeResult(): ResultInfo | undefined {
     const active = [...this.grids].find((g) => g.panel.active && g.target.result);
     return (active ?? this.lastActiveResult)?.target.result;

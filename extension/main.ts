@@ -9,6 +9,7 @@ import { connectWithCredentials, Credentials } from './auth';
 import * as commands from './commands';
 import type { CommandContext } from './commands';
 import * as files from './file-commands';
+import * as transfers from './transfer-commands';
 import * as sql from './sql-commands';
 import { SqlHistory } from './sql-history';
 import { readSettings } from './config';
@@ -118,6 +119,13 @@ export function activate(context: vscode.ExtensionContext): FramegateApi {
   register('framegate.runSqlFromHistory', () => sql.runSqlFromHistory(ctx));
   register('framegate.saveResultAs', (id, name) => sql.saveResultAs(ctx, text(id), text(name)));
   register('framegate.loadFile', () => files.loadFile(ctx));
+  register('framegate.export', (arg) => transfers.exportData(ctx, arg));
+  const revealFrame = async (name: string): Promise<void> => {
+    await tree.reload();
+    const node = tree.frameNode(name);
+    if (node) await treeView.reveal(node, { select: true, focus: false, expand: false });
+  };
+  register('framegate.uploadFile', (arg) => transfers.uploadToFramegate({ ...ctx, revealFrame }, arg));
   register('framegate.delete', (arg) => commands.deleteFrame(ctx, arg));
   // With (frame, grantee, write) as arguments (scripts, tests) they ask nothing.
   register('framegate.share', (arg, to, write) => commands.share(ctx, arg, to, write));

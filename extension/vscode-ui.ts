@@ -1,6 +1,7 @@
 /** The Ui interface of commands.ts, implemented with vscode.window. */
 import * as vscode from 'vscode';
-import type { InputOptions, PickItem, Progress, Ui } from './commands';
+import { homedir } from 'node:os';
+import type { InputOptions, PickItem, Progress, SaveFileOptions, Ui } from './commands';
 
 export const vscodeUi: Ui = {
   async input(options: InputOptions) {
@@ -31,6 +32,11 @@ export const vscodeUi: Ui = {
   },
   async warn(message: string, ...actions: string[]) {
     return vscode.window.showWarningMessage(message, ...actions);
+  },
+  async saveFile(options: SaveFileOptions) {
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri ?? vscode.Uri.file(homedir());
+    const uri = await vscode.window.showSaveDialog({ title: options.title, defaultUri: vscode.Uri.joinPath(folder, options.defaultName), filters: options.filters, saveLabel: 'Export' });
+    return uri?.fsPath;
   },
   withProgress<T>(title: string, task: (progress: Progress) => Promise<T>): Promise<T> {
     return Promise.resolve(

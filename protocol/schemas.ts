@@ -135,7 +135,11 @@ export const LoadParams = z
   })
   .strict();
 
-export const UploadParams = z.object({ name: FrameName, replace: z.boolean().default(false), attachment: Attachment }).strict();
+/** What an upload's attachment holds: Arrow IPC stream bytes, or a CSV, Parquet or JSON file the gateway reads as a load would. */
+export const UploadFormat = z.enum(['arrow', 'csv', 'parquet', 'json']);
+export const UploadParams = z
+  .object({ name: FrameName, replace: z.boolean().default(false), attachment: Attachment, format: UploadFormat.default('arrow') })
+  .strict();
 
 export const ExportParams = z
   .object({

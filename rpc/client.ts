@@ -196,14 +196,14 @@ export class GatewayClient {
    * A whole frame or result as Arrow IPC stream bytes, in parts as they arrive, never held
    * whole: `parts` ends after the last one (and fails if the export does); `result` settles after.
    */
-  async exportStream(params: ParamsOf<typeof Methods.export>): Promise<{ parts: AsyncIterable<Uint8Array>; result: Promise<ExportResult> }> {
+  async exportStream(params: ParamsOf<typeof Methods.export>, options: RequestOptions = {}): Promise<{ parts: AsyncIterable<Uint8Array>; result: Promise<ExportResult> }> {
     const stream = randomUUID();
     let started: (id: number) => void = () => undefined;
     const announced = new Promise<number>((resolve) => (started = resolve));
     const subscription = this.onNotification(Notifications.exportStarted, (n) => {
       if (n.stream === stream) started(n.attachment);
     });
-    const result = this.request(Methods.export, { ...params, stream });
+    const result = this.request(Methods.export, { ...params, stream }, options);
     result.then(
       () => subscription.dispose(),
       () => subscription.dispose(),
@@ -214,12 +214,27 @@ export class GatewayClient {
     return { parts, result };
   }
 
-  /** Sends Arrow IPC stream bytes, in parts that fit the gateway's message cap, and saves them as a frame. */
-  async upload(params: { name: string; replace?: boolean }, ipc: Uint8Array | AsyncIterable<Uint8Array>): Promise<FrameInfo> {
+  /**
+   * Sends Arrow IPC stream bytes (or, with `format`, a CSV, Parquet or JSON file's bytes for the
+   * gateway to read), in parts that fit the gateway's message cap, and saves them as a frame.
+   * `signal` stops sending parts and cancels the save.
+   */
+  async upload(
+    params: ParamsOf<typeof Methods.upload> extends infer P ? Omit<P, 'attachment'> : never,
+    data: Uint8Array | AsyncIterable<Uint8Array>,
+    options: RequestOptions = {},
+  ): Promise<FrameInfo> {
     this.gatewayInfo ??= this.request(Methods.info, {});
     const { maxMessageBytes } = await this.gatewayInfo;
-    const attachment = await this.peer.sendAttachment(ipc, Math.min(MAX_PART_BYTES, maxMessageBytes - ATTACHMENT_HEADER_BYTES));
-    return this.request(Methods.upload, { ...params, attachment });
+    const { signal } = options;
+    const stopping = async function* (source: Uint8Array | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      for await (const part of source instanceof Uint8Array ? [source] : source) {
+        if (signal?.aborted) throw new FramegateError(ErrorCodes.Cancelled, 'cancelled');
+        yield part;
+      }
+    };
+    const attachment = await this.peer.sendAttachment(signal ? stopping(data) : data, Math.min(MAX_PART_BYTES, maxMessageBytes - ATTACHMENT_HEADER_BYTES));
+    return this.request(Methods.upload, { ...params, attachment }, options);
   }
 
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): Disposable {

@@ -74,6 +74,8 @@ if (existsSync(`${protos}/spark/connect/base.proto`)) {
 } else {
   console.warn(`build: no Spark Connect protos in ${protos} (run bash scripts/spark/install.sh for --engine spark)`);
 }
+// parquet-wasm (Parquet exports of the CLI and the extension) loads its WebAssembly from beside the bundle.
+cpSync('node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', 'dist/parquet_wasm_bg.wasm');
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {

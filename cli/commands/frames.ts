@@ -1,14 +1,15 @@
 /**
- * Frame commands: ls, schema, head, sql, load, put, get. The DuckDB native module (for local
- * files) is imported only by the commands that need it, so the others start fast.
+ * Frame commands: ls, schema, head, sql, load, put, get. put and get move files with rpc/'s
+ * upload and export paths, shared with the extension: no DuckDB on the client.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { Methods, type SortKey } from '../../protocol';
 import { LocalFileError, UsageError } from '../errors';
-import { loadEngine } from '../lazy';
 import { formatCount } from '../output';
 import { decodeArrowRows } from '../values';
+import { exportToFile, LocalWriteError, type ExportFormat } from '../../rpc/export-file';
+import { LocalReadError, uploadFile, uploadFormatOf } from '../../rpc/upload-file';
 import { withClient, type GlobalOptions } from './client';
 
 export interface HeadOptions {
@@ -124,25 +125,23 @@ export function load(globals: GlobalOptions, path: string, options: LoadOptions)
 }
 
 export async function put(globals: GlobalOptions, file: string, options: PutOptions): Promise<void> {
-  // Open the file before connecting: a bad local file is not the gateway's business. It is then
-  // converted and streamed to the gateway in parts.
+  // Checked before connecting: a missing local file is not the gateway's business. The file is
+  // then sent in parts (the extension's Upload to Framegate is the same code).
   const path = resolve(file);
   if (!statSync(path, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`no such file: ${file}`);
-  const { readLocalFileAsArrow } = loadEngine();
-  const ipc = await readLocalFileAsArrow(path).catch((error: unknown) => {
-    throw new LocalFileError(`cannot read ${file}: ${firstLine(error)}`);
-  });
+  if (!uploadFormatOf(path)) throw new LocalFileError(`cannot read ${file}: cannot tell its format (use .csv, .parquet, .json or .arrow)`);
   await withClient(globals, async (client, output) => {
-    const frame = await client.upload({ name: options.as, replace: options.replace }, ipc);
+    const frame = await uploadFile(client, path, { name: options.as, replace: options.replace }).catch((error: unknown) => {
+      throw error instanceof LocalReadError ? new LocalFileError(error.message) : error;
+    });
     output.frame(frame, 'uploaded');
   });
 }
 
-type OutputFormat = 'arrow' | 'parquet' | 'csv';
-/** By extension: `.arrows` is the Arrow IPC stream format, written as it arrives; `.arrow` the IPC file format. */
-const OUTPUT_FORMATS = new Map<string, OutputFormat>([
+/** By extension: `.arrows` is the Arrow IPC stream format, `.arrow` the IPC file format. */
+const OUTPUT_FORMATS = new Map<string, ExportFormat>([
   ['arrow', 'arrow'],
-  ['arrows', 'arrow'],
+  ['arrows', 'arrows'],
   ['parquet', 'parquet'],
   ['csv', 'csv'],
 ]);
@@ -153,20 +152,11 @@ export function get(globals: GlobalOptions, name: string, file: string): Promise
   const path = resolve(file);
   if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`no such folder for -o: ${dirname(path)}`);
   return withClient(globals, async (client, output) => {
-    // Written as the parts arrive: a frame larger than memory never sits whole on either side.
-    const { parts, result: done } = await client.exportStream({ source: { kind: 'frame', name } });
-    const { writeArrowStreamToFile } = loadEngine();
-    const written = writeArrowStreamToFile(parts, path, format);
-    const [writing, exporting] = await Promise.allSettled([written, done]);
-    // The gateway's error says why the parts stopped; otherwise the local file is what failed.
-    if (exporting.status === 'rejected') throw exporting.reason;
-    if (writing.status === 'rejected') throw new LocalFileError(`cannot write ${file}: ${firstLine(writing.reason)}`);
-    const result = exporting.value;
-    output.result({ name, path, format, rows: result.rows, bytes: result.bytes }, () => `wrote ${formatCount(result.rows)} rows of ${name} to ${path}`);
+    // Written as the parts arrive (the extension's Export… is the same code): a frame larger than memory never sits whole on either side.
+    const result = await exportToFile(client, { source: { kind: 'frame', name } }, path, format).catch((error: unknown) => {
+      throw error instanceof LocalWriteError ? new LocalFileError(error.message) : error;
+    });
+    const shown = format === 'arrows' ? 'arrow' : format;
+    output.result({ name, path, format: shown, rows: result.rows, bytes: result.bytes }, () => `wrote ${formatCount(result.rows)} rows of ${name} to ${path}`);
   });
-}
-
-/** Engine errors can span several lines (SQL context); the first one says what went wrong. */
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

@@ -3,4 +3,4 @@ export * from './engine';
 export { openEngine, ENGINE_KINDS, type EngineKind } from './factory';
 export { createImportPolicy, type ImportPolicy } from './import-policy';
 export { openDuckDBEngine, type DuckDBEngine, type EngineCacheStats, type EngineTuning } from './duckdb/engine';
-export { readLocalFileAsArrow, writeArrowStreamToFile, writeArrowToFile } from './local-files';
+export { readLocalFileAsArrow, writeArrowToFile } from './local-files';

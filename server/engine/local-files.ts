@@ -1,16 +1,14 @@
 /**
- * The CLI's local file helpers (`framegate put FILE`, `framegate get NAME -o FILE`): a throwaway
- * in-memory DuckDB on the client reads CSV/Parquet/JSON into Arrow and writes Arrow out as
- * Parquet/CSV. Arrow files are handled with apache-arrow directly. No lock-down here: it runs as
- * the local user, on files the local user named.
+ * File helpers outside the engine: a throwaway in-memory DuckDB reads CSV/Parquet/JSON into Arrow
+ * (the gateway, for uploads that carry such a file: server/frames/uploaded-file.ts, with limits)
+ * and writes Arrow out as Parquet/CSV (tests). Arrow files are handled with apache-arrow
+ * directly. No lock-down here: it runs only its own read of one file it was given.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, extname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { RecordBatchFileWriter, RecordBatchReader, Table, type DataType, type Field, type Schema } from 'apache-arrow';
+import { readFile, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { Table, type DataType, type Field, type Schema } from 'apache-arrow';
 import { decodeIpc, fieldsOf, toBatches } from './arrow-decoder';
-import { encodeIpcFileParts, encodeIpcParts, encodeRecordBatchParts, reencodeIpc } from './arrow-encoder';
+import { encodeIpcParts, encodeRecordBatchParts, reencodeIpc } from './arrow-encoder';
 import { duckdbTypeOfArrow, hasNestedColumns, isNestedType } from './duckdb/arrow-duckdb';
 import { DuckDatabase, duckdbTypeOf, fieldOfColumn, type DuckConnection } from './duckdb/duckdb';
 import { typeNameReadsAsArrowValues } from './duckdb/duckdb-arrow';
@@ -27,8 +25,15 @@ function formatOf(path: string): LocalFormat {
   throw new Error(`cannot tell the format of ${path} (use .csv, .parquet, .json or .arrow)`);
 }
 
+/** Settings of the throwaway DuckDB that reads a file (the gateway bounds its memory, threads and spill folder). */
+export interface LocalReadLimits {
+  memoryLimit: string;
+  threads: number;
+  tempDirectory: string;
+}
+
 /** A local file as Arrow IPC stream bytes, produced in parts. */
-export async function readLocalFileAsArrow(path: string): Promise<AsyncIterable<Uint8Array>> {
+export async function readLocalFileAsArrow(path: string, limits?: LocalReadLimits): Promise<AsyncIterable<Uint8Array>> {
   const format = formatOf(path);
   if (format === 'arrow') {
     const bytes = reencodeIpc(decodeIpc(await readFile(path)), 'stream');
@@ -36,7 +41,8 @@ export async function readLocalFileAsArrow(path: string): Promise<AsyncIterable<
       yield await Promise.resolve(bytes);
     })();
   }
-  const db = await DuckDatabase.open(':memory:');
+  const config = limits && { memory_limit: limits.memoryLimit, threads: String(limits.threads), temp_directory: limits.tempDirectory };
+  const db = await DuckDatabase.open(':memory:', config ? { config } : {});
   const conn = await db.connect();
   try {
     const sql = `SELECT * FROM ${fileReader(path, format)}`;
@@ -110,57 +116,5 @@ export async function writeArrowToFile(ipc: Uint8Array | AsyncIterable<Uint8Arra
   } finally {
     conn.close();
     db.close();
-  }
-}
-
-/** Memory the throwaway DuckDB of `writeArrowStreamToFile` may use; the rest spills to its temp folder. */
-const LOCAL_MEMORY_LIMIT = '128MB';
-
-/**
- * Writes Arrow IPC stream parts to a local file as they arrive, never holding the whole frame:
- * `.arrows` bytes as they are, `.arrow` batch by batch into the IPC file format, Parquet and CSV
- * through a throwaway on-disk DuckDB beside the output (bounded memory, spilling to disk).
- */
-export async function writeArrowStreamToFile(parts: AsyncIterable<Uint8Array>, path: string, format: 'parquet' | 'csv' | 'arrow'): Promise<void> {
-  if (format === 'arrow' && extname(path).toLowerCase() === '.arrows') {
-    await pipeline(parts, createWriteStream(path));
-    return;
-  }
-  const reader = await RecordBatchReader.from(parts);
-  await reader.open();
-  // Taken now: the reader lets go of its schema once it is read to the end.
-  const schema = reader.schema;
-  if (format === 'arrow' && hasNestedColumns(reader.schema)) {
-    // apache-arrow's own file writer, which holds the batches until the footer (nested frames only).
-    const batches = [];
-    for await (const batch of reader) batches.push(batch);
-    await writeFile(path, RecordBatchFileWriter.writeAll(batches.length ? batches : new Table(reader.schema)).toUint8Array(true));
-    return;
-  }
-  if (format === 'arrow') {
-    // Batch by batch through a pipeline: a slow disk holds the reading back.
-    const batches = async function* () {
-      for await (const batch of reader) yield* toBatches(new Table(batch));
-    };
-    await pipeline(encodeIpcFileParts(fieldsOf(new Table(reader.schema)), batches()), createWriteStream(path));
-    return;
-  }
-  const work = await mkdtemp(join(dirname(path), '.framegate-get-'));
-  const db = await DuckDatabase.open(join(work, 'get.duckdb'), { config: { memory_limit: LOCAL_MEMORY_LIMIT, temp_directory: join(work, 'tmp') } });
-  const conn = await db.connect();
-  try {
-    if (await createLocalTable(conn, schema)) {
-      for await (const batch of reader) await conn.appendArrow('main', 'data', new Table(batch));
-    } else {
-      const batches = async function* () {
-        for await (const batch of reader) yield* toBatches(new Table(batch));
-      };
-      await conn.appendBatches('main', 'data', batches());
-    }
-    await conn.run(copySql(schema, path, format));
-  } finally {
-    conn.close();
-    db.close();
-    await rm(work, { recursive: true, force: true });
   }
 }

@@ -21,8 +21,10 @@ export function dataSource(source: Source, { principal, services }: RequestConte
 /** Most bytes one window may hold, whatever the budget has free. */
 export const MAX_WINDOW_BYTES = 256 * 2 ** 20;
 
-async function* countBytes(parts: AsyncIterable<Uint8Array>, count: (n: number) => void): AsyncGenerator<Uint8Array> {
+/** Counts the parts' bytes; stops between parts once `signal` aborts (the client cancelled, or left). */
+async function* countBytes(parts: AsyncIterable<Uint8Array>, count: (n: number) => void, signal: AbortSignal): AsyncGenerator<Uint8Array> {
   for await (const part of parts) {
+    if (signal.aborted) throw new FramegateError(ErrorCodes.Cancelled, 'cancelled');
     count(part.byteLength);
     yield part;
   }
@@ -69,7 +71,7 @@ export const dataHandlers: HandlerTable<'window' | 'export'> = {
     const id = peer.reserveAttachmentId();
     // Announced before its first part: the client writes the parts out as they come.
     if (stream) await peer.connection.sendNotification(Notifications.exportStarted.method, { stream, attachment: id });
-    const attachment = await peer.sendAttachment(countBytes(exported.parts, (n) => (bytes += n)), undefined, id);
+    const attachment = await peer.sendAttachment(countBytes(exported.parts, (n) => (bytes += n), context.request.signal), undefined, id);
     return { attachment, rows: exported.rowCount, bytes };
   },
 };

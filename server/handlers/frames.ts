@@ -1,6 +1,7 @@
 /** frames/*: listing, saving (query, result, file, upload), deleting and sharing frames. */
 import { ErrorCodes, FramegateError, type FrameInfo, type FramesChangedNotification } from '../../protocol';
 import { ReadTracker } from '../frames/resolver';
+import { uploadedFileAsArrow } from '../frames/uploaded-file';
 import type { Written } from '../frames/writer';
 import { auditReads } from './audit';
 import type { HandlerTable, RequestContext } from './context';
@@ -75,19 +76,29 @@ export const frameHandlers: HandlerTable<'listFrames' | 'schema' | 'save' | 'loa
     return announceWrite(context, written, 'loaded');
   },
 
-  upload: async ({ name, replace, attachment }, context) => {
+  upload: async ({ name, replace, attachment, format }, context) => {
     const { principal, connection, services } = context;
     // The parts stay charged to the memory budget until they are stored.
     const upload = connection.peer.takeAttachmentParts(attachment);
+    // A CSV, Parquet or JSON file is read into Arrow in the same turn that stores it.
+    const store = async (storage: string) => {
+      if (format === 'arrow') return services.engine.storeArrow(storage, upload.parts);
+      const converted = await uploadedFileAsArrow(upload.parts, format, services.config.dataDir, services.budget);
+      try {
+        return await services.engine.storeArrow(storage, converted.ipc);
+      } finally {
+        converted.release();
+      }
+    };
     let written;
     try {
       written = await services.writer.write({
         principal,
         name,
         replace,
-        store: (storage) => heavy(context, () => services.engine.storeArrow(storage, upload.parts)),
+        store: (storage) => heavy(context, () => store(storage)),
         cancelled: () => context.request.cancelled(),
-        describe: () => ({ source: `upload by ${principal.name}`, origin: { kind: 'upload' }, reads: [] }),
+        describe: () => ({ source: format === 'arrow' ? `upload by ${principal.name}` : `upload of a ${format.toUpperCase()} file by ${principal.name}`, origin: { kind: 'upload' }, reads: [] }),
       });
     } finally {
       upload.release();

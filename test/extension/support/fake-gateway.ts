@@ -31,6 +31,8 @@ export class FakeGateway {
   }) as unknown as Gateway['request'];
 
   readonly window = (() => Promise.reject(new Error('unused'))) as unknown as Gateway['window'];
+  readonly exportStream = (() => Promise.reject(new Error('unused'))) as unknown as Gateway['exportStream'];
+  readonly upload = (() => Promise.reject(new Error('unused'))) as unknown as Gateway['upload'];
 
   readonly onNotification = ((type: { method: string }, handler: (params: unknown) => void) => {
     this.notificationHandlers.set(type.method, handler);

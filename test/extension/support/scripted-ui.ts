@@ -1,5 +1,5 @@
 /** A Ui for command tests: answers prompts from a script and records what the user was shown. */
-import type { GridOpener, GridTarget, InputOptions, PickItem, Progress, Ui } from '../../../extension/commands';
+import type { GridOpener, GridTarget, InputOptions, PickItem, Progress, SaveFileOptions, Ui } from '../../../extension/commands';
 import type { ResultInfo } from '../../../protocol';
 
 export type Answer =
@@ -8,7 +8,9 @@ export type Answer =
   | { pickMany: string[] | undefined }
   | { confirm: boolean }
   /** The button a warning's user chooses (undefined: dismissed). */
-  | { warn: string | undefined };
+  | { warn: string | undefined }
+  /** The path a save dialog answers (undefined: dismissed). */
+  | { save: string | undefined };
 
 export class ScriptedUi implements Ui {
   readonly infos: string[] = [];
@@ -84,6 +86,15 @@ export class ScriptedUi implements Ui {
     const { warn } = this.next('warn');
     if (warn !== undefined && !actions.includes(warn)) throw new Error(`no button "${warn}" among ${actions.join(', ')}`);
     return Promise.resolve(warn);
+  }
+
+  /** Every save dialog's options, in order. */
+  readonly saves: SaveFileOptions[] = [];
+
+  saveFile(options: SaveFileOptions): Promise<string | undefined> {
+    this.prompts.push(options.title);
+    this.saves.push(options);
+    return Promise.resolve(this.next('save').save);
   }
 
   async withProgress<T>(title: string, task: (progress: Progress) => Promise<T>): Promise<T> {
