@@ -262,14 +262,14 @@ export function runConformance(target: ConformanceTarget): void {
       });
 
       test('AT (VERSION => n) beside other versions of the same and of other frames in one query', async () => {
-        await catalog.saveQuery('twice', 'SELECT id FROM big WHERE id < 4');
-        await catalog.saveQuery('twice', 'SELECT id FROM big WHERE id < 9');
-        await catalog.saveQuery('other', 'SELECT id FROM big WHERE id < 2');
-        await catalog.saveQuery('other', 'SELECT id FROM big WHERE id < 5');
+        await catalog.saveQuery('pinned', 'SELECT id FROM big WHERE id < 4');
+        await catalog.saveQuery('pinned', 'SELECT id FROM big WHERE id < 9');
+        await catalog.saveQuery('beside', 'SELECT id FROM big WHERE id < 2');
+        await catalog.saveQuery('beside', 'SELECT id FROM big WHERE id < 5');
         const r = await session.runSql(
-          `SELECT (SELECT count(*) FROM twice AT (VERSION => 1)) AS a, (SELECT count(*) FROM twice AT (VERSION => 2)) AS b,
-                  (SELECT count(*) FROM ${q('twice@1')}) AS c, (SELECT count(*) FROM twice) AS d,
-                  (SELECT count(*) FROM other AT (VERSION => 1)) AS e, (SELECT count(*) FROM twice AT (VERSION => 1) JOIN other AT (VERSION => 2) USING (id)) AS f`,
+          `SELECT (SELECT count(*) FROM pinned AT (VERSION => 1)) AS a, (SELECT count(*) FROM pinned AT (VERSION => 2)) AS b,
+                  (SELECT count(*) FROM ${q('pinned@1')}) AS c, (SELECT count(*) FROM pinned) AS d,
+                  (SELECT count(*) FROM beside AT (VERSION => 1)) AS e, (SELECT count(*) FROM pinned AT (VERSION => 1) JOIN beside AT (VERSION => 2) USING (id)) AS f`,
           catalog.resolver(),
         );
         const [row] = await rowsOf(session, r.id);
