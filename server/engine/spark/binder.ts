@@ -186,11 +186,15 @@ export async function bindQuery(clientSql: string, context: BindContext): Promis
   const parsed = checkParsedPlan(first.parsed);
 
   const references = new Map<string, Reference>();
+  // Several relations print the same name (`s VERSION AS OF 1`, `s VERSION AS OF 2`, `s`): each
+  // chain spelling it belongs to one reference, and is rewritten once.
+  const assigned = new Set<IdentifierChain>();
   for (const relation of parsed.relations) {
     const spelled = spellings(chains, relation);
     const parts = spelled[0]!.parts;
     if (relation.cte) continue;
     for (const chain of spelled) {
+      if (assigned.has(chain)) continue;
       const clause = versionClause(tokens, chain.last);
       if (clause && 'timestamp' in clause) throw new FramegateError(ErrorCodes.SqlRefused, 'TIMESTAMP AS OF is not supported; name a version (sales@2 or VERSION AS OF 2)');
       if (relation.timeTravel !== (clause !== null)) continue; // the same name used the other way
@@ -205,6 +209,7 @@ export async function bindQuery(clientSql: string, context: BindContext): Promis
         references.set(key, entry);
       }
       entry.chains.push({ chain, clauseEnd: clause?.end ?? chain.end });
+      assigned.add(chain);
       entry.forms.set(`${relation.printed}\n${relation.timeTravel}`, { printed: relation.printed, timeTravel: relation.timeTravel, version: clause?.version });
     }
   }

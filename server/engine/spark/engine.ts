@@ -11,7 +11,7 @@ import { createReadStream, existsSync, mkdirSync, openSync, readSync, closeSync,
 import { basename, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ErrorCodes, FramegateError, type FileFormat } from '../../../protocol';
-import type { BoundTable, Engine, EngineOptions, EngineSession, LegacyVersion, SqlVocabulary, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
+import type { BoundTable, Engine, EngineOptions, EngineSession, LegacyVersion, RunLimits, SqlVocabulary, StorageId, StoredFileInfo, StoredInfo, TableResolver } from '../engine';
 import { STORAGE_ID_PATTERN } from '../engine';
 import { bindQuery, dropViews } from './binder';
 import { SparkConnectClient } from './connect-client';
@@ -268,9 +268,14 @@ class SparkEngineImpl implements SparkEngine {
     return this.vocabularyRead;
   }
 
-  /** An operation on `handle` with the query timeout, interrupted on Spark when it fires. */
-  operation(handle: SessionHandle, tag: string): Operation {
-    return new Operation(this.options.queryTimeoutMs, tag, (op) => void handle.interruptTag(op.tag));
+  /**
+   * An operation on `handle`, interrupted on Spark when it times out: after the query timeout, or
+   * sooner when the caller has less time left (`limits`, the gateway's request deadline), so
+   * work the caller gave up on stops on Spark then too.
+   */
+  operation(handle: SessionHandle, tag: string, limits: RunLimits = {}): Operation {
+    const timeoutMs = Math.max(0, Math.min(limits.timeoutMs ?? Infinity, this.options.queryTimeoutMs));
+    return new Operation(timeoutMs, tag, (op) => void handle.interruptTag(op.tag));
   }
 
   private async buildSortedCopy(source: NumberedTable, order: string): Promise<NumberedTable> {
@@ -289,12 +294,13 @@ class SparkEngineImpl implements SparkEngine {
   }
 
   /** Stores what `write` writes under `storage`: whole (recorded) or nothing. */
-  async store(storage: StorageId, write: (session: ConnectSession, op: Operation) => Promise<WrittenTable>, mapError?: (e: FramegateError) => FramegateError): Promise<StoredInfo> {
+  async store(storage: StorageId, write: (session: ConnectSession, op: Operation) => Promise<WrittenTable>, options: { mapError?: (e: FramegateError) => FramegateError; limits?: RunLimits } = {}): Promise<StoredInfo> {
+    const { mapError, limits } = options;
     const qualified = this.tableOf(storage);
     const pending: StoredRecord = { storage, state: 'pending', location: `${this.databaseLocation}/${storage}`, external: false, columns: [], numbering: { rowCount: 0, blocks: [] }, bytes: 0 };
     this.manifest.write(pending);
     const handle = this.newSessionHandle();
-    const op = this.operation(handle, 'fg-store');
+    const op = this.operation(handle, 'fg-store', limits);
     let settled = false;
     const work = handle.run((s) => write(s, op), false).finally(() => (settled = true));
     try {
@@ -338,7 +344,7 @@ class SparkEngineImpl implements SparkEngine {
     });
   }
 
-  storeQuery(storage: StorageId, sql: string, resolve: TableResolver): Promise<StoredInfo> {
+  storeQuery(storage: StorageId, sql: string, resolve: TableResolver, limits?: RunLimits): Promise<StoredInfo> {
     return this.track(() =>
       this.store(storage, async (session, op) => {
         const bound = await bindQuery(sql, { session, resolve, tableOf: this.tableOf, execute: op.execute });
@@ -350,7 +356,7 @@ class SparkEngineImpl implements SparkEngine {
         } finally {
           await dropViews(session, bound.views);
         }
-      }),
+      }, { limits }),
     );
   }
 
@@ -359,7 +365,7 @@ class SparkEngineImpl implements SparkEngine {
     return this.track(() => this.store(storage, (session, op) => writeNumbered(session, table(source.table), this.tableOf(storage), op.execute, true)));
   }
 
-  storeFile(storage: StorageId, path: string, format: FileFormat | undefined): Promise<StoredFileInfo> {
+  storeFile(storage: StorageId, path: string, format: FileFormat | undefined, limits?: RunLimits): Promise<StoredFileInfo> {
     return this.track(async () => {
       const real = this.options.importPolicy.resolveFile(path);
       const kind = format ?? guessFormat(real);
@@ -374,7 +380,7 @@ class SparkEngineImpl implements SparkEngine {
       const info = await this.store(
         storage,
         (session, op) => writeNumbered(session, relation, this.tableOf(storage), op.execute),
-        (e) => (e.code === ErrorCodes.QueryFailed || e.code === ErrorCodes.InvalidSql ? new FramegateError(ErrorCodes.FileRefused, `cannot read ${path}: ${e.message}`) : e),
+        { limits, mapError: (e) => (e.code === ErrorCodes.QueryFailed || e.code === ErrorCodes.InvalidSql ? new FramegateError(ErrorCodes.FileRefused, `cannot read ${path}: ${e.message}`) : e) },
       );
       return { ...info, path: real, fileBytes, sha256: digest };
     });
@@ -395,7 +401,7 @@ class SparkEngineImpl implements SparkEngine {
           }
           return writeNumbered(session, relation, this.tableOf(storage), op.execute);
         },
-        (e) => (e.code === ErrorCodes.QueryFailed || e.code === ErrorCodes.InvalidSql ? new FramegateError(ErrorCodes.BadAttachment, `cannot store these columns: ${e.message}`) : e),
+        { mapError: (e) => (e.code === ErrorCodes.QueryFailed || e.code === ErrorCodes.InvalidSql ? new FramegateError(ErrorCodes.BadAttachment, `cannot store these columns: ${e.message}`) : e) },
       );
     });
   }

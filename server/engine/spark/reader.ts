@@ -33,6 +33,9 @@ export async function readTopN(session: ConnectSession, source: NumberedTable, c
   return { ipc: joinIpcStreams(result.batches), rows: result.rows };
 }
 
+/** Export chunks fetched ahead of the one being sent (so at most EXPORT_AHEAD + 1 are held). */
+const EXPORT_AHEAD = 2;
+
 /** Rows per export chunk: about 64 MiB of fixed-width values. */
 function chunkRows(columns: number): number {
   return Math.max(100_000, Math.min(4_000_000, Math.floor((64 * 1024 * 1024) / (8 * Math.max(1, columns + 1)))));
@@ -45,11 +48,11 @@ function inOrder(streams: Uint8Array[], idsFrom: number): RecordBatch[] | null {
   for (const stream of streams) {
     for (const batch of RecordBatchReader.from(stream)) {
       const idIndex = batch.schema.fields.findIndex((f) => f.name === ROW_COLUMN);
+      // A batch is a contiguous run of one task's scan of one file: its first and last ids show
+      // whether it comes in row order (checking each id cost a BigInt compare per row).
       const ids = batch.getChildAt(idIndex)!.toArray() as BigInt64Array;
-      for (const id of ids) {
-        if (id !== expected) return null;
-        expected++;
-      }
+      if (ids.length > 0 && (ids[0] !== expected || ids[ids.length - 1] !== expected + BigInt(ids.length - 1))) return null;
+      expected += BigInt(ids.length);
       const fields = batch.schema.fields.filter((_f, i) => i !== idIndex);
       const children = batch.data.children.filter((_c, i) => i !== idIndex);
       const schema = new Schema(fields);
@@ -80,15 +83,34 @@ export async function* exportParts(session: ConnectSession, source: NumberedTabl
   };
   const joiner = new IpcStreamJoiner();
   const plan = chunks(source.numbering, chunkRows(columns.length));
-  // The schema comes first even when there are no rows: an empty window gives it.
-  const head = await readWindow(session, source, columns, 0, -1, options);
-  yield joiner.push(head.ipc);
-  let next = plan.length > 0 ? fetch(plan[0]!) : null;
-  for (let i = 0; i < plan.length; i++) {
-    const current = await next!;
-    next = i + 1 < plan.length ? fetch(plan[i + 1]!) : null;
-    next?.catch(() => undefined); // awaited on the next turn; errors surface there
-    if (current.byteLength > 0) yield joiner.push(current);
+  if (plan.length === 0) {
+    // The schema comes first even when there are no rows: an empty window gives it.
+    yield joiner.push((await readWindow(session, source, columns, 0, -1, options)).ipc);
+    yield joiner.finish();
+    return;
   }
+  // EXPORT_AHEAD chunks are fetched while one is sent: each chunk is one Parquet file's rows,
+  // read by one Spark task, so one fetch at a time would leave the other cores idle.
+  const ahead: Promise<Uint8Array>[] = [];
+  let planned = 0;
+  const refill = () => {
+    while (ahead.length < EXPORT_AHEAD && planned < plan.length) {
+      const fetching = fetch(plan[planned++]!);
+      fetching.catch(() => undefined); // awaited in turn; errors surface there
+      ahead.push(fetching);
+    }
+  };
+  refill();
+  let started = false;
+  while (ahead.length > 0) {
+    const current = await ahead.shift()!;
+    refill();
+    // A chunk whose ids were all filtered out of its batches still carries the schema.
+    if (current.byteLength > 0) {
+      started = true;
+      yield joiner.push(current);
+    }
+  }
+  if (!started) yield joiner.push((await readWindow(session, source, columns, 0, -1, options)).ipc);
   yield joiner.finish();
 }

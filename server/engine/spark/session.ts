@@ -10,7 +10,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { ErrorCodes, FramegateError, tokenize as sqlTokens, type ColumnInfo, type ColumnProfile, type ResultInfo, type SortKey } from '../../../protocol';
 import { Mutex } from '../async-lock';
 import { profileTable, type ProfileDialect } from '../profile';
-import type { ArrowExport, ArrowWindow, BoundTable, DataSource, EngineSession, HeldResult, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
+import type { ArrowExport, ArrowWindow, BoundTable, DataSource, EngineSession, HeldResult, RunLimits, SelectRequest, SqlCheck, SqlVocabulary, StorageId, StoredInfo, TableResolver, WindowRequest } from '../engine';
 import { bindQuery, dropViews } from './binder';
 import type { ConnectSession } from './connect-session';
 import { Operation, toFramegateError } from './errors';
@@ -46,7 +46,7 @@ export interface SessionHost {
   /** Spark's functions and keywords, read once for the engine. */
   vocabulary(): Promise<SqlVocabulary>;
   newSessionHandle(): SessionHandle;
-  operation(handle: SessionHandle, tag: string): Operation;
+  operation(handle: SessionHandle, tag: string, limits?: RunLimits): Operation;
   track<T>(start: () => Promise<T>): Promise<T>;
   reading<T>(storages: StorageId[], task: () => Promise<T>): Promise<T>;
   hold(storages: StorageId[]): () => void;
@@ -127,11 +127,11 @@ export class SparkEngineSession implements EngineSession {
    * Runs one operation on this session's Spark session. Its query timeout counts from the call,
    * waiting in the queue included, and fails the call when it fires even if Spark does not answer.
    */
-  private run<T>(task: (session: ConnectSession, op: Operation) => Promise<T>, options: { queued?: boolean; retry?: boolean } = {}): Promise<T> {
+  private run<T>(task: (session: ConnectSession, op: Operation) => Promise<T>, options: { queued?: boolean; retry?: boolean; limits?: RunLimits } = {}): Promise<T> {
     if (this.closed) return Promise.reject(new FramegateError(ErrorCodes.InternalError, 'the session is closed'));
     const epoch = this.epoch;
     return this.host.track(async () => {
-      const op = this.host.operation(this.spark, this.tag);
+      const op = this.host.operation(this.spark, this.tag, options.limits);
       this.live.add(op);
       const body = () => {
         if (this.epoch !== epoch) throw new FramegateError(ErrorCodes.Cancelled, 'query was cancelled');
@@ -159,7 +159,7 @@ export class SparkEngineSession implements EngineSession {
   }
 
   /** Binds, runs and materializes client SQL as a result. */
-  private materialize(sql: string, resolve: TableResolver, shownSql: string, prebound?: Map<string, BoundTable>): Promise<ResultInfo> {
+  private materialize(sql: string, resolve: TableResolver, shownSql: string, limits: RunLimits | undefined, prebound?: Map<string, BoundTable>): Promise<ResultInfo> {
     return this.run(
       async (session, op) => {
         const bound = await bindQuery(sql, { session, resolve, tableOf: (s) => this.host.tableOf(s), prebound, execute: op.execute });
@@ -180,16 +180,16 @@ export class SparkEngineSession implements EngineSession {
           await dropViews(session, bound.views);
         }
       },
-      { queued: true },
+      { queued: true, limits },
     );
   }
 
   /** Results are cached by Spark, in its own memory: they hold nothing of the gateway's budget. */
-  runSql(sql: string, resolve: TableResolver): Promise<HeldResult> {
-    return this.materialize(sql, resolve, sql).then(held);
+  runSql(sql: string, resolve: TableResolver, limits?: RunLimits): Promise<HeldResult> {
+    return this.materialize(sql, resolve, sql, limits).then(held);
   }
 
-  runSelect(request: SelectRequest, resolve: TableResolver): Promise<HeldResult> {
+  runSelect(request: SelectRequest, resolve: TableResolver, limits?: RunLimits): Promise<HeldResult> {
     try {
       const from = resolve(request.from);
       const columns = pickColumns(from.columns, request.columns);
@@ -201,7 +201,7 @@ export class SparkEngineSession implements EngineSession {
       }
       if (request.sort?.length) sql += ` ORDER BY ${request.sort.map((k) => `${quoteName(findColumn(from.columns, k.column).name)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`;
       if (request.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(request.limit))}`;
-      return this.materialize(sql, resolve, sql.replace(name, request.from.text), new Map([[name.toLowerCase(), from]])).then(held);
+      return this.materialize(sql, resolve, sql.replace(name, request.from.text), limits, new Map([[name.toLowerCase(), from]])).then(held);
     } catch (error) {
       return Promise.reject(toFramegateError(error));
     }
@@ -333,18 +333,23 @@ export class SparkEngineSession implements EngineSession {
     const spark = this.spark;
     const tag = this.tag;
     // An export is bounded by its reader (backpressure), not by the query timeout; abandoning it
-    // interrupts what it still runs on Spark.
+    // aborts its executions (the next chunk is fetched ahead), each then interrupted on Spark by
+    // its operation id until Spark ends it, and interrupts its tag for any not yet registered.
     const parts = async function* (): AsyncGenerator<Uint8Array> {
       const exportTag = `fg-export-${randomBytes(6).toString('hex')}`;
+      const abandoned = new AbortController();
       let finished = false;
       try {
         const session = await spark.session();
-        yield* exportParts(session, table, columns, { tags: [tag, exportTag] });
+        yield* exportParts(session, table, columns, { tags: [tag, exportTag], signal: abandoned.signal });
         finished = true;
       } catch (error) {
         throw toFramegateError(error);
       } finally {
-        if (!finished) await spark.interruptTag(exportTag);
+        if (!finished) {
+          abandoned.abort();
+          await spark.interruptTag(exportTag);
+        }
         release();
       }
     };

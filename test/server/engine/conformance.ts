@@ -261,6 +261,21 @@ export function runConformance(target: ConformanceTarget): void {
         assert.equal(Number((await rowsOf(session, first.id))[0]!.n), 3);
       });
 
+      test('AT (VERSION => n) beside other versions of the same and of other frames in one query', async () => {
+        await catalog.saveQuery('pinned', 'SELECT id FROM big WHERE id < 4');
+        await catalog.saveQuery('pinned', 'SELECT id FROM big WHERE id < 9');
+        await catalog.saveQuery('beside', 'SELECT id FROM big WHERE id < 2');
+        await catalog.saveQuery('beside', 'SELECT id FROM big WHERE id < 5');
+        const r = await session.runSql(
+          `SELECT (SELECT count(*) FROM pinned AT (VERSION => 1)) AS a, (SELECT count(*) FROM pinned AT (VERSION => 2)) AS b,
+                  (SELECT count(*) FROM ${q('pinned@1')}) AS c, (SELECT count(*) FROM pinned) AS d,
+                  (SELECT count(*) FROM beside AT (VERSION => 1)) AS e, (SELECT count(*) FROM pinned AT (VERSION => 1) JOIN beside AT (VERSION => 2) USING (id)) AS f`,
+          catalog.resolver(),
+        );
+        const [row] = await rowsOf(session, r.id);
+        assert.deepEqual(Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)])), { a: 4, b: 9, c: 4, d: 9, e: 2, f: 4 });
+      });
+
       test('errors: syntax, unknown columns, unknown frames', async () => {
         await rejectsWith(session.runSql('SELEC 1', catalog.resolver()), 'InvalidSql');
         await rejectsWith(session.runSql('SELECT nope FROM big', catalog.resolver()), 'InvalidSql');

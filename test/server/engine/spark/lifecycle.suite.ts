@@ -146,6 +146,30 @@ describe('Spark engine: timeouts and restarts', { timeout: 900_000 }, () => {
     }
   });
 
+  test('work whose caller gave up (its request deadline passed) stops on Spark then, long before the query timeout', async () => {
+    // The query timeout (120 s here) is far past the request deadline the gateway passes down.
+    const t = await openTestEngine({ queryTimeoutMs: 120_000 });
+    const session = t.engine.openSession('deadline');
+    const DEADLINE_MS = 4_000;
+    try {
+      for (const start of [
+        () => session.runSql(LONG, t.catalog.resolve, { timeoutMs: DEADLINE_MS }),
+        () => t.engine.storeQuery(storageId(), LONG, t.catalog.resolve, { timeoutMs: DEADLINE_MS }),
+      ]) {
+        const began = performance.now();
+        await rejectsWith(start(), 'QueryTimeout');
+        assert.ok(performance.now() - began < 60_000, 'the caller heard of its deadline long before the query timeout');
+        // LONG runs for minutes: a small job done soon after means Spark stopped it.
+        const free = performance.now();
+        await session.runSql(SMALL, t.catalog.resolve);
+        assert.ok(performance.now() - free < FREE_AGAIN_MS, 'the abandoned job no longer holds the cores');
+      }
+    } finally {
+      await session.close();
+      await t.cleanup();
+    }
+  });
+
   test('a Spark that stops answering: every call fails on time with QueryTimeout, and work goes on once it answers', async () => {
     const server = await sparkServer();
     // Set up with the usual timeout (a busy machine takes seconds for any write), then the short one.
