@@ -331,7 +331,7 @@ export class Grid {
   }
 
   private rawAt(x: number, y: number): CellScalar | undefined {
-    const window = this.cache.peek({ x0: x, y0: y, x1: x + 1, y1: y + 1 }, sortCacheKey(this.sort), this.columns.length);
+    const window = this.cache.peek({ x0: x, y0: y, x1: x + 1, y1: y + 1 }, this.viewKey(), this.columns.length);
     if (!window || y - window.offset >= window.rows) return undefined;
     return window.data[x - window.colStart]?.[y - window.offset];
   }
